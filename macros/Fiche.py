@@ -1,0 +1,37 @@
+"""Fiche — la carte d'une fiche : celle de la page courante, ou d'une autre page avec ``page="Nom"``.
+
+Une page de type fiche montre déjà sa carte en haut ; cette macro sert à la montrer ailleurs.
+Exemple : ``<<Fiche(page="Initiatives/La Ressourcerie du Port")>>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from moin.macros._base import MacroBlockBase
+
+from plugins import query, registry
+from plugins.index import get_index
+from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.registry import Record
+
+
+class Macro(MacroBlockBase):
+    def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        try:
+            args = keyword_arguments(arguments, "Fiche")
+            unknown = set(args) - {"page"}
+            if unknown:
+                raise ArgumentError(f"Fiche : argument inconnu « {unknown.pop()} » ; argument possible : page.")
+        except ArgumentError as exc:
+            return error_box(str(exc), alternative)
+        name = args.get("page") or (page_url.path[1:] if page_url is not None and page_url.path else request.path[1:])
+        index = get_index()
+        pages = [p for p in (index.pages("fiche") if index else []) if name in (p.fullname, p.name)]
+        pages = query.readable(pages)
+        if not pages:
+            return error_box(f"Fiche : aucune fiche lisible nommée « {name} ».", alternative)
+        page_type = registry.get("fiche")
+        page = pages[0]
+        return page_type.card(Record(type=page_type, data=page.data), [])

@@ -1,0 +1,1 @@
+"""Macros of the Écossolies wiki: thin views over the structured layer (``plugins``)."""

@@ -1,0 +1,45 @@
+"""Exports of a selection: CSV (UTF-8, spreadsheet formulas neutralised) and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from plugins.index import IndexedPage
+from plugins.registry import PageType, Record
+
+#: a cell starting with one of these would be run as a formula by a spreadsheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: str) -> str:
+    """Make a cell inert in spreadsheets (OWASP "CSV injection"): prefix risky cells with a quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _record(page_type: PageType, page: IndexedPage) -> Record:
+    return Record(type=page_type, data=page.data)
+
+
+def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """CSV with a header line; the first columns are the page and its address. Starts with a BOM for Excel."""
+    out = io.StringIO()
+    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields]]
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for page in pages:
+        row = page_type.row(_record(page_type, page))
+        values = [page.fullname, f"{base_url}/{page.fullname}", *[row[f.key] for f in page_type.fields]]
+        writer.writerow([neutralise(str(v)) for v in values])
+    return "\ufeff" + out.getvalue()
+
+
+def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    items: list[dict[str, Any]] = [
+        {"page": p.fullname, "adresse_wiki": f"{base_url}/{p.fullname}", "type": page_type.name,
+         "modification": p.mtime, "donnees": p.data}
+        for p in pages
+    ]
+    return json.dumps({"type": page_type.name, "nombre": len(items), "elements": items}, ensure_ascii=False, indent=1)

@@ -1,0 +1,186 @@
+"""Front matter: the YAML data block at the top of a structured page.
+
+A structured page begins with a line ``---``, then YAML, then a line ``---``, then the free text.
+Parsing never raises: every problem becomes a :class:`Probleme` (French message, page line number)
+and the free text is always kept, so that a broken block never loses or hides what was written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+#: a data block larger than this is refused (a fiche is a few KiB; this bounds YAML bombs and slips)
+MAX_BLOCK_BYTES = 64 * 1024
+#: nesting deeper than this is refused (bounds recursion in validation and rendering)
+MAX_DEPTH = 12
+#: more nodes than this is refused
+MAX_NODES = 5000
+
+_DELIMITER = re.compile(r"^---[ \t]*$")
+_CLOSING = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Probleme:
+    """One problem found in a data block, told to the editor in French."""
+
+    message: str
+    champ: str | None = None
+    ligne: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.ligne:
+            where.append(f"ligne {self.ligne}")
+        if self.champ:
+            where.append(f"champ « {self.champ} »")
+        prefix = ", ".join(where)
+        return f"{prefix[0].upper()}{prefix[1:]} : {self.message}" if prefix else self.message
+
+
+@dataclass
+class FrontMatter:
+    """A page text split into its data block and its free text."""
+
+    has_block: bool
+    data: dict[str, Any] | None
+    body: str
+    #: number of page lines taken by the block (delimiters included)
+    block_lines: int = 0
+    #: page line number of each top-level key
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Probleme] = field(default_factory=list)
+
+
+class _BoundedSafeLoader(yaml.SafeLoader):
+    """SafeLoader refusing aliases (billion laughs) and oversized or too deep documents."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(_AliasRefused(event.start_mark))
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.YAMLError(_TooBig(self.peek_event().start_mark))
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _TooBig(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()] or [level])
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value] or [level])
+    return level
+
+
+def _yaml_error(exc: yaml.YAMLError, first_line: int) -> Probleme:
+    """Turn a PyYAML error into a French message with the page line number."""
+    inner = exc.args[0] if exc.args else None
+    if isinstance(inner, _AliasRefused):
+        return Probleme(
+            "les alias YAML (*nom) ne sont pas acceptés : recopiez la valeur.", ligne=first_line + inner.mark.line
+        )
+    if isinstance(inner, _TooBig):
+        return Probleme(f"bloc de données trop grand (plus de {MAX_NODES} valeurs).", ligne=first_line + inner.mark.line)
+    mark = getattr(exc, "problem_mark", None)
+    detail = getattr(exc, "problem", None) or str(exc)
+    ligne = first_line + mark.line if mark is not None else None
+    return Probleme(
+        "le bloc de données n'est pas du YAML valide "
+        f"({detail}). Vérifiez l'indentation, les deux-points après chaque nom de champ "
+        "et les guillemets autour des textes qui contiennent « : » ou « # ».",
+        ligne=ligne,
+    )
+
+
+def split(text: str) -> FrontMatter:
+    """Split a page text into data block and free text; never raises."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or not _DELIMITER.match(lines[0].rstrip("\r")):
+        return FrontMatter(has_block=False, data=None, body=text)
+    end = next((i for i in range(1, len(lines)) if _CLOSING.match(lines[i].rstrip("\r"))), None)
+    if end is None:
+        return FrontMatter(
+            has_block=True,
+            data=None,
+            body="\n".join(lines[1:]),
+            block_lines=1,
+            problems=[
+                Probleme(
+                    "le bloc de données n'est pas fermé : ajoutez une ligne « --- » seule après les données. "
+                    "En attendant, tout le texte de la page est affiché tel quel.",
+                    ligne=1,
+                )
+            ],
+        )
+    block = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    result = FrontMatter(has_block=True, data=None, body=body, block_lines=end + 1)
+    size = len(block.encode("utf-8", "surrogatepass"))
+    if size > MAX_BLOCK_BYTES:
+        result.problems.append(
+            Probleme(
+                f"bloc de données trop grand ({size // 1024} Ko ; au plus {MAX_BLOCK_BYTES // 1024} Ko) : "
+                "mettez les longs textes dans le texte libre, après la ligne « --- ».",
+                ligne=1,
+            )
+        )
+        return result
+    first_line = 2  # page line of the first YAML line
+    try:
+        loader = _BoundedSafeLoader(block)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        result.problems.append(_yaml_error(exc, first_line))
+        return result
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date like 2021-02-30
+        result.problems.append(Probleme(f"valeur illisible dans le bloc de données ({exc}).", ligne=first_line))
+        return result
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        result.problems.append(
+            Probleme("le bloc de données doit être une liste de champs « nom: valeur », un par ligne.", ligne=first_line)
+        )
+        return result
+    if _depth(data) > MAX_DEPTH:
+        result.problems.append(Probleme("le bloc de données est trop imbriqué.", ligne=first_line))
+        return result
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                result.lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
+    result.data = {str(k): v for k, v in data.items()}
+    return result
+
+
+def join(data: dict[str, Any], body: str) -> str:
+    """Write a page text from a data block and free text (used by forms and imports)."""
+    block = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return f"---\n{block}---\n{body}"

@@ -1,0 +1,316 @@
+"""The structured index: a Whoosh index of the latest revision of every item, beside moin's own.
+
+Every item of moin's latest-revisions index has exactly one document here, with the same revision id:
+structured pages carry their type, validated data and facet values; other items only their revision id.
+That one-to-one rule is what makes the index checkable against the storage (:meth:`StructuredIndex.verify`):
+each process checks it once when it first uses the index and repairs any drift, so a crash in the
+middle of a write never leaves listings silently wrong.
+
+Listings never parse pages: they read a snapshot of the stored documents, reloaded only when the index
+generation changes (that is, after any write, by any process).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from flask import current_app, has_request_context
+from moin.constants.keys import ACL, CONTENTTYPE, CURRENT, ITEMID, LATEST_REVS, MTIME, NAME, NAMESPACE, REVID, TRASH
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, NUMERIC, STORED, Schema
+from whoosh.index import LockError
+
+from plugins.registry import analyse
+
+log = logging.getLogger(__name__)
+
+#: bump when the schema or what is stored changes: an index of another version is rebuilt
+SCHEMA_VERSION = "1"
+STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
+WRITE_ATTEMPTS = 40
+
+
+def make_schema() -> Schema:
+    return Schema(
+        itemid=ID(unique=True, stored=True),
+        revid=ID(stored=True),
+        type=ID(stored=True),
+        name=STORED,
+        namespace=STORED,
+        acl=STORED,
+        mtime=NUMERIC(stored=True),
+        title=STORED,
+        data=STORED,
+        facets=STORED,
+        problems=STORED,
+    )
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    """One structured page as the index knows it (no page parsing needed to list it)."""
+
+    itemid: str
+    revid: str
+    type: str
+    names: tuple[str, ...]
+    namespace: str
+    acl: str | None
+    mtime: int
+    title: str
+    data: dict[str, Any] = field(hash=False, compare=False)
+    facets: dict[str, list[str]] = field(hash=False, compare=False)
+    problems: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if self.names else ""
+
+    @property
+    def fullname(self) -> str:
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    by_type: dict[str, list[IndexedPage]]
+
+
+def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
+    """The index document of one revision (``text`` is None for non-text items)."""
+    doc: dict[str, Any] = {"itemid": meta[ITEMID], "revid": meta[REVID], "type": ""}
+    if text is None or meta.get(TRASH):
+        return doc
+    analysis = analyse(text)
+    record = analysis.record
+    if record is None:
+        return doc
+    doc.update(
+        type=record.type.name,
+        name=list(meta.get(NAME) or []),
+        namespace=meta.get(NAMESPACE, ""),
+        acl=meta.get(ACL),
+        mtime=int(meta.get(MTIME) or 0),
+        title=record.title,
+        data=json.dumps(record.data, ensure_ascii=False, default=str),
+        facets=json.dumps(record.type.facet_values(record), ensure_ascii=False),
+        problems=json.dumps([str(p) for p in analysis.problems], ensure_ascii=False),
+    )
+    return doc
+
+
+def _is_text(meta: dict[str, Any]) -> bool:
+    return str(meta.get(CONTENTTYPE, "")).startswith(STRUCTURED_CONTENT_TYPES)
+
+
+class StructuredIndex:
+    """Our Whoosh index of one wiki; one object per app, shared by its threads."""
+
+    def __init__(self, directory: str, moin_indexer: Any) -> None:
+        self.directory = directory
+        self.moin = moin_indexer
+        self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
+        self._verified = False
+        self._pending: set[str] = set()
+        self.ix = self._open()
+
+    # -- opening, creating ------------------------------------------------------------------------
+
+    def _version_file(self) -> str:
+        return os.path.join(self.directory, "VERSION")
+
+    def _open(self) -> whoosh_index.Index:
+        os.makedirs(self.directory, exist_ok=True)
+        current = None
+        if os.path.exists(self._version_file()):
+            with open(self._version_file()) as f:
+                current = f.read().strip()
+        if current == SCHEMA_VERSION and whoosh_index.exists_in(self.directory):
+            return whoosh_index.open_dir(self.directory)
+        ix = whoosh_index.create_in(self.directory, make_schema())
+        with open(self._version_file(), "w") as f:
+            f.write(SCHEMA_VERSION)
+        return ix
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Any], None]) -> None:
+        """Run ``work(writer)`` in one committed write, waiting for other writers (other processes)."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                writer = self.ix.writer(timeout=2.0)
+            except LockError:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            try:
+                work(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            return
+        raise LockError("index structuré verrouillé trop longtemps")
+
+    def _current_document(self, itemid: str) -> dict[str, Any] | None:
+        """Read the current revision of an item from moin's storage (the truth); None if gone."""
+        item = self.moin.get_item(itemid=itemid)
+        if not item:
+            return None
+        rev = item[CURRENT]
+        meta = dict(rev.meta)
+        text = None
+        if _is_text(meta) and not meta.get(TRASH):
+            try:
+                text = rev.data.read().decode("utf-8", "replace")
+            finally:
+                rev.close()
+        return document_for(meta, text)
+
+    def refresh(self, itemids: Iterable[str]) -> int:
+        """Re-read these items from storage and update their documents; return how many changed."""
+        docs: list[tuple[str, dict[str, Any] | None]] = [(i, self._current_document(i)) for i in set(itemids)]
+
+        def work(writer: Any) -> None:
+            for itemid, doc in docs:
+                if doc is None:
+                    writer.delete_by_term("itemid", itemid)
+                else:
+                    writer.update_document(**doc)
+
+        if docs:
+            with self._lock:
+                self._write(work)
+        return len(docs)
+
+    def add_documents(self, docs: list[dict[str, Any]]) -> None:
+        """Write many prepared documents in one commit (bulk import)."""
+        with self._lock:
+            self._write(lambda writer: [writer.update_document(**d) for d in docs])
+
+    def defer(self, itemid: str) -> None:
+        """Refresh an item once the current change is done (moin signals destroys before doing them)."""
+        if has_request_context():
+            from flask import after_this_request
+
+            def refresh_after(response: Any) -> Any:
+                self.refresh([itemid])
+                return response
+
+            try:
+                after_this_request(refresh_after)
+                return
+            except (AssertionError, RuntimeError):
+                pass
+        with self._lock:
+            self._pending.add(itemid)
+
+    # -- checking against moin ----------------------------------------------------------------------
+
+    def moin_latest(self) -> dict[str, str]:
+        """itemid -> revid of every item in moin's latest-revisions index."""
+        with self.moin.ix[LATEST_REVS].searcher() as searcher:
+            return {doc[ITEMID]: doc[REVID] for doc in searcher.all_stored_fields()}
+
+    def ours(self) -> dict[str, str]:
+        with self.ix.searcher() as searcher:
+            return {doc["itemid"]: doc["revid"] for doc in searcher.all_stored_fields()}
+
+    def verify(self, repair: bool = True) -> dict[str, int]:
+        """Compare with moin's index; with ``repair``, re-read what differs. Returns the counts."""
+        truth, ours = self.moin_latest(), self.ours()
+        stale = [i for i, revid in truth.items() if ours.get(i) != revid]
+        extra = [i for i in ours if i not in truth]
+        if repair and (stale or extra):
+            log.warning("index structuré : %d à mettre à jour, %d en trop ; réparation", len(stale), len(extra))
+            self.refresh(stale + extra)
+        return {"pages": len(truth), "a_jour": len(truth) - len(stale), "perimees": len(stale), "en_trop": len(extra)}
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Recreate the index from moin's storage; return the number of items read."""
+        truth = list(self.moin_latest())
+        docs = []
+        for n, itemid in enumerate(truth, 1):
+            doc = self._current_document(itemid)
+            if doc is not None:
+                docs.append(doc)
+            if progress:
+                progress(n, len(truth))
+        with self._lock:
+            self.ix = whoosh_index.create_in(self.directory, make_schema())
+            self._write(lambda writer: [writer.add_document(**d) for d in docs])
+            self._snapshot = None
+            self._verified = True
+        return len(truth)
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def _ensure_fresh(self) -> None:
+        if not self._verified:
+            with self._lock:
+                if not self._verified:
+                    self.verify(repair=True)
+                    self._verified = True
+        if self._pending:
+            with self._lock:
+                pending, self._pending = self._pending, set()
+            self.refresh(pending)
+
+    def snapshot(self) -> Snapshot:
+        """Stored documents of every structured page, reloaded when the index changed."""
+        self._ensure_fresh()
+        generation = self.ix.latest_generation()
+        snap = self._snapshot
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._lock:
+            generation = self.ix.latest_generation()
+            by_type: dict[str, list[IndexedPage]] = {}
+            with self.ix.searcher() as searcher:
+                for doc in searcher.all_stored_fields():
+                    if not doc.get("type"):
+                        continue
+                    page = IndexedPage(
+                        itemid=doc["itemid"],
+                        revid=doc["revid"],
+                        type=doc["type"],
+                        names=tuple(doc.get("name") or ()),
+                        namespace=doc.get("namespace") or "",
+                        acl=doc.get("acl"),
+                        mtime=int(doc.get("mtime") or 0),
+                        title=doc.get("title") or "",
+                        data=json.loads(doc.get("data") or "{}"),
+                        facets=json.loads(doc.get("facets") or "{}"),
+                        problems=tuple(json.loads(doc.get("problems") or "[]")),
+                    )
+                    by_type.setdefault(page.type, []).append(page)
+            self._snapshot = Snapshot(generation=generation, by_type=by_type)
+            return self._snapshot
+
+    def pages(self, type_name: str) -> list[IndexedPage]:
+        return self.snapshot().by_type.get(type_name, [])
+
+    def __iter__(self) -> Iterator[IndexedPage]:
+        for pages in self.snapshot().by_type.values():
+            yield from pages
+
+
+def get_index(app: Any = None) -> StructuredIndex | None:
+    """The structured index of an app (created on first use); None if the app has none configured."""
+    app = app or current_app._get_current_object()
+    index = app.extensions.get("ecossolies_index")
+    if index is None:
+        directory = getattr(app.cfg, "structured_index_dir", None)
+        storage = getattr(app, "storage", None)
+        if not directory or storage is None:
+            return None
+        index = StructuredIndex(directory, storage)
+        app.extensions["ecossolies_index"] = index
+    return index

@@ -1,0 +1,72 @@
+"""The listing view shared by listing macros: facets to narrow, rows, pager, export links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plugins import card
+from plugins.query import Result
+from plugins.selection_args import query_string
+
+EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"))
+
+
+def export_url(type_name: str, fmt: str, result: Result) -> str:
+    qs = query_string(result.selection, page=None, limite=None)
+    return f"/+donnees/{type_name}.{fmt}" + (f"?{qs}" if qs else "")
+
+
+def export_links(result: Result) -> Any:
+    type_name = result.selection.page_type.name
+    links = [
+        card.url_link(export_url(type_name, fmt, result), label, css=f"eco-export eco-export-{fmt}", mimetype=mime)
+        for fmt, label, mime in EXPORT_FORMATS
+    ]
+    return card.para(["Télécharger cette sélection : ", *card.joined(links, " · ")], "eco-exports")
+
+
+def facets_box(result: Result, base_path: str, fixed: set[str]) -> Any:
+    """One list per facet: each value with its count links to the narrowed selection."""
+    sel = result.selection
+    groups = []
+    for facet, values in result.facets.items():
+        if facet in fixed:
+            continue
+        label = sel.page_type.field_map()[sel.page_type.facets[facet]].label
+        items: list[Any] = []
+        if facet in sel.filters:
+            items.append(
+                [
+                    card.strong(sel.filters[facet]),
+                    " ",
+                    card.url_link(f"{base_path}?{query_string(sel, page=None, **{facet: None})}", "(retirer ce filtre)",
+                                  css="eco-retirer"),
+                ]
+            )
+        else:
+            for value, count in values[:30]:
+                url = f"{base_path}?{query_string(sel, page=None, **{facet: value})}"
+                items.append([card.url_link(url, value, css="eco-facette"), f" ({count})"])
+        if items:
+            groups.append(card.div("eco-facette-groupe", [card.heading(label, 3), card.bullet_list(items)]))
+    return card.div("eco-facettes", groups)
+
+
+def pager(result: Result, base_path: str) -> Any:
+    sel = result.selection
+    parts: list[Any] = [f"Page {sel.page} sur {result.pages}"]
+    if sel.page > 1:
+        parts += [" · ", card.url_link(f"{base_path}?{query_string(sel, page=sel.page - 1)}", "page précédente",
+                                       css="eco-precedente")]
+    if sel.page < result.pages:
+        parts += [" · ", card.url_link(f"{base_path}?{query_string(sel, page=sel.page + 1)}", "page suivante",
+                                       css="eco-suivante")]
+    return card.para(parts, "eco-pages")
+
+
+def count_line(result: Result) -> Any:
+    plural = result.selection.page_type.plural
+    n = result.total
+    label = result.selection.page_type.label.lower() if n == 1 else plural
+    filters = ", ".join(f"{k} : {v}" for k, v in result.selection.filters.items())
+    return card.para([f"{n} {label}" + (f" ({filters})" if filters else "")], "eco-compte")

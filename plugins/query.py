@@ -1,0 +1,140 @@
+"""The one query layer of every listing, map and export: filter, check read rights, count, sort, page.
+
+Facet counts are computed after the ACL check, so a page a reader may not read never shows, not even
+as a number. Read rights are asked of moin (its protecting middleware, with its own caches) once per
+distinct ACL, not once per page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from moin import flaskg
+from moin.constants.keys import ACL, FQNAMES, ITEMID, NAME, NAMESPACE
+
+from plugins.index import IndexedPage, get_index
+from plugins.registry import PageType
+from plugins.text import fold
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class QueryError(ValueError):
+    """A selection that cannot be run; the message (French) says what would be right."""
+
+
+@dataclass
+class Selection:
+    """What a reader asks for: a page type, facet filters, a sort, a page."""
+
+    page_type: PageType
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "nom"
+    descending: bool = False
+    limit: int = DEFAULT_PAGE_SIZE
+    page: int = 1
+
+    def validate(self) -> None:
+        facets = self.page_type.facets
+        for key in self.filters:
+            if key not in facets:
+                raise QueryError(f"filtre inconnu « {key} » ; filtres possibles : {', '.join(facets)}.")
+        sorts = self.sort_names()
+        if self.sort not in sorts:
+            raise QueryError(f"tri inconnu « {self.sort} » ; tris possibles : {', '.join(sorts)}.")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise QueryError(f"« limite » doit être un nombre entre 1 et {MAX_PAGE_SIZE}.")
+        if self.page < 1:
+            raise QueryError("« page » doit être un nombre à partir de 1.")
+
+    def sort_names(self) -> list[str]:
+        return [*self.page_type.sorts, "modification"]
+
+
+@dataclass
+class Result:
+    selection: Selection
+    rows: list[IndexedPage]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.selection.limit))
+
+
+def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
+    """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL)."""
+    storage = flaskg.storage
+    verdicts: dict[tuple[Any, ...], bool] = {}
+    out = []
+    for page in pages:
+        key = (page.namespace, page.acl, page.names[:1] if _hierarchic(page.namespace) else ())
+        verdict = verdicts.get(key)
+        if verdict is None:
+            meta = {ITEMID: page.itemid, NAME: list(page.names), NAMESPACE: page.namespace}
+            if page.acl is not None:
+                meta[ACL] = page.acl
+            verdict = bool(storage.may_read_rev(meta))
+            storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
+            meta.pop(FQNAMES, None)
+            verdicts[key] = verdict
+        if verdict:
+            out.append(page)
+    return out
+
+
+def _hierarchic(namespace: str) -> bool:
+    for ns, acls in flaskg.storage.acl_mapping:
+        if ns == namespace:
+            return bool(acls.get("hierarchic"))
+    return False
+
+
+def _matches(page: IndexedPage, filters: dict[str, str]) -> bool:
+    for key, wanted in filters.items():
+        if fold(wanted) not in {fold(v) for v in page.facets.get(key, ())}:
+            return False
+    return True
+
+
+def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> list[IndexedPage]:
+    """Sort on a field (pages without it last, by title) or, with ``key`` None, on the last change."""
+    if key is None:
+        return sorted(pages, key=lambda p: (p.mtime, fold(p.title)), reverse=descending)
+    present = [p for p in pages if p.data.get(key) not in (None, "", [])]
+    missing = sorted((p for p in pages if p.data.get(key) in (None, "", [])), key=lambda p: fold(p.title))
+
+    def value(page: IndexedPage) -> tuple[Any, ...]:
+        v = page.data[key]
+        return (0, v, fold(page.title)) if isinstance(v, (int, float)) else (1, fold(str(v)), fold(page.title))
+
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
+    """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``."""
+    selection.validate()
+    if pages is None:
+        index = get_index()
+        pages = index.pages(selection.page_type.name) if index else []
+    visible = readable(pages)
+    matching = [p for p in visible if _matches(p, selection.filters)]
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for facet in selection.page_type.facets:
+        counts: dict[str, int] = {}
+        spelling: dict[str, str] = {}
+        for page in matching:
+            for value in {fold(v): v for v in page.facets.get(facet, ())}.items():
+                counts[value[0]] = counts.get(value[0], 0) + 1
+                spelling.setdefault(value[0], value[1])
+        facets[facet] = sorted(((spelling[k], n) for k, n in counts.items()), key=lambda vn: (-vn[1], fold(vn[0])))
+    sort_field = None if selection.sort == "modification" else selection.page_type.sorts[selection.sort]
+    ordered = _ordered(matching, sort_field, selection.descending)
+    if not all_rows:
+        start = (selection.page - 1) * selection.limit
+        ordered = ordered[start : start + selection.limit]
+    return Result(selection=selection, rows=ordered, total=len(matching), facets=facets)

@@ -1,0 +1,167 @@
+"""Page types and their registry: one class per type, registered in one place.
+
+A page type says which fields its data block has, how it is validated, which fields are facets of the
+index, how a record becomes a card and a flat row (CSV). Each type lives in its own module
+(``plugins/fiche.py`` …) listed in :data:`TYPE_MODULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from plugins import card, frontmatter
+from plugins.frontmatter import FrontMatter, Probleme
+from plugins.schema import Field, Invalide
+
+#: modules defining page types; importing one registers its type
+TYPE_MODULES = ("plugins.fiche",)
+
+_TYPES: dict[str, PageType] = {}
+
+
+@dataclass
+class Record:
+    """The validated data of one structured page."""
+
+    type: PageType
+    data: dict[str, Any]
+    problems: list[Probleme] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get(self.type.title_field, ""))
+
+
+class PageType:
+    """Base class of page types. Subclasses set the class attributes and may override the card."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    plural: ClassVar[str]
+    fields: ClassVar[list[Field]]
+    title_field: ClassVar[str] = "nom"
+    #: facet name (used in macro arguments and query strings) -> field key
+    facets: ClassVar[dict[str, str]] = {}
+    #: sort name -> field key (``modification`` is always available)
+    sorts: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def field_map(cls) -> dict[str, Field]:
+        return {f.key: f for f in cls.fields}
+
+    @classmethod
+    def validate(cls, data: dict[str, Any], lines: dict[str, int] | None = None) -> Record:
+        """Clean every field; a field that does not validate is reported (with its line) and left out."""
+        lines = lines or {}
+        fields = cls.field_map()
+        clean: dict[str, Any] = {}
+        problems: list[Probleme] = []
+        for key, value in data.items():
+            if key == "type":
+                continue
+            f = fields.get(key)
+            if f is None:
+                problems.append(
+                    Probleme(
+                        f"champ inconnu pour une {cls.label.lower()} ; champs possibles : {', '.join(fields)}.",
+                        champ=key,
+                        ligne=lines.get(key),
+                    )
+                )
+                continue
+            if value is None or value == "" or value == []:
+                continue
+            try:
+                clean[key] = f.clean(value)
+            except Invalide as exc:
+                problems.append(Probleme(str(exc), champ=key, ligne=lines.get(key)))
+        for f in cls.fields:
+            if f.required and f.key not in clean and f.key not in data:
+                problems.append(Probleme(f"ce champ est obligatoire ({f.label}).", champ=f.key, ligne=1))
+        return Record(type=cls(), data=clean, problems=problems)
+
+    def facet_values(self, record: Record) -> dict[str, list[str]]:
+        """Values of each facet for the index."""
+        fields = self.field_map()
+        return {facet: fields[key].facet_values(record.data.get(key)) for facet, key in self.facets.items()}
+
+    def row(self, record: Record) -> dict[str, Any]:
+        """A flat row for CSV: lists joined with " ; ", groups as "key: value"."""
+        row: dict[str, Any] = {}
+        for f in self.fields:
+            row[f.key] = flatten(record.data.get(f.key))
+        return row
+
+    def card(self, record: Record, problems: list[Probleme]) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def summary(self, data: dict[str, Any]) -> list[Any]:
+        """What a listing shows under the title of a page of this type (override per type)."""
+        return []
+
+    def list_row(self, page: Any) -> list[Any]:
+        """One entry of a listing: a link to the page, a flag if its data needs fixing, its summary."""
+        nodes: list[Any] = [card.page_link(page.fullname, page.title or page.name)]
+        if page.problems:
+            nodes += [" ", card.span("eco-a-corriger", [f"données à corriger ({len(page.problems)})"])]
+        return nodes + self.summary(page.data)
+
+
+def flatten(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ; ".join(flatten(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {flatten(v)}" for k, v in value.items())
+    return str(value)
+
+
+def register(page_type: type[PageType]) -> type[PageType]:
+    """Class decorator: make a page type known."""
+    _TYPES[page_type.name] = page_type()
+    return page_type
+
+
+def types() -> dict[str, PageType]:
+    """Every known page type, by name."""
+    if not _TYPES:
+        for module in TYPE_MODULES:
+            importlib.import_module(module)
+    return _TYPES
+
+
+def get(name: str) -> PageType | None:
+    return types().get(name)
+
+
+@dataclass
+class Analysis:
+    """What a page text holds: its front matter and, when its type is known, its record."""
+
+    front: FrontMatter
+    record: Record | None
+    problems: list[Probleme]
+
+
+def analyse(text: str) -> Analysis:
+    """Parse and validate a page text; never raises."""
+    front = frontmatter.split(text)
+    problems = list(front.problems)
+    record = None
+    if front.data is not None:
+        type_name = front.data.get("type")
+        page_type = get(type_name) if isinstance(type_name, str) else None
+        if page_type is None:
+            known = ", ".join(types())
+            if type_name is None:
+                message = f"le champ « type » manque : indiquez le type de la page (types possibles : {known})."
+            else:
+                message = f"type de page inconnu « {type_name} » (types possibles : {known})."
+            problems.append(Probleme(message, champ="type", ligne=front.lines.get("type", 2)))
+        else:
+            record = page_type.validate(front.data, front.lines)
+            problems.extend(record.problems)
+    return Analysis(front=front, record=record, problems=problems)

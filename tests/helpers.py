@@ -1,0 +1,62 @@
+"""Writing pages and users the way moin does (complete metadata), for the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moin import user as moin_user
+from moin.app import before_wiki, teardown_wiki
+from moin.constants.keys import ACL, CONTENTTYPE, ITEMTYPE
+from moin import flaskg
+from moin.items import Item
+
+from plugins.pages import store_page
+
+MOINWIKI = "text/x.moin.wiki;charset=utf-8"
+MARKDOWN = "text/x-markdown;charset=utf-8"
+
+
+class Wiki:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def save(self, name: str, text: str, contenttype: str = MOINWIKI, acl: str | None = None,
+             comment: str = "test") -> str:
+        """Save a page as our commands do (moin's storage, complete metadata); return its item id."""
+        with self.app.app_context():
+            return store_page(self.app, name, text, comment, contenttype=contenttype, acl=acl)
+
+    def save_as(self, username: str, name: str, text: str, contenttype: str = MOINWIKI, acl: str | None = None,
+                comment: str = "test") -> None:
+        """Save a page through moin's Item API as a logged-in member (moin sends its signals)."""
+        with self.app.test_request_context("/", base_url="http://localhost/"):
+            before_wiki()
+            flaskg.user = moin_user.User(auth_username=username)
+            meta: dict[str, Any] = {CONTENTTYPE: contenttype, ITEMTYPE: "default"}
+            if acl is not None:
+                meta[ACL] = acl
+            item = Item.create(name, itemtype="default", contenttype=contenttype)
+            item._save(meta, text, comment=comment)
+            teardown_wiki("")
+
+    def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run fn in a request context (anonymous reader)."""
+        with self.app.test_request_context("/", base_url="http://localhost/"):
+            before_wiki()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                teardown_wiki("")
+
+    def create_user(self, name: str, password: str = "motdepasse-solide-2026", email: str | None = None) -> None:
+        def create() -> None:
+            msg = moin_user.create_user(username=name, password=password, email=email or f"{name.lower()}@exemple.org",
+                                        validate=False)
+            assert not msg, msg
+
+        self.run(create)
+
+
+def login(client: Any, name: str, password: str = "motdepasse-solide-2026") -> None:
+    response = client.post("/+login", data={"login_username": name, "login_password": password, "login_submit": "1"})
+    assert response.status_code in (200, 302)

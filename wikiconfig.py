@@ -1,0 +1,110 @@
+"""Configuration MoinMoin du wiki des Écossolies.
+
+Read by moin (``moin run``, ``moin account-create`` …) from the repository root, and by ``make run``.
+The instance (storage, moin's indexes, our structured index, the secret key) lives under ``wiki/``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as _secrets
+
+import moin
+
+from moin.config import AclConfig, IndexStorageConfig
+from moin.config.default import DefaultConfig
+from moin.constants.namespaces import NAMESPACE_DEFAULT, NAMESPACE_USERPROFILES, NAMESPACE_USERS
+from moin.storage import create_mapping
+from moin.utils import get_xstatic_module_path_map
+
+import plugins.integration  # noqa: F401  (registers our converter, signal handlers and web views)
+
+ROOT = os.path.abspath(os.path.dirname(__file__))
+INSTANCE = os.environ.get("ECOSSOLIES_INSTANCE", os.path.join(ROOT, "wiki"))
+
+#: moin group whose members administer the wiki (see README).
+ADMIN_GROUP = "AdminGroup"
+
+
+def _secret_key() -> str:
+    """The session secret: from the environment, else a random key kept in the (git-ignored) instance."""
+    key = os.environ.get("ECOSSOLIES_SECRET_KEY")
+    if key:
+        return key
+    path = os.path.join(INSTANCE, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(INSTANCE, exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(_secrets.token_hex(32))
+    with open(path) as f:
+        return f.read().strip()
+
+
+def ecossolies_acls() -> dict[str, AclConfig]:
+    """Anonymous visitors read, known members write, the admin group does everything."""
+    admins = f"{ADMIN_GROUP}:read,write,create,destroy,admin"
+    return {
+        NAMESPACE_DEFAULT: AclConfig(
+            before=admins, default="Known:read,write,create All:read", after="", hierarchic=False
+        ),
+        NAMESPACE_USERS: AclConfig(before=admins, default="Known:read,write,create All:read", after="", hierarchic=True),
+        NAMESPACE_USERPROFILES: AclConfig(before="All:", default="", after="", hierarchic=False),
+    }
+
+
+NAMESPACES = {NAMESPACE_DEFAULT: "default", NAMESPACE_USERS: "users", NAMESPACE_USERPROFILES: "userprofiles"}
+STORAGE_URI = f"stores:fs:{os.path.join(INSTANCE, 'data')}/%(backend)s/%(kind)s"
+
+
+class Config(DefaultConfig):
+    wikiconfig_dir = ROOT
+    instance_dir = INSTANCE
+    data_dir = os.path.join(INSTANCE, "data")
+    index_storage = IndexStorageConfig(name="FileStorage", args=(os.path.join(INSTANCE, "index"),), kwargs={})
+    #: our structured index (Whoosh), beside moin's
+    structured_index_dir = os.path.join(INSTANCE, "index-structure")
+
+    # the repository root is moin's plugin dir: it holds macros/ (see README)
+    plugin_dirs = [ROOT]
+    wiki_local_dir = os.path.join(INSTANCE, "wiki_local")
+    template_dirs: list[str] = []
+    serve_files: dict[str, str] = {}
+
+    sitename = "Les Écossolies"
+    interwikiname = "Ecossolies"
+    interwiki_map = {interwikiname: "http://127.0.0.1:8080/", "Self": "http://127.0.0.1:8080/"}
+    html_pagetitle = "Les Écossolies"
+    locale_default = "fr"
+    timezone_default = "Europe/Paris"
+    theme_default = "topside"
+    edit_locking_policy = "lock"
+    edit_lock_time = 20
+    registration_only_by_superuser = True
+    registration_hint = "Pour contribuer, demandez un compte à l'équipe d'animation des Écossolies."
+    user_email_verification = False
+    acl_functions = f"{ADMIN_GROUP}:superuser"
+    admin_emails: list[str] = []
+    email_tracebacks = False
+
+    namespaces = NAMESPACES
+    backends = dict.fromkeys(NAMESPACES.values(), STORAGE_URI)
+    acls = ecossolies_acls()
+    namespace_mapping, backend_mapping, acl_mapping = create_mapping(STORAGE_URI, namespaces, backends, acls)
+    root_mapping = {"users": "UserHome"}
+    default_root = "Accueil"
+
+    mod_names = ["font_awesome", "svgedit_moin", "pygments"]
+    serve_files.update(get_xstatic_module_path_map(mod_names))
+
+
+MOINCFG = Config
+SECRET_KEY = _secret_key()
+DEBUG = False
+TESTING = False
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# moin's catalogues first, then ours (French, which moin does not ship)
+BABEL_TRANSLATION_DIRECTORIES = ";".join(
+    [os.path.join(os.path.dirname(moin.__file__), "translations"), os.path.join(ROOT, "translations")]
+)
