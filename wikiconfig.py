@@ -10,7 +10,6 @@ import os
 import secrets as _secrets
 
 import moin
-
 from moin.config import AclConfig, IndexStorageConfig
 from moin.config.default import DefaultConfig
 from moin.constants.namespaces import NAMESPACE_DEFAULT, NAMESPACE_USERPROFILES, NAMESPACE_USERS
@@ -47,7 +46,9 @@ def ecossolies_acls() -> dict[str, AclConfig]:
         NAMESPACE_DEFAULT: AclConfig(
             before=admins, default="Known:read,write,create All:read", after="", hierarchic=False
         ),
-        NAMESPACE_USERS: AclConfig(before=admins, default="Known:read,write,create All:read", after="", hierarchic=True),
+        NAMESPACE_USERS: AclConfig(
+            before=admins, default="Known:read,write,create All:read", after="", hierarchic=True
+        ),
         NAMESPACE_USERPROFILES: AclConfig(before="All:", default="", after="", hierarchic=False),
     }
 
@@ -70,6 +71,7 @@ class Config(DefaultConfig):
     template_dirs: list[str] = []
     serve_files: dict[str, str] = {}
 
+    admin_group = ADMIN_GROUP
     sitename = "Les Écossolies"
     interwikiname = "Ecossolies"
     interwiki_map = {interwikiname: "http://127.0.0.1:8080/", "Self": "http://127.0.0.1:8080/"}

@@ -45,8 +45,11 @@ class Macro(MacroBlockBase):
         base_path = request.path
         fixed_facets = {k for k in selection.filters if k in {a.lower() for a in fixed}}
         rows = [page_type.list_row(page) for page in result.rows]
-        body = card.bullet_list(rows, css="eco-liste") if rows else card.para(
-            ["Aucune fiche ne correspond à cette sélection."], "eco-vide")
+        body = (
+            card.bullet_list(rows, css="eco-liste")
+            if rows
+            else card.para(["Aucune fiche ne correspond à cette sélection."], "eco-vide")
+        )
         return card.div(
             "eco-classeur",
             [

@@ -5,7 +5,7 @@ Every text goes in as a text node, every link through an IRI, so no field can in
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from moin.utils.iri import Iri
 from moin.utils.tree import moin_page, xlink
@@ -59,7 +59,9 @@ def url_link(url: str, text: str, css: str | None = None, mimetype: str | None =
     return moin_page.a(attrib=attrib, children=[text])
 
 
-def bullet_list(items: Iterable[Sequence[Node] | Node], ordered: bool = False, css: str | None = None) -> moin_page.list:
+def bullet_list(
+    items: Iterable[Sequence[Node] | Node], ordered: bool = False, css: str | None = None
+) -> moin_page.list:
     attrib = {moin_page.item_label_generate: "ordered" if ordered else "unordered"}
     if css:
         attrib[moin_page.class_] = css

@@ -38,8 +38,13 @@ def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") ->
 
 def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
     items: list[dict[str, Any]] = [
-        {"page": p.fullname, "adresse_wiki": f"{base_url}/{p.fullname}", "type": page_type.name,
-         "modification": p.mtime, "donnees": p.data}
+        {
+            "page": p.fullname,
+            "adresse_wiki": f"{base_url}/{p.fullname}",
+            "type": page_type.name,
+            "modification": p.mtime,
+            "donnees": p.data,
+        }
         for p in pages
     ]
     return json.dumps({"type": page_type.name, "nombre": len(items), "elements": items}, ensure_ascii=False, indent=1)

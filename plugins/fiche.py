@@ -81,8 +81,14 @@ class Fiche(PageType):
         if d.get("resume"):
             children.append(card.para([d["resume"]], "eco-resume"))
         entries: list[tuple[str, list[Any]]] = []
-        for key, label in (("porteurs", "Porteurs"), ("forme", "Forme juridique"), ("secteurs", "Secteurs"),
-                           ("themes", "Thèmes"), ("commune", "Commune"), ("adresse", "Adresse")):
+        for key, label in (
+            ("porteurs", "Porteurs"),
+            ("forme", "Forme juridique"),
+            ("secteurs", "Secteurs"),
+            ("themes", "Thèmes"),
+            ("commune", "Commune"),
+            ("adresse", "Adresse"),
+        ):
             value = d.get(key)
             if value:
                 entries.append((label, card.joined(value) if isinstance(value, list) else [value]))
@@ -117,17 +123,20 @@ class Fiche(PageType):
             children.append(
                 card.bullet_list(
                     [
-                        [card.page_link(c["chaine"]) if c.get("chaine") else "?", *([" : ", c["maillon"]] if c.get("maillon") else [])]
+                        [
+                            card.page_link(c["chaine"]) if c.get("chaine") else "?",
+                            *([" : ", c["maillon"]] if c.get("maillon") else []),
+                        ]
                         for c in d["chaines"]
                     ]
                 )
             )
-        for key, label in (("offres", "Offres (compétences et ressources proposées)"),
-                           ("besoins", "Besoins (compétences et ressources recherchées)")):
+        for key, label in (
+            ("offres", "Offres (compétences et ressources proposées)"),
+            ("besoins", "Besoins (compétences et ressources recherchées)"),
+        ):
             if d.get(key):
                 children.append(card.heading(label, 3))
                 children.append(card.bullet_list(d[key], css=f"eco-{key}"))
-        children.append(
-            card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence")
-        )
+        children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))
         return card.div("eco-carte eco-fiche", children)

@@ -101,7 +101,9 @@ def _yaml_error(exc: yaml.YAMLError, first_line: int) -> Probleme:
             "les alias YAML (*nom) ne sont pas acceptés : recopiez la valeur.", ligne=first_line + inner.mark.line
         )
     if isinstance(inner, _TooBig):
-        return Probleme(f"bloc de données trop grand (plus de {MAX_NODES} valeurs).", ligne=first_line + inner.mark.line)
+        return Probleme(
+            f"bloc de données trop grand (plus de {MAX_NODES} valeurs).", ligne=first_line + inner.mark.line
+        )
     mark = getattr(exc, "problem_mark", None)
     detail = getattr(exc, "problem", None) or str(exc)
     ligne = first_line + mark.line if mark is not None else None
@@ -166,7 +168,9 @@ def split(text: str) -> FrontMatter:
         data = {}
     if not isinstance(data, dict):
         result.problems.append(
-            Probleme("le bloc de données doit être une liste de champs « nom: valeur », un par ligne.", ligne=first_line)
+            Probleme(
+                "le bloc de données doit être une liste de champs « nom: valeur », un par ligne.", ligne=first_line
+            )
         )
         return result
     if _depth(data) > MAX_DEPTH:

@@ -17,8 +17,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from flask import current_app, has_request_context
 from moin.constants.keys import ACL, CONTENTTYPE, CURRENT, ITEMID, LATEST_REVS, MTIME, NAME, NAMESPACE, REVID, TRASH

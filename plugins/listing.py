@@ -39,8 +39,11 @@ def facets_box(result: Result, base_path: str, fixed: set[str]) -> Any:
                 [
                     card.strong(sel.filters[facet]),
                     " ",
-                    card.url_link(f"{base_path}?{query_string(sel, page=None, **{facet: None})}", "(retirer ce filtre)",
-                                  css="eco-retirer"),
+                    card.url_link(
+                        f"{base_path}?{query_string(sel, page=None, **{facet: None})}",
+                        "(retirer ce filtre)",
+                        css="eco-retirer",
+                    ),
                 ]
             )
         else:
@@ -56,11 +59,17 @@ def pager(result: Result, base_path: str) -> Any:
     sel = result.selection
     parts: list[Any] = [f"Page {sel.page} sur {result.pages}"]
     if sel.page > 1:
-        parts += [" · ", card.url_link(f"{base_path}?{query_string(sel, page=sel.page - 1)}", "page précédente",
-                                       css="eco-precedente")]
+        parts += [
+            " · ",
+            card.url_link(
+                f"{base_path}?{query_string(sel, page=sel.page - 1)}", "page précédente", css="eco-precedente"
+            ),
+        ]
     if sel.page < result.pages:
-        parts += [" · ", card.url_link(f"{base_path}?{query_string(sel, page=sel.page + 1)}", "page suivante",
-                                       css="eco-suivante")]
+        parts += [
+            " · ",
+            card.url_link(f"{base_path}?{query_string(sel, page=sel.page + 1)}", "page suivante", css="eco-suivante"),
+        ]
     return card.para(parts, "eco-pages")
 
 

@@ -7,8 +7,9 @@ revision number, comment, language), without which moin's listings and search fa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from io import BytesIO
-from typing import Any, Iterable
+from typing import Any
 
 from moin.constants.keys import (
     ACL,
@@ -35,8 +36,15 @@ MOINWIKI = "text/x.moin.wiki;charset=utf-8"
 MARKDOWN = "text/x-markdown;charset=utf-8"
 
 
-def _meta(indexer: Any, name: str, comment: str, contenttype: str, acl: str | None,
-          tags: Iterable[str], usergroup: list[str] | None) -> tuple[Any, dict[str, Any]]:
+def _meta(
+    indexer: Any,
+    name: str,
+    comment: str,
+    contenttype: str,
+    acl: str | None,
+    tags: Iterable[str],
+    usergroup: list[str] | None,
+) -> tuple[Any, dict[str, Any]]:
     item = indexer.get_item(**CompositeName("", NAME_EXACT, name).query)
     meta: dict[str, Any] = {
         NAME: [name],
@@ -61,8 +69,16 @@ def _meta(indexer: Any, name: str, comment: str, contenttype: str, acl: str | No
     return item, meta
 
 
-def store_page(app: Any, name: str, text: str, comment: str, contenttype: str = MOINWIKI,
-               acl: str | None = None, tags: Iterable[str] = (), usergroup: list[str] | None = None) -> str:
+def store_page(
+    app: Any,
+    name: str,
+    text: str,
+    comment: str,
+    contenttype: str = MOINWIKI,
+    acl: str | None = None,
+    tags: Iterable[str] = (),
+    usergroup: list[str] | None = None,
+) -> str:
     """Save a new revision of page ``name``; return its item id. Our index follows."""
     indexer = app.storage
     item, meta = _meta(indexer, name, comment, contenttype, acl, tags, usergroup)
@@ -76,8 +92,9 @@ def store_page(app: Any, name: str, text: str, comment: str, contenttype: str = 
     return itemid
 
 
-def store_pages_batched(app: Any, pages: list[tuple[str, str]], comment: str, contenttype: str = MOINWIKI,
-                        progress: Any = None) -> list[str]:
+def store_pages_batched(
+    app: Any, pages: list[tuple[str, str]], comment: str, contenttype: str = MOINWIKI, progress: Any = None
+) -> list[str]:
     """Save many new pages with one index commit for all (moin's and ours) instead of three per page.
 
     Every revision gets the metadata and checks moin gives it (``validate_metadata``, ``preprocess``);
@@ -93,9 +110,17 @@ def store_pages_batched(app: Any, pages: list[tuple[str, str]], comment: str, co
         item, meta = _meta(indexer, name, comment, contenttype, None, (), None)
         data = BytesIO(text.encode("utf-8"))
         state = {
-            "trusted": False, NAME: [name], "action": "SAVE", "address": "127.0.0.1", "userid": None,
-            NAMESPACE: None, ITEMID: item.itemid, "contenttype_current": None, "contenttype_guessed": None,
-            "acl_parent": None, "fqname": None,
+            "trusted": False,
+            NAME: [name],
+            "action": "SAVE",
+            "address": "127.0.0.1",
+            "userid": None,
+            NAMESPACE: None,
+            ITEMID: item.itemid,
+            "contenttype_current": None,
+            "contenttype_guessed": None,
+            "acl_parent": None,
+            "fqname": None,
         }
         item.validate_metadata(meta, state, update=True)
         meta, data, content = item.preprocess(meta, data)

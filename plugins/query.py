@@ -8,8 +8,9 @@ distinct ACL, not once per page.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from moin import flaskg
 from moin.constants.keys import ACL, FQNAMES, ITEMID, NAME, NAMESPACE

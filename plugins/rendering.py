@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moin.converters import default_registry
-from moin.converters import markdown_in, moinwiki_in
+from moin.converters import default_registry, markdown_in, moinwiki_in
 from moin.converters._util import decode_data
 from moin.utils.mime import Type, type_moin_document, type_moin_wiki
 from moin.utils.registry import RegistryBase

@@ -57,7 +57,9 @@ class Text(Field):
 
     def clean(self, value: Any) -> str:
         if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
-            kind = "une liste" if isinstance(value, list) else "un ensemble de champs" if isinstance(value, dict) else None
+            kind = (
+                "une liste" if isinstance(value, list) else "un ensemble de champs" if isinstance(value, dict) else None
+            )
             raise Invalide(f"attendu {self.expected}, trouvé {kind or _shown(value)}.")
         text = str(value).strip()
         if len(text) > MAX_TEXT:

@@ -6,7 +6,7 @@ mean the same selection.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from plugins.query import DEFAULT_PAGE_SIZE, QueryError, Selection

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from moin import flaskg
 from moin import user as moin_user
 from moin.app import before_wiki, teardown_wiki
 from moin.constants.keys import ACL, CONTENTTYPE, ITEMTYPE
-from moin import flaskg
 from moin.items import Item
 
 from plugins.pages import store_page
@@ -20,14 +20,22 @@ class Wiki:
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    def save(self, name: str, text: str, contenttype: str = MOINWIKI, acl: str | None = None,
-             comment: str = "test") -> str:
+    def save(
+        self, name: str, text: str, contenttype: str = MOINWIKI, acl: str | None = None, comment: str = "test"
+    ) -> str:
         """Save a page as our commands do (moin's storage, complete metadata); return its item id."""
         with self.app.app_context():
             return store_page(self.app, name, text, comment, contenttype=contenttype, acl=acl)
 
-    def save_as(self, username: str, name: str, text: str, contenttype: str = MOINWIKI, acl: str | None = None,
-                comment: str = "test") -> None:
+    def save_as(
+        self,
+        username: str,
+        name: str,
+        text: str,
+        contenttype: str = MOINWIKI,
+        acl: str | None = None,
+        comment: str = "test",
+    ) -> None:
         """Save a page through moin's Item API as a logged-in member (moin sends its signals)."""
         with self.app.test_request_context("/", base_url="http://localhost/"):
             before_wiki()
@@ -50,8 +58,9 @@ class Wiki:
 
     def create_user(self, name: str, password: str = "motdepasse-solide-2026", email: str | None = None) -> None:
         def create() -> None:
-            msg = moin_user.create_user(username=name, password=password, email=email or f"{name.lower()}@exemple.org",
-                                        validate=False)
+            msg = moin_user.create_user(
+                username=name, password=password, email=email or f"{name.lower()}@exemple.org", validate=False
+            )
             assert not msg, msg
 
         self.run(create)

@@ -1,0 +1,55 @@
+# Le wiki des Écossolies — les deux commandes : make run, make test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run test lint instance venv admin reindex check-index import-fiches bench clean-instance
+
+## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
+run: instance
+	$(BIN)/moin run --host $(HOST) --port $(PORT)
+
+## make test : toute la suite de tests et la vérification du style (ruff)
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+## l'instance (wiki/) est créée une fois ; ensuite elle est réutilisée telle quelle
+instance: venv
+	@test -d wiki/index || $(BIN)/moin index-create
+	@test -f wiki/.contenu-initial-charge || ($(BIN)/python -m plugins.cli seed && touch wiki/.contenu-initial-charge)
+
+## make admin NAME=… EMAIL=… PASSWORD=… : un compte dans le groupe des administrateurs
+admin: instance
+	@test -n "$(NAME)" -a -n "$(EMAIL)" -a -n "$(PASSWORD)" || (echo "Usage : make admin NAME=… EMAIL=… PASSWORD=…" && exit 2)
+	$(BIN)/python -m plugins.cli admin --name "$(NAME)" --email "$(EMAIL)" --password "$(PASSWORD)"
+
+## make reindex : reconstruit l'index structuré depuis le stockage de moin
+reindex: instance
+	$(BIN)/python -m plugins.cli reindex
+
+## make check-index : compare l'index structuré au stockage (code 1 s'ils diffèrent)
+check-index: instance
+	$(BIN)/python -m plugins.cli verifier-index
+
+## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
+import-fiches: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
+	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
+
+## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+lint: venv
+	$(BIN)/ruff check .

@@ -1,0 +1,197 @@
+"""Bulk creation of fiches from a CSV file or a folder of pages: checked whole, then written whole.
+
+Every row is validated first; if one is wrong, nothing is written and each bad row is reported with
+its line, column and reason. The writing itself groups the index commits (``store_pages_batched``).
+A page that already exists with the same text is skipped, so importing the same file twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from moin.constants.keys import CURRENT, NAME_EXACT
+from moin.utils.names import CompositeName
+
+from plugins import frontmatter
+from plugins.registry import analyse, get
+from plugins.schema import TextList
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20000
+MAX_CELL = 20000
+FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
+
+#: CSV columns of sub-fields (list fields take values separated by « ; » or « , »)
+GROUPED = {
+    "email": ("contact", "email"),
+    "telephone": ("contact", "telephone"),
+    "site": ("contact", "site"),
+    "lat": ("position", "lat"),
+    "lon": ("position", "lon"),
+}
+EXTRA_COLUMNS = ("page", "texte")
+
+
+@dataclass
+class PageToCreate:
+    name: str
+    text: str
+    where: str  # "ligne 12" or the file name
+
+
+@dataclass
+class ImportRefused(Exception):
+    summary: str
+    rows: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.summary + ("\n" + "\n".join(self.rows) if self.rows else "")
+
+
+def _split_list(cell: str) -> list[str]:
+    sep = ";" if ";" in cell else ","
+    return [v.strip() for v in cell.split(sep) if v.strip()]
+
+
+def _parse_pairs(cell: str, first: str, second: str) -> list[dict[str, str]]:
+    """« 2015: création ; 2019: déménagement » -> [{first: 2015, second: création}, …]."""
+    out = []
+    for part in cell.split(";"):
+        if not part.strip():
+            continue
+        a, sep, b = part.partition(":")
+        out.append({first: a.strip(), second: b.strip()} if sep else {first: part.strip()})
+    return out
+
+
+def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCreate | None, list[str]]:
+    """One CSV row -> a page text, or the reasons it is refused."""
+    fiche = get("fiche")
+    fields = fiche.field_map()
+    data: dict[str, Any] = {"type": "fiche"}
+    errors: list[str] = []
+    for column, cell in row.items():
+        if column is None:
+            errors.append(f"ligne {line} : plus de cellules que de colonnes.")
+            continue
+        cell = (cell or "").strip()
+        if not cell:
+            continue
+        if len(cell) > MAX_CELL:
+            errors.append(f"ligne {line}, colonne « {column} » : cellule trop longue.")
+            continue
+        if column in EXTRA_COLUMNS:
+            continue
+        if column in GROUPED:
+            group, key = GROUPED[column]
+            data.setdefault(group, {})[key] = cell
+        elif column == "parcours":
+            data["parcours"] = _parse_pairs(cell, "annee", "etape")
+        elif column == "chaines":
+            data["chaines"] = _parse_pairs(cell, "chaine", "maillon")
+        elif column in fields:
+            data[column] = _split_list(cell) if isinstance(fields[column], TextList) else cell
+        elif column != "type":
+            errors.append(f"ligne {line} : colonne inconnue « {column} ».")
+    record = fiche.validate(data)
+    for problem in record.problems:
+        errors.append(f"ligne {line}, colonne « {problem.champ} » : {problem.message}")
+    if errors:
+        return None, errors
+    name = (row.get("page") or "").strip() or prefix + record.title
+    if not name or FORBIDDEN_NAME_CHARS & set(name) or name.startswith(("/", "+")) or "//" in name:
+        return None, [f"ligne {line}, colonne « page » : nom de page impossible « {name} »."]
+    text = frontmatter.join(data, (row.get("texte") or "").strip() + "\n")
+    return PageToCreate(name=name, text=text, where=f"ligne {line}"), []
+
+
+def read_csv(path: str, prefix: str) -> list[PageToCreate]:
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise ImportRefused(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo).")
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            content = f.read()
+    except UnicodeDecodeError:
+        raise ImportRefused("le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».") from None
+    first_line = content.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    csv.field_size_limit(MAX_CELL + 1)
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
+    if not reader.fieldnames or "nom" not in [c.strip() for c in reader.fieldnames]:
+        raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
+    reader.fieldnames = [c.strip() for c in reader.fieldnames]
+    pages, errors = [], []
+    try:
+        for n, row in enumerate(reader, 2):
+            if n - 1 > MAX_ROWS:
+                raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
+            page, row_errors = row_to_page(row, n, prefix)
+            errors.extend(row_errors)
+            if page:
+                pages.append(page)
+    except csv.Error as exc:
+        raise ImportRefused(f"fichier CSV illisible à la ligne {reader.line_num} ({exc}).") from None
+    if errors:
+        raise ImportRefused(f"{len(errors)} erreur(s) dans le fichier.", errors)
+    return pages
+
+
+def read_folder(path: str, prefix: str) -> list[PageToCreate]:
+    pages, errors = [], []
+    for filename in sorted(os.listdir(path)):
+        stem, ext = os.path.splitext(filename)
+        if ext not in (".moin", ".md", ".txt"):
+            continue
+        with open(os.path.join(path, filename), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        analysis = analyse(text)
+        if analysis.record is None or analysis.record.type.name != "fiche":
+            errors.append(f"{filename} : ce n'est pas une fiche (la page doit commencer par un bloc « type: fiche »).")
+        errors.extend(f"{filename} : {p}" for p in analysis.problems if analysis.record is not None)
+        pages.append(PageToCreate(name=prefix + stem, text=text, where=filename))
+    if errors:
+        raise ImportRefused(f"{len(errors)} erreur(s) dans le dossier.", errors)
+    return pages
+
+
+def read_source(path: str, prefix: str) -> list[PageToCreate]:
+    pages = read_folder(path, prefix) if os.path.isdir(path) else read_csv(path, prefix)
+    seen: dict[str, str] = {}
+    duplicates = []
+    for page in pages:
+        if page.name in seen:
+            duplicates.append(f"{page.where} : même page « {page.name} » qu'en {seen[page.name]}.")
+        seen.setdefault(page.name, page.where)
+    if duplicates:
+        raise ImportRefused(f"{len(duplicates)} doublon(s).", duplicates)
+    if not pages:
+        raise ImportRefused("aucune fiche à importer.")
+    return pages
+
+
+def import_fiches(
+    app: Any, pages: list[PageToCreate], dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> list[str]:
+    """Write the pages that are new (all or nothing); return their names."""
+    from plugins.pages import store_pages_batched
+
+    to_create, conflicts = [], []
+    for page in pages:
+        item = app.storage.get_item(**CompositeName("", NAME_EXACT, page.name).query)
+        if not item:
+            to_create.append(page)
+            continue
+        current = item[CURRENT].data.read().decode("utf-8", "replace")
+        if current.replace("\r\n", "\n").strip() != page.text.replace("\r\n", "\n").strip():
+            conflicts.append(f"{page.where} : la page « {page.name} » existe déjà avec un autre contenu.")
+    if conflicts:
+        raise ImportRefused(f"{len(conflicts)} page(s) existent déjà.", conflicts)
+    if not dry_run and to_create:
+        store_pages_batched(app, [(p.name, p.text) for p in to_create], "Import de fiches", progress=progress)
+    return [p.name for p in to_create]

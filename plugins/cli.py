@@ -1,0 +1,154 @@
+"""Our commands (``.venv/bin/python -m plugins.cli …``, wrapped by the Makefile).
+
+- ``seed``: load the seed content of ``data/pages`` (only the pages that do not exist yet);
+- ``admin``: create an account in the admin group;
+- ``reindex``: rebuild the structured index from moin's storage;
+- ``verifier-index``: compare the structured index with moin's storage (and repair with ``--reparer``);
+- ``import-fiches``: create many fiches at once from a CSV file or a folder of pages, all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED_DIR = os.path.join(ROOT, "data", "pages")
+
+
+def make_app() -> Any:
+    os.chdir(ROOT)
+    sys.path.insert(0, ROOT)
+    from moin.app import create_app
+
+    return create_app(os.path.join(ROOT, "wikiconfig.py"))
+
+
+@contextmanager
+def wiki_context(app: Any) -> Iterator[None]:
+    """The context moin's own commands run in (app context, storage, anonymous user)."""
+    from moin.app import before_wiki
+
+    with app.app_context():
+        before_wiki()
+        yield
+
+
+def progress_bar(label: str) -> Callable[[int, int], None]:
+    """A progress line on the terminal (for long jobs)."""
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            click.echo(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", nl=done == total, err=True)
+
+    return show
+
+
+@click.group()
+def cli() -> None:
+    """Commandes du wiki des Écossolies."""
+
+
+@cli.command("seed")
+def seed() -> None:
+    """Charge le contenu initial (data/pages) : seulement les pages qui n'existent pas encore."""
+    from plugins.seed import load_seed
+
+    app = make_app()
+    with wiki_context(app):
+        created = load_seed(app, SEED_DIR)
+    click.echo(f"Contenu initial : {len(created)} page(s) créée(s).")
+    for name in created:
+        click.echo(f"  + {name}")
+
+
+@cli.command("admin")
+@click.option("--name", "-n", required=True, help="Nom du compte")
+@click.option("--email", "-e", required=True, help="Courriel")
+@click.option("--password", "-p", required=True, help="Mot de passe")
+def admin(name: str, email: str, password: str) -> None:
+    """Crée un compte (s'il n'existe pas) et le met dans le groupe des administrateurs."""
+    from plugins.accounts import make_admin
+
+    app = make_app()
+    with wiki_context(app):
+        try:
+            message = make_admin(app, name, email, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(message)
+
+
+@cli.command("reindex")
+def reindex() -> None:
+    """Reconstruit l'index structuré à partir du stockage de moin."""
+    from plugins.index import get_index
+
+    app = make_app()
+    with wiki_context(app):
+        count = get_index(app).rebuild(progress=progress_bar("Index structuré"))
+    click.echo(f"Index structuré reconstruit : {count} élément(s) lu(s).")
+
+
+@cli.command("verifier-index")
+@click.option("--reparer", is_flag=True, help="Met à jour ce qui diffère")
+def check_index(reparer: bool) -> None:
+    """Compare l'index structuré au stockage de moin ; code de sortie 1 s'il diffère (sans --reparer)."""
+    from plugins.index import get_index
+
+    app = make_app()
+    with wiki_context(app):
+        counts = get_index(app).verify(repair=reparer)
+    click.echo(
+        f"{counts['pages']} élément(s) ; {counts['a_jour']} à jour, {counts['perimees']} périmé(s), "
+        f"{counts['en_trop']} en trop"
+        + (" ; réparé." if reparer and (counts["perimees"] or counts["en_trop"]) else ".")
+    )
+    if not reparer and (counts["perimees"] or counts["en_trop"]):
+        sys.exit(1)
+
+
+@cli.command("import-fiches")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--prefixe", default="Initiatives/", show_default=True, help="Début du nom des pages créées")
+@click.option("--essai", is_flag=True, help="Vérifie tout sans rien écrire")
+def import_fiches(source: str, prefixe: str, essai: bool) -> None:
+    """Crée des fiches depuis un fichier CSV ou un dossier de pages : tout ou rien."""
+    from plugins.bulk import ImportRefused, read_source
+    from plugins.bulk import import_fiches as run_import
+
+    try:
+        pages = read_source(source, prefixe)
+    except ImportRefused as exc:
+        _report_refusal(exc)
+        sys.exit(1)
+    app = make_app()
+    with wiki_context(app):
+        try:
+            created = run_import(app, pages, dry_run=essai, progress=progress_bar("Import"))
+        except ImportRefused as exc:
+            _report_refusal(exc)
+            sys.exit(1)
+    verb = "seraient créées" if essai else "créées"
+    click.echo(f"Import réussi : {len(created)} fiche(s) {verb}.")
+
+
+def _report_refusal(exc: Any) -> None:
+    click.echo(f"Import refusé, rien n'a été écrit : {exc.summary}", err=True)
+    for line in exc.rows:
+        click.echo(f"  {line}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="python -m plugins.cli")
+
+
+if __name__ == "__main__":
+    main()
