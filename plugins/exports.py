@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from typing import Any
+from urllib.parse import quote
 
 from plugins.index import IndexedPage
 from plugins.registry import PageType, Record
@@ -17,6 +18,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 def neutralise(value: str) -> str:
     """Make a cell inert in spreadsheets (OWASP "CSV injection"): prefix risky cells with a quote."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def page_url(base_url: str, page: IndexedPage) -> str:
+    return f"{base_url}/{quote(page.fullname)}"
 
 
 def _record(page_type: PageType, page: IndexedPage) -> Record:
@@ -31,7 +36,7 @@ def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") ->
     writer.writerow(columns)
     for page in pages:
         row = page_type.row(_record(page_type, page))
-        values = [page.fullname, f"{base_url}/{page.fullname}", *[row[f.key] for f in page_type.fields]]
+        values = [page.fullname, page_url(base_url, page), *[row[f.key] for f in page_type.fields]]
         writer.writerow([neutralise(str(v)) for v in values])
     return "\ufeff" + out.getvalue()
 
@@ -40,7 +45,7 @@ def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -
     items: list[dict[str, Any]] = [
         {
             "page": p.fullname,
-            "adresse_wiki": f"{base_url}/{p.fullname}",
+            "adresse_wiki": page_url(base_url, p),
             "type": page_type.name,
             "modification": p.mtime,
             "donnees": p.data,

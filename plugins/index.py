@@ -22,7 +22,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_request_context
-from moin.constants.keys import ACL, CONTENTTYPE, CURRENT, ITEMID, LATEST_REVS, MTIME, NAME, NAMESPACE, REVID, TRASH
+from moin.constants.keys import (
+    ACL,
+    CONTENTTYPE,
+    CURRENT,
+    ITEMID,
+    LATEST_REVS,
+    MTIME,
+    NAME,
+    NAMESPACE,
+    REVID,
+    TAGS,
+    TEMPLATE,
+    TRASH,
+)
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import LockError
@@ -87,8 +100,8 @@ class Snapshot:
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items)."""
     doc: dict[str, Any] = {"itemid": meta[ITEMID], "revid": meta[REVID], "type": ""}
-    if text is None or meta.get(TRASH):
-        return doc
+    if text is None or meta.get(TRASH) or TEMPLATE in (meta.get(TAGS) or ()):
+        return doc  # models (moin templates) are not listed
     analysis = analyse(text)
     record = analysis.record
     if record is None:

@@ -123,6 +123,7 @@ def store_pages_batched(
             "fqname": None,
         }
         item.validate_metadata(meta, state, update=True)
+        meta = {k: v for k, v in meta.items() if v is not None}  # as store_revision does
         meta, data, content = item.preprocess(meta, data)
         data.seek(0)
         item.validate_metadata(meta, state, update=False)

@@ -69,3 +69,28 @@ class Wiki:
 def login(client: Any, name: str, password: str = "motdepasse-solide-2026") -> None:
     response = client.post("/+login", data={"login_username": name, "login_password": password, "login_submit": "1"})
     assert response.status_code in (200, 302)
+
+
+def modify(client: Any, name: str, text: str, contenttype: str = MOINWIKI, comment: str = "modification") -> Any:
+    """Save a page through moin's own modify form, as a browser would."""
+    from urllib.parse import quote
+
+    url = f"/+modify/{quote(name)}?contenttype={quote(contenttype)}&itemtype=default&template="
+    form = {
+        "content_form_data_text": text,
+        "comment": comment,
+        "meta_form_acl": "None",
+        "meta_form_name": name,
+        "meta_form_summary": "",
+        "meta_form_tags": "",
+    }
+    return client.post(url, data=form)
+
+
+def content(client: Any, path: str) -> str:
+    """The content part of a page as a reader gets it (status 200 asserted)."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    html = response.get_data(as_text=True)
+    start = html.find('id="moin-content-data"')
+    return html[start:] if start >= 0 else html
