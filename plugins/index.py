@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "1"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
+#: namespaces that never hold structured pages (moin writes user profiles without signals)
+IGNORED_NAMESPACES = ("userprofiles",)
 
 
 def make_schema() -> Schema:
@@ -127,9 +129,10 @@ def _is_text(meta: dict[str, Any]) -> bool:
 class StructuredIndex:
     """Our Whoosh index of one wiki; one object per app, shared by its threads."""
 
-    def __init__(self, directory: str, moin_indexer: Any) -> None:
+    def __init__(self, directory: str, moin_indexer: Any, namespace_mapping: Any = ()) -> None:
         self.directory = directory
         self.moin = moin_indexer
+        self.backend_names = dict(namespace_mapping)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._verified = False
@@ -188,6 +191,22 @@ class StructuredIndex:
                 rev.close()
         return document_for(meta, text)
 
+    def store_revision(self, meta: dict[str, Any]) -> None:
+        """Index a revision moin just stored, read back from its backend by revision id.
+
+        Used on moin's signals: moin's own index may still be writing (asynchronously) at that point,
+        so the item is not looked up through it.
+        """
+        backend_name = self.backend_names.get(meta.get(NAMESPACE, ""), "default")
+        stored_meta, data = self.moin.backend.retrieve(backend_name, meta[REVID])
+        try:
+            text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
+        finally:
+            data.close()
+        doc = document_for(dict(stored_meta), text)
+        with self._lock:
+            self._write(lambda writer: writer.update_document(**doc))
+
     def refresh(self, itemids: Iterable[str]) -> int:
         """Re-read these items from storage and update their documents; return how many changed."""
         docs: list[tuple[str, dict[str, Any] | None]] = [(i, self._current_document(i)) for i in set(itemids)]
@@ -210,28 +229,38 @@ class StructuredIndex:
             self._write(lambda writer: [writer.update_document(**d) for d in docs])
 
     def defer(self, itemid: str) -> None:
-        """Refresh an item once the current change is done (moin signals destroys before doing them)."""
+        """Refresh an item once the current change is done (moin signals destroys before doing them).
+
+        The item waits in a pending set, flushed after the current request or, at the latest, before the
+        next listing reads the index.
+        """
+        with self._lock:
+            self._pending.add(itemid)
         if has_request_context():
             from flask import after_this_request
 
-            def refresh_after(response: Any) -> Any:
-                self.refresh([itemid])
+            def flush_after(response: Any) -> Any:
+                self.flush_pending()
                 return response
 
-            try:
-                after_this_request(refresh_after)
-                return
-            except (AssertionError, RuntimeError):
-                pass
+            after_this_request(flush_after)
+
+    def flush_pending(self) -> None:
         with self._lock:
-            self._pending.add(itemid)
+            pending, self._pending = self._pending, set()
+        if pending:
+            self.refresh(pending)
 
     # -- checking against moin ----------------------------------------------------------------------
 
     def moin_latest(self) -> dict[str, str]:
-        """itemid -> revid of every item in moin's latest-revisions index."""
+        """itemid -> revid of every item in moin's latest-revisions index (user profiles excepted)."""
         with self.moin.ix[LATEST_REVS].searcher() as searcher:
-            return {doc[ITEMID]: doc[REVID] for doc in searcher.all_stored_fields()}
+            return {
+                doc[ITEMID]: doc[REVID]
+                for doc in searcher.all_stored_fields()
+                if doc.get(NAMESPACE) not in IGNORED_NAMESPACES
+            }
 
     def ours(self) -> dict[str, str]:
         with self.ix.searcher() as searcher:
@@ -273,9 +302,7 @@ class StructuredIndex:
                     self.verify(repair=True)
                     self._verified = True
         if self._pending:
-            with self._lock:
-                pending, self._pending = self._pending, set()
-            self.refresh(pending)
+            self.flush_pending()
 
     def snapshot(self) -> Snapshot:
         """Stored documents of every structured page, reloaded when the index changed."""
@@ -325,6 +352,6 @@ def get_index(app: Any = None) -> StructuredIndex | None:
         storage = getattr(app, "storage", None)
         if not directory or storage is None:
             return None
-        index = StructuredIndex(directory, storage)
+        index = StructuredIndex(directory, storage, app.cfg.namespace_mapping)
         app.extensions["ecossolies_index"] = index
     return index

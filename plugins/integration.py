@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import appcontext_pushed
-from moin.constants.keys import ITEMID
+from moin.constants.keys import ITEMID, REVID
 from moin.signalling import ANY, item_modified
 
 from plugins import rendering, web
@@ -25,14 +25,14 @@ def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: A
     index = get_index(app)
     if index is None:
         return
-    meta = kwargs.get("new_meta") or kwargs.get("meta") or {}
-    itemid = meta.get(ITEMID)
-    if not itemid:
+    new_meta = kwargs.get("new_meta")  # moin's Meta mapping: test against None, its truth value is unreliable
+    if str(action) not in DESTROY_ACTIONS and new_meta is not None and new_meta.get(REVID):
+        index.store_revision(new_meta)
         return
-    if str(action) in DESTROY_ACTIONS:
-        index.defer(itemid)  # moin signals a destroy before doing it
-    else:
-        index.refresh([itemid])
+    meta = new_meta if new_meta is not None else kwargs.get("meta")
+    itemid = meta.get(ITEMID) if meta is not None else None
+    if itemid:
+        index.defer(itemid)  # moin signals a destroy before doing it: look again once it is done
 
 
 @appcontext_pushed.connect_via(ANY)

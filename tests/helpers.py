@@ -39,7 +39,7 @@ class Wiki:
         """Save a page through moin's Item API as a logged-in member (moin sends its signals)."""
         with self.app.test_request_context("/", base_url="http://localhost/"):
             before_wiki()
-            flaskg.user = moin_user.User(auth_username=username)
+            flaskg.user = flaskg.storage.user = moin_user.User(auth_username=username)
             meta: dict[str, Any] = {CONTENTTYPE: contenttype, ITEMTYPE: "default"}
             if acl is not None:
                 meta[ACL] = acl
