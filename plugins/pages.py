@@ -8,6 +8,7 @@ revision number, comment, language), without which moin's listings and search fa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -92,10 +93,22 @@ def store_page(
     return itemid
 
 
+@dataclass
+class PageSpec:
+    """A page to write: its name and text, and the moin metadata our commands may set."""
+
+    name: str
+    text: str
+    contenttype: str = MOINWIKI
+    acl: str | None = None
+    tags: tuple[str, ...] = ()
+    usergroup: list[str] | None = None
+
+
 def store_pages_batched(
-    app: Any, pages: list[tuple[str, str]], comment: str, contenttype: str = MOINWIKI, progress: Any = None
+    app: Any, pages: list[tuple[str, str] | PageSpec], comment: str, progress: Any = None
 ) -> list[str]:
-    """Save many new pages with one index commit for all (moin's and ours) instead of three per page.
+    """Save many pages with one index commit for all (moin's and ours) instead of three per page.
 
     Every revision gets the metadata and checks moin gives it (``validate_metadata``, ``preprocess``);
     only the index writes are grouped. Returns the item ids.
@@ -106,8 +119,10 @@ def store_pages_batched(
 
     indexer = app.storage
     stored: list[tuple[dict[str, Any], str, str, str]] = []
-    for n, (name, text) in enumerate(pages, 1):
-        item, meta = _meta(indexer, name, comment, contenttype, None, (), None)
+    for n, page in enumerate(pages, 1):
+        spec = page if isinstance(page, PageSpec) else PageSpec(*page)
+        name, text = spec.name, spec.text
+        item, meta = _meta(indexer, name, comment, spec.contenttype, spec.acl, spec.tags, spec.usergroup)
         data = BytesIO(text.encode("utf-8"))
         state = {
             "trusted": False,

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from plugins.pages import MARKDOWN, MOINWIKI, store_page
+from plugins.pages import MARKDOWN, MOINWIKI, PageSpec, store_pages_batched
 
 COMMENT = "Contenu initial du wiki des Écossolies"
 
@@ -18,25 +18,24 @@ def seed_entries(directory: str) -> list[dict[str, Any]]:
 
 
 def load_seed(app: Any, directory: str) -> list[str]:
-    """Create every seed page that does not exist yet; return the names created."""
-    created = []
+    """Create every seed page that does not exist yet (in one batch); return the names created."""
+    specs = []
     for entry in seed_entries(directory):
-        name = entry["page"]
-        if app.storage.has_item(name):
+        if app.storage.has_item(entry["page"]):
             continue
         path = os.path.join(directory, entry["fichier"])
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        contenttype = MARKDOWN if path.endswith(".md") else MOINWIKI
-        store_page(
-            app,
-            name,
-            text,
-            COMMENT,
-            contenttype=contenttype,
-            acl=entry.get("acl"),
-            tags=entry.get("tags", ()),
-            usergroup=entry.get("usergroup"),
+        specs.append(
+            PageSpec(
+                name=entry["page"],
+                text=text,
+                contenttype=MARKDOWN if path.endswith(".md") else MOINWIKI,
+                acl=entry.get("acl"),
+                tags=tuple(entry.get("tags", ())),
+                usergroup=entry.get("usergroup"),
+            )
         )
-        created.append(name)
-    return created
+    if specs:
+        store_pages_batched(app, specs, COMMENT)
+    return [spec.name for spec in specs]
