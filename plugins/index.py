@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,8 +96,13 @@ class IndexedPage:
 
 @dataclass
 class Snapshot:
-    generation: int
+    #: identifies this state of the index: its creation (epoch, new at each rebuild) and its generation
+    version: tuple[str, int]
     by_type: dict[str, list[IndexedPage]]
+
+    @property
+    def generation(self) -> int:
+        return self.version[1]
 
 
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
@@ -152,10 +158,22 @@ class StructuredIndex:
                 current = f.read().strip()
         if current == SCHEMA_VERSION and whoosh_index.exists_in(self.directory):
             return whoosh_index.open_dir(self.directory)
+        return self._create()
+
+    def _create(self) -> whoosh_index.Index:
         ix = whoosh_index.create_in(self.directory, make_schema())
         with open(self._version_file(), "w") as f:
             f.write(SCHEMA_VERSION)
+        with open(os.path.join(self.directory, "EPOCH"), "w") as f:
+            f.write(uuid.uuid4().hex)
         return ix
+
+    def epoch(self) -> str:
+        try:
+            with open(os.path.join(self.directory, "EPOCH")) as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            return ""
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -287,7 +305,7 @@ class StructuredIndex:
             if progress:
                 progress(n, len(truth))
         with self._lock:
-            self.ix = whoosh_index.create_in(self.directory, make_schema())
+            self.ix = self._create()
             self._write(lambda writer: [writer.add_document(**d) for d in docs])
             self._snapshot = None
             self._verified = True
@@ -307,12 +325,12 @@ class StructuredIndex:
     def snapshot(self) -> Snapshot:
         """Stored documents of every structured page, reloaded when the index changed."""
         self._ensure_fresh()
-        generation = self.ix.latest_generation()
+        version = (self.epoch(), self.ix.latest_generation())
         snap = self._snapshot
-        if snap is not None and snap.generation == generation:
+        if snap is not None and snap.version == version:
             return snap
         with self._lock:
-            generation = self.ix.latest_generation()
+            version = (self.epoch(), self.ix.latest_generation())
             by_type: dict[str, list[IndexedPage]] = {}
             with self.ix.searcher() as searcher:
                 for doc in searcher.all_stored_fields():
@@ -332,7 +350,7 @@ class StructuredIndex:
                         problems=tuple(json.loads(doc.get("problems") or "[]")),
                     )
                     by_type.setdefault(page.type, []).append(page)
-            self._snapshot = Snapshot(generation=generation, by_type=by_type)
+            self._snapshot = Snapshot(version=version, by_type=by_type)
             return self._snapshot
 
     def pages(self, type_name: str) -> list[IndexedPage]:

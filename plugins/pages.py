@@ -14,12 +14,15 @@ from typing import Any
 
 from moin.constants.keys import (
     ACL,
+    ALL_REVS,
     COMMENT,
     CONTENTTYPE,
     CURRENT,
     ITEMID,
     ITEMTYPE,
     LANGUAGE,
+    LATEST_META,
+    LATEST_REVS,
     NAME,
     NAME_EXACT,
     NAMESPACE,
@@ -30,11 +33,17 @@ from moin.constants.keys import (
     TAGS,
     USERGROUP,
 )
-from moin.storage.middleware.indexing import backend_to_index
+from moin.storage.middleware.indexing import Item, backend_to_index
 from moin.utils.names import CompositeName
 
 MOINWIKI = "text/x.moin.wiki;charset=utf-8"
 MARKDOWN = "text/x-markdown;charset=utf-8"
+
+
+def _existing_names(indexer: Any) -> set[str]:
+    """Names of every item of the default namespace, read once from moin's latest-revisions index."""
+    with indexer.ix[LATEST_REVS].searcher() as searcher:
+        return {n for doc in searcher.all_stored_fields() if not doc.get(NAMESPACE) for n in doc.get(NAME) or ()}
 
 
 def _meta(
@@ -45,8 +54,12 @@ def _meta(
     acl: str | None,
     tags: Iterable[str],
     usergroup: list[str] | None,
+    existing: set[str] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
-    item = indexer.get_item(**CompositeName("", NAME_EXACT, name).query)
+    if existing is not None and name not in existing:  # known to be new: no lookup
+        item = Item(indexer, latest_doc={NAME: [name], NAMESPACE: ""}, name_exact=name)
+    else:
+        item = indexer.get_item(**CompositeName("", NAME_EXACT, name).query)
     meta: dict[str, Any] = {
         NAME: [name],
         NAMESPACE: "",
@@ -113,16 +126,15 @@ def store_pages_batched(
     Every revision gets the metadata and checks moin gives it (``validate_metadata``, ``preprocess``);
     only the index writes are grouped. Returns the item ids.
     """
-    from moin.constants.keys import ALL_REVS, LATEST_META, LATEST_REVS
-
     from plugins.index import document_for, get_index
 
     indexer = app.storage
+    existing = _existing_names(indexer)
     stored: list[tuple[dict[str, Any], str, str, str]] = []
     for n, page in enumerate(pages, 1):
         spec = page if isinstance(page, PageSpec) else PageSpec(*page)
         name, text = spec.name, spec.text
-        item, meta = _meta(indexer, name, comment, spec.contenttype, spec.acl, spec.tags, spec.usergroup)
+        item, meta = _meta(indexer, name, comment, spec.contenttype, spec.acl, spec.tags, spec.usergroup, existing)
         data = BytesIO(text.encode("utf-8"))
         state = {
             "trusted": False,
@@ -149,7 +161,9 @@ def store_pages_batched(
     for idx_name in (ALL_REVS, LATEST_REVS, LATEST_META):
         with indexer.ix[idx_name].writer() as writer:
             for meta, content, backend_name, _text in stored:
-                writer.update_document(**backend_to_index(meta, content, indexer.schemas[idx_name], backend_name))
+                doc = backend_to_index(meta, content, indexer.schemas[idx_name], backend_name)
+                is_new = idx_name == ALL_REVS or meta.get(REV_NUMBER) == 1
+                (writer.add_document if is_new else writer.update_document)(**doc)
     index = get_index(app)
     if index is not None:
         index.add_documents([document_for(meta, text) for meta, _c, _b, text in stored])

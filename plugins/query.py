@@ -8,6 +8,8 @@ distinct ACL, not once per page.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,9 +73,12 @@ def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
     """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL)."""
     storage = flaskg.storage
     verdicts: dict[tuple[Any, ...], bool] = {}
+    hierarchic: dict[str, bool] = {}
     out = []
     for page in pages:
-        key = (page.namespace, page.acl, page.names[:1] if _hierarchic(page.namespace) else ())
+        if page.namespace not in hierarchic:
+            hierarchic[page.namespace] = _hierarchic(page.namespace)
+        key = (page.namespace, page.acl, page.names[:1] if hierarchic[page.namespace] else ())
         verdict = verdicts.get(key)
         if verdict is None:
             meta = {ITEMID: page.itemid, NAME: list(page.names), NAMESPACE: page.namespace}
@@ -95,11 +100,13 @@ def _hierarchic(namespace: str) -> bool:
     return False
 
 
+def _folded(page: IndexedPage, facet: str) -> dict[str, str]:
+    """A page's values for a facet, folded (accents, case) -> as written."""
+    return {fold(v): v for v in page.facets.get(facet, ())}
+
+
 def _matches(page: IndexedPage, filters: dict[str, str]) -> bool:
-    for key, wanted in filters.items():
-        if fold(wanted) not in {fold(v) for v in page.facets.get(key, ())}:
-            return False
-    return True
+    return all(fold(wanted) in _folded(page, key) for key, wanted in filters.items())
 
 
 def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> list[IndexedPage]:
@@ -116,26 +123,70 @@ def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> lis
     return sorted(present, key=value, reverse=descending) + missing
 
 
-def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
-    """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``."""
-    selection.validate()
-    if pages is None:
-        index = get_index()
-        pages = index.pages(selection.page_type.name) if index else []
+def _reader_key() -> tuple[Any, ...]:
+    """What moin's ACL evaluation knows of the reader: names, logged in or not, trusted or not."""
+    user = flaskg.user
+    return (tuple(user.name), bool(user.valid), bool(getattr(user, "trusted", False)))
+
+
+#: recent results: (index, its generation, reader, selection) -> (ordered matching pages, facets)
+_RESULTS: OrderedDict[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[tuple[str, int]]]]] = OrderedDict()
+_RESULTS_SIZE = 64
+_RESULTS_LOCK = threading.Lock()
+
+
+def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[IndexedPage], dict[str, Any]]:
     visible = readable(pages)
-    matching = [p for p in visible if _matches(p, selection.filters)]
+    matching = [p for p in visible if _matches(p, selection.filters)] if selection.filters else visible
     facets: dict[str, list[tuple[str, int]]] = {}
     for facet in selection.page_type.facets:
         counts: dict[str, int] = {}
         spelling: dict[str, str] = {}
         for page in matching:
-            for value in {fold(v): v for v in page.facets.get(facet, ())}.items():
-                counts[value[0]] = counts.get(value[0], 0) + 1
-                spelling.setdefault(value[0], value[1])
+            for folded, written in _folded(page, facet).items():
+                counts[folded] = counts.get(folded, 0) + 1
+                spelling.setdefault(folded, written)
         facets[facet] = sorted(((spelling[k], n) for k, n in counts.items()), key=lambda vn: (-vn[1], fold(vn[0])))
     sort_field = None if selection.sort == "modification" else selection.page_type.sorts[selection.sort]
-    ordered = _ordered(matching, sort_field, selection.descending)
+    return _ordered(matching, sort_field, selection.descending), facets
+
+
+def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
+    """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``.
+
+    Results over the index are kept a while, keyed by the index generation (any change to any item, group
+    pages included, makes a new one), by what moin's ACLs know of the reader and by the selection: output
+    computed for one reader is never served to a reader with other rights.
+    """
+    selection.validate()
+    if pages is not None:
+        ordered, facets = _compute(selection, pages)
+    else:
+        index = get_index()
+        snapshot = index.snapshot() if index else None
+        pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
+        key = (
+            index.directory if index else None,
+            snapshot.version if snapshot else None,
+            _reader_key(),
+            selection.page_type.name,
+            tuple(sorted(selection.filters.items())),
+            selection.sort,
+            selection.descending,
+        )
+        with _RESULTS_LOCK:
+            cached = _RESULTS.get(key)
+            if cached is not None:
+                _RESULTS.move_to_end(key)
+        if cached is None:
+            cached = _compute(selection, pages)
+            with _RESULTS_LOCK:
+                _RESULTS[key] = cached
+                while len(_RESULTS) > _RESULTS_SIZE:
+                    _RESULTS.popitem(last=False)
+        ordered, facets = cached
+    total = len(ordered)
     if not all_rows:
         start = (selection.page - 1) * selection.limit
         ordered = ordered[start : start + selection.limit]
-    return Result(selection=selection, rows=ordered, total=len(matching), facets=facets)
+    return Result(selection=selection, rows=ordered, total=total, facets=facets)

@@ -7,6 +7,7 @@ index, how a record becomes a card and a flat row (CSV). Each type lives in its 
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -146,8 +147,21 @@ class Analysis:
     problems: list[Probleme]
 
 
+#: texts up to this size keep their analysis in a small cache (a save parses the same text several times)
+CACHED_TEXT_CHARS = 100_000
+
+
 def analyse(text: str) -> Analysis:
-    """Parse and validate a page text; never raises."""
+    """Parse and validate a page text; never raises. The result is shared: do not modify it."""
+    return _analyse_cached(text) if len(text) <= CACHED_TEXT_CHARS else _analyse(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _analyse_cached(text: str) -> Analysis:
+    return _analyse(text)
+
+
+def _analyse(text: str) -> Analysis:
     front = frontmatter.split(text)
     problems = list(front.problems)
     record = None
