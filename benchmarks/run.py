@@ -137,6 +137,7 @@ def main() -> None:
         with app.app_context():
             store_page(app, "Simple", "= Une page simple =\n\nDu texte, " * 20 + "\n", "mesure")
             store_page(app, "Classeur", "= Le classeur =\n<<Classeur>>\n", "mesure")
+            store_page(app, "Initiatives", "= Initiatives =\n", "mesure")  # ItemList lists its subitems
             store_page(app, "ListeMoin", '= ItemList =\n<<ItemList(item="Initiatives")>>\n', "mesure")
         print(f"# Écossolies — benchmark du classeur ({args.fiches} fiches, {time.strftime('%Y-%m-%d %H:%M')})")
         print(f"machine : {os.cpu_count()} cœurs, Python {sys.version.split()[0]}")
@@ -158,6 +159,8 @@ def main() -> None:
             results[label] = (statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))])
         html = client.get("/Classeur").get_data(as_text=True)
         assert f"{args.fiches + args.moin_saves} fiches" in html, "the binder lists every fiche"
+        itemlist = client.get("/ListeMoin").get_data(as_text=True)
+        assert itemlist.count(">Initiatives/Initiative ") == args.fiches, "ItemList lists the same fiches"
         plain = results["page simple"][0]
         print(f"\n## Rendu à chaud (médiane et p95 sur {args.repeat} requêtes, lecteur anonyme)")
         for label, (median, p95) in results.items():

@@ -183,5 +183,6 @@ def split(text: str) -> FrontMatter:
 
 def join(data: dict[str, Any], body: str) -> str:
     """Write a page text from a data block and free text (used by forms and imports)."""
-    block = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    block = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
     return f"---\n{block}---\n{body}"
