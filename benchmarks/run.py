@@ -48,8 +48,9 @@ def make_app(directory: str):
             uri, wikiconfig.NAMESPACES, backends, wikiconfig.ecossolies_acls()
         )
 
-    return create_app_ext(flask_config_dict={"SECRET_KEY": "cle-de-mesure-seulement"}, moin_config_class=BenchConfig,
-                          create_backend=True)
+    return create_app_ext(
+        flask_config_dict={"SECRET_KEY": "cle-de-mesure-seulement"}, moin_config_class=BenchConfig, create_backend=True
+    )
 
 
 def csv_of_fiches(path: str, n: int) -> None:
@@ -61,7 +62,7 @@ def csv_of_fiches(path: str, n: int) -> None:
         f.write("nom;forme;secteurs;themes;commune;creation;resume;texte\n")
         for i in range(n):
             f.write(
-                f"Initiative {i:05d};{rng.choice(FORMES)};\"{rng.choice(SECTEURS)}; {rng.choice(SECTEURS)}\";"
+                f'Initiative {i:05d};{rng.choice(FORMES)};"{rng.choice(SECTEURS)}; {rng.choice(SECTEURS)}";'
                 f"{rng.choice(THEMES)};{rng.choice(names)};{rng.randint(1970, 2025)};"
                 f"Une initiative de l'économie sociale et solidaire numéro {i};Texte libre de la fiche {i}.\n"
             )
@@ -148,13 +149,18 @@ def main() -> None:
         rate_bulk, created = bulk_import(app, csv_path)
         print("\n## Écriture")
         print(f"moin, une par une ({args.moin_saves} pages)      : {rate_moin:8.1f} pages/s")
-        print(f"import en bloc ({created} fiches, CSV)    : {rate_bulk:8.1f} fiches/s "
-              f"({created / rate_bulk:.1f} s) — {rate_bulk / rate_moin:.1f}× moin")
+        print(
+            f"import en bloc ({created} fiches, CSV)    : {rate_bulk:8.1f} fiches/s "
+            f"({created / rate_bulk:.1f} s) — {rate_bulk / rate_moin:.1f}× moin"
+        )
 
         client = app.test_client()
         results = {}
-        for label, path in (("page simple", "/Simple"), ("<<Classeur>>", "/Classeur"),
-                            ("<<ItemList>> de moin", "/ListeMoin")):
+        for label, path in (
+            ("page simple", "/Simple"),
+            ("<<Classeur>>", "/Classeur"),
+            ("<<ItemList>> de moin", "/ListeMoin"),
+        ):
             times = timed_get(client, path, args.repeat)
             results[label] = (statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))])
         html = client.get("/Classeur").get_data(as_text=True)
@@ -164,7 +170,9 @@ def main() -> None:
         plain = results["page simple"][0]
         print(f"\n## Rendu à chaud (médiane et p95 sur {args.repeat} requêtes, lecteur anonyme)")
         for label, (median, p95) in results.items():
-            print(f"{label:24s}: {median * 1000:7.1f} ms (p95 {p95 * 1000:7.1f} ms) — {median / plain:5.2f}× la page simple")
+            print(
+                f"{label:24s}: {median * 1000:7.1f} ms (p95 {p95 * 1000:7.1f} ms) — {median / plain:5.2f}× la page simple"
+            )
         classeur, itemlist = results["<<Classeur>>"][0], results["<<ItemList>> de moin"][0]
         print(f"\n<<Classeur>> / page simple : {classeur / plain:.2f} (objectif ≤ 2)")
         print(f"<<Classeur>> / <<ItemList>> : {classeur / itemlist:.2f} (objectif < 1)")

@@ -2,7 +2,8 @@
 
 Registered in moin's converter registry ahead of moin's own moinwiki and Markdown input converters:
 it splits off the data block, lets moin's converter render the free text, and puts the card on top.
-Blank lines stand in for the block, so moin's line numbers (edit autoscroll) stay right.
+Blank lines stand in for the block, so moin's line numbers (edit autoscroll) stay right. In Markdown
+pages it also makes ``<<Macro(…)>>`` work (``plugins/markdown_macros.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from moin.utils.mime import Type, type_moin_document, type_moin_wiki
 from moin.utils.registry import RegistryBase
 from moin.utils.tree import moin_page
 
-from plugins import card
+from plugins import card, markdown_macros
 from plugins.registry import analyse
 
 TYPE_MARKDOWN = Type("text/x-markdown")
@@ -43,8 +44,9 @@ def render_structured(text: str) -> tuple[Any | None, str]:
 class StructuredConverter:
     """Input converter wrapping moin's: the card, then what moin makes of the free text."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, markdown: bool = False) -> None:
         self.inner = inner
+        self.markdown = markdown
 
     @property
     def messages(self) -> Any:
@@ -54,13 +56,17 @@ class StructuredConverter:
     def factory(cls, input: Type, output: Type, **kwargs: Any) -> StructuredConverter | None:
         for content_type, inner_factory in _INNER:
             if content_type.issupertype(input):
-                return cls(inner_factory(input, output, **kwargs))
+                return cls(inner_factory(input, output, **kwargs), markdown=content_type is TYPE_MARKDOWN)
         return None
 
     def __call__(self, data: Any, contenttype: str | None = None, arguments: Any = None) -> Any:
         text = decode_data(data, contenttype)
         element, body = render_structured(text)
+        if self.markdown:
+            body, calls = markdown_macros.protect(body)
         doc = self.inner(body, contenttype, arguments)
+        if self.markdown:
+            markdown_macros.restore(doc, calls)
         if element is not None:
             target = doc[0] if len(doc) and getattr(doc[0], "tag", None) == moin_page.body else doc
             target.insert(0, element)

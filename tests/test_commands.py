@@ -31,10 +31,22 @@ def instance(tmp_path_factory):
 def test_seed_then_member_and_admin_accounts(instance):
     run, path = instance
     assert (path / "data").is_dir() and (path / "index-structure").is_dir()
-    assert "0 page(s) créée(s)" in run(sys.executable, "-m", "plugins.cli", "seed").stdout  # nothing lost, nothing redone
+    assert (
+        "0 page(s) créée(s)" in run(sys.executable, "-m", "plugins.cli", "seed").stdout
+    )  # nothing lost, nothing redone
     run(f"{BIN}/moin", "account-create", "-n", "Membre", "-e", "membre@exemple.org", "-p", "motdepasse-solide-2026")
-    out = run(sys.executable, "-m", "plugins.cli", "admin", "-n", "Chef", "-e", "chef@exemple.org",
-              "-p", "motdepasse-solide-2026").stdout
+    out = run(
+        sys.executable,
+        "-m",
+        "plugins.cli",
+        "admin",
+        "-n",
+        "Chef",
+        "-e",
+        "chef@exemple.org",
+        "-p",
+        "motdepasse-solide-2026",
+    ).stdout
     assert "ajouté au groupe AdminGroup" in out
     check = run(sys.executable, "-m", "plugins.cli", "verifier-index")
     assert "0 périmé(s), 0 en trop" in check.stdout

@@ -183,3 +183,12 @@ def test_exports_csv_and_json_with_typed_links(wiki, client):
     assert evil["nom"].startswith("'=") and evil["resume"] == "'+cmd|calc"
     assert client.get("/+donnees/fiche.csv?tri=taille").status_code == 400
     assert client.get("/+donnees/inconnu.csv").status_code == 404
+
+
+def test_macros_work_in_markdown_pages_but_not_in_code(wiki, client):
+    wiki.save("F", fiche("Alpha", commune="Rezé"))
+    text = 'Intro\n\n<<Classeur(commune="reze")>>\n\nEn code : `<<Classeur>>`\n\n```\n<<Classeur>>\n```\n'
+    wiki.save("Md", text, contenttype=MARKDOWN)
+    html = content(client, "/Md")
+    assert listing_names(html) == ["Alpha"] and html.count('class="eco-classeur"') == 1
+    assert "&lt;&lt;Classeur&gt;&gt;" in html  # the fenced block shows the call as written
