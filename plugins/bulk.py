@@ -19,23 +19,11 @@ from moin.constants.keys import CURRENT, NAME_EXACT
 from moin.utils.names import CompositeName
 
 from plugins import frontmatter
+from plugins.flat import MAX_CELL, flat_to_data, page_name_problem
 from plugins.registry import analyse, get
-from plugins.schema import TextList
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20000
-MAX_CELL = 20000
-FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
-
-#: CSV columns of sub-fields (list fields take values separated by « ; » or « , »)
-GROUPED = {
-    "email": ("contact", "email"),
-    "telephone": ("contact", "telephone"),
-    "site": ("contact", "site"),
-    "lat": ("position", "lat"),
-    "lon": ("position", "lon"),
-}
-EXTRA_COLUMNS = ("page", "texte")
 
 
 @dataclass
@@ -54,60 +42,19 @@ class ImportRefused(Exception):
         return self.summary + ("\n" + "\n".join(self.rows) if self.rows else "")
 
 
-def _split_list(cell: str) -> list[str]:
-    sep = ";" if ";" in cell else ","
-    return [v.strip() for v in cell.split(sep) if v.strip()]
-
-
-def _parse_pairs(cell: str, first: str, second: str) -> list[dict[str, str]]:
-    """« 2015: création ; 2019: déménagement » -> [{first: 2015, second: création}, …]."""
-    out = []
-    for part in cell.split(";"):
-        if not part.strip():
-            continue
-        a, sep, b = part.partition(":")
-        out.append({first: a.strip(), second: b.strip()} if sep else {first: part.strip()})
-    return out
-
-
 def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCreate | None, list[str]]:
     """One CSV row -> a page text, or the reasons it is refused."""
-    fiche = get("fiche")
-    fields = fiche.field_map()
-    data: dict[str, Any] = {"type": "fiche"}
-    errors: list[str] = []
-    for column, cell in row.items():
-        if column is None:
-            errors.append(f"ligne {line} : plus de cellules que de colonnes.")
-            continue
-        cell = (cell or "").strip()
-        if not cell:
-            continue
-        if len(cell) > MAX_CELL:
-            errors.append(f"ligne {line}, colonne « {column} » : cellule trop longue.")
-            continue
-        if column in EXTRA_COLUMNS:
-            continue
-        if column in GROUPED:
-            group, key = GROUPED[column]
-            data.setdefault(group, {})[key] = cell
-        elif column == "parcours":
-            data["parcours"] = _parse_pairs(cell, "annee", "etape")
-        elif column == "chaines":
-            data["chaines"] = _parse_pairs(cell, "chaine", "maillon")
-        elif column in fields:
-            data[column] = _split_list(cell) if isinstance(fields[column], TextList) else cell
-        elif column != "type":
-            errors.append(f"ligne {line} : colonne inconnue « {column} ».")
-    record = fiche.validate(data)
-    for problem in record.problems:
-        errors.append(f"ligne {line}, colonne « {problem.champ} » : {problem.message}")
+    data, column_errors = flat_to_data(row)
+    errors = [f"ligne {line}" + (f", colonne « {c} »" if c else "") + f" : {m}" for c, m in column_errors]
+    record = get("fiche").validate(data)
+    errors += [f"ligne {line}, colonne « {p.champ} » : {p.message}" for p in record.problems]
     if errors:
         return None, errors
     name = (row.get("page") or "").strip() or prefix + record.title
-    if not name or FORBIDDEN_NAME_CHARS & set(name) or name.startswith(("/", "+")) or "//" in name:
-        return None, [f"ligne {line}, colonne « page » : nom de page impossible « {name} »."]
-    text = frontmatter.join(data, (row.get("texte") or "").strip() + "\n")
+    problem = page_name_problem(name)
+    if problem:
+        return None, [f"ligne {line}, colonne « page » : {problem}"]
+    text = frontmatter.join({"type": "fiche", **record.data}, (row.get("texte") or "").strip() + "\n")
     return PageToCreate(name=name, text=text, where=f"ligne {line}"), []
 
 

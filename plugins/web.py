@@ -10,7 +10,7 @@ from moin import flaskg
 from plugins import exports, query, registry, selection_args
 from plugins.query import QueryError
 
-blueprint = Blueprint("ecossolies", __name__)
+blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
@@ -33,6 +33,14 @@ def export(type_name: str, fmt: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
+def new_fiche() -> Any:
+    """The « Nouvelle fiche » form (plugins/forms.py)."""
+    from plugins import forms
+
+    return forms.new_fiche()
 
 
 def reader_locale() -> str:
