@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets as _secrets
+import sys
 
 import moin
 from moin.config import AclConfig, IndexStorageConfig
@@ -16,9 +17,12 @@ from moin.constants.namespaces import NAMESPACE_DEFAULT, NAMESPACE_USERPROFILES,
 from moin.storage import create_mapping
 from moin.utils import get_xstatic_module_path_map
 
-import plugins.integration  # noqa: F401  (registers our converter, signal handlers and web views)
-
 ROOT = os.path.abspath(os.path.dirname(__file__))
+if ROOT not in sys.path:  # moin may read this file from elsewhere (MOINCFG=…/wikiconfig.py)
+    sys.path.insert(0, ROOT)
+
+import plugins.integration  # noqa: E402,F401  (registers our converter, signal handlers and web views)
+
 INSTANCE = os.environ.get("ECOSSOLIES_INSTANCE", os.path.join(ROOT, "wiki"))
 
 #: moin group whose members administer the wiki (see README).

@@ -22,7 +22,6 @@ SEED_DIR = os.path.join(ROOT, "data", "pages")
 
 
 def make_app() -> Any:
-    os.chdir(ROOT)
     sys.path.insert(0, ROOT)
     from moin.app import create_app
 
