@@ -71,9 +71,10 @@ class Config(DefaultConfig):
 
     # the repository root is moin's plugin dir: it holds macros/ (see README)
     plugin_dirs = [ROOT]
-    wiki_local_dir = os.path.join(INSTANCE, "wiki_local")
+    #: styles of our cards and listings, served as moin's « wiki_local/custom.css »
+    wiki_local_dir = os.path.join(ROOT, "themes", "wiki_local")
     template_dirs: list[str] = []
-    serve_files: dict[str, str] = {}
+    serve_files: dict[str, str] = {"wiki_local": wiki_local_dir}
 
     admin_group = ADMIN_GROUP
     sitename = "Les Écossolies"

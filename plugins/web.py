@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -66,6 +67,9 @@ def init_app(app: Any) -> None:
         return
     app.register_blueprint(blueprint)
     app.after_request(add_lang)
+    # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
+    # undoing its own right answer: look where the configuration says (our card styles live there)
+    app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))
     babel = app.extensions.get("babel")
     if babel is not None:
         babel.locale_selector = reader_locale

@@ -23,7 +23,6 @@ def make_app(tmp_path: Any) -> Any:
         index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs={})
         structured_index_dir = str(tmp_path / "index-structure")
         instance_dir = str(tmp_path)
-        wiki_local_dir = str(tmp_path / "wiki_local")
         # minimal Argon2 cost, for speed (never in production)
         password_hasher_config = PasswordHasherConfig(
             time_cost=1, memory_cost=8192, parallelism=1, hash_len=16, salt_len=16

@@ -192,3 +192,11 @@ def test_macros_work_in_markdown_pages_but_not_in_code(wiki, client):
     html = content(client, "/Md")
     assert listing_names(html) == ["Alpha"] and html.count('class="eco-classeur"') == 1
     assert "&lt;&lt;Classeur&gt;&gt;" in html  # the fenced block shows the call as written
+
+
+def test_card_styles_are_served_by_the_wiki(wiki, client):
+    wiki.save("F", fiche("Alpha"))
+    html = client.get("/F").get_data(as_text=True)
+    css_url = re.search(r'href="([^"]*custom\.css)"', html).group(1)
+    css = client.get(css_url)
+    assert css.status_code == 200 and ".eco-carte" in css.get_data(as_text=True)
