@@ -29,6 +29,7 @@ from moin.macros._base import MacroBlockBase
 from plugins import card, listing, query, registry, selection_args
 from plugins.macro_support import ArgumentError, error_box, keyword_arguments
 from plugins.query import QueryError
+from plugins.text import fold
 
 TYPE_NAME = "fiche"
 
@@ -43,7 +44,7 @@ class Macro(MacroBlockBase):
             return error_box(f"Classeur : {exc}", alternative)
         result = query.run(selection)
         base_path = request.path
-        fixed_facets = {k for k in selection.filters if k in {a.lower() for a in fixed}}
+        fixed_facets = {k for k in selection.filters if k in {fold(a) for a in fixed}}
         rows = [page_type.list_row(page) for page in result.rows]
         body = (
             card.bullet_list(rows, css="eco-liste")

@@ -26,7 +26,7 @@ class Macro(MacroBlockBase):
                 raise ArgumentError(f"Fiche : argument inconnu « {unknown.pop()} » ; argument possible : page.")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        name = args.get("page") or (page_url.path[1:] if page_url is not None and page_url.path else request.path[1:])
+        name = args.get("page") or (str(page_url.path).lstrip("/") if page_url is not None else request.path[1:])
         index = get_index()
         pages = [p for p in (index.pages("fiche") if index else []) if name in (p.fullname, p.name)]
         pages = query.readable(pages)

@@ -76,6 +76,6 @@ def pager(result: Result, base_path: str) -> Any:
 def count_line(result: Result) -> Any:
     plural = result.selection.page_type.plural
     n = result.total
-    label = result.selection.page_type.label.lower() if n == 1 else plural
+    label = result.selection.page_type.label.lower() if n <= 1 else plural  # « 0 fiche », « 1 fiche »
     filters = ", ".join(f"{k} : {v}" for k, v in result.selection.filters.items())
     return card.para([f"{n} {label}" + (f" ({filters})" if filters else "")], "eco-compte")
