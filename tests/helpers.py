@@ -94,3 +94,17 @@ def content(client: Any, path: str) -> str:
     html = response.get_data(as_text=True)
     start = html.find('id="moin-content-data"')
     return html[start:] if start >= 0 else html
+
+
+def fiche(nom: str, **fields: str) -> str:
+    """The text of a minimal fiche page, with extra fields written as YAML lines."""
+    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
+    return f"---\ntype: fiche\nnom: {nom}\n{extra}---\nTexte de {nom}.\n"
+
+
+def listing_names(html: str) -> list[str]:
+    """The names a binder lists, in order."""
+    import re
+
+    block = html[html.find('class="eco-liste"') :] if 'class="eco-liste"' in html else ""
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', block)

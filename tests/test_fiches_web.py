@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from tests.helpers import MARKDOWN, content, login, modify
+from tests.helpers import MARKDOWN, content, fiche, listing_names, login, modify
 
 FICHE = """---
 type: fiche
@@ -36,16 +36,6 @@ licence: CC BY 4.0
 == Histoire ==
 Le texte libre de la fiche.
 """
-
-
-def fiche(nom: str, **fields: str) -> str:
-    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
-    return f"---\ntype: fiche\nnom: {nom}\n{extra}---\nTexte de {nom}.\n"
-
-
-def listing_names(html: str) -> list[str]:
-    block = html[html.find('class="eco-liste"') :] if 'class="eco-liste"' in html else ""
-    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', block)
 
 
 def test_home_is_french_and_named(wiki, client):

@@ -10,12 +10,7 @@ from plugins.bulk import ImportRefused, import_fiches, read_source
 from plugins.cli import SEED_DIR
 from plugins.index import get_index
 from plugins.seed import load_seed, seed_entries
-from tests.helpers import content
-
-
-def fiche(nom: str, **fields: str) -> str:
-    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
-    return f"---\ntype: fiche\nnom: {nom}\n{extra}---\nTexte.\n"
+from tests.helpers import content, fiche
 
 
 def test_rebuild_equals_incremental_index(wiki, app):

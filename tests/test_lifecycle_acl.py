@@ -11,17 +11,7 @@ from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 
 from plugins.index import get_index
-from tests.helpers import content, login, modify
-
-
-def fiche(nom: str, **fields: str) -> str:
-    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
-    return f"---\ntype: fiche\nnom: {nom}\n{extra}---\nTexte.\n"
-
-
-def names(html: str) -> list[str]:
-    block = html[html.find('class="eco-liste"') :] if 'class="eco-liste"' in html else ""
-    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', block)
+from tests.helpers import content, fiche, listing_names, login, modify
 
 
 def as_admin(app, fn):
@@ -50,14 +40,14 @@ def test_rename_trash_revert_destroy_are_followed(wiki, client, app):
     setup_admin(wiki, app)
     wiki.save("Liste", "<<Classeur>>\n")
     wiki.save("Ancien", fiche("Ma fiche", commune="Nantes"))
-    assert names(content(client, "/Liste")) == ["Ma fiche"]
+    assert listing_names(content(client, "/Liste")) == ["Ma fiche"]
 
     as_admin(app, lambda: Item.create("Ancien").rename("Nouveau", comment="renommage"))
     listing = content(client, "/Liste").split('class="eco-liste"')[1].split("</ul>")[0]
-    assert names('class="eco-liste"' + listing) == ["Ma fiche"] and 'href="/Nouveau"' in listing
+    assert listing_names('class="eco-liste"' + listing) == ["Ma fiche"] and 'href="/Nouveau"' in listing
 
     as_admin(app, lambda: Item.create("Nouveau").delete("à la corbeille"))
-    assert names(content(client, "/Liste")) == []
+    assert listing_names(content(client, "/Liste")) == []
     assert "0 fiche " in content(client, "/Liste").replace("</p>", " ")
 
     # revert the trashed item to its previous revision: it comes back
@@ -71,10 +61,10 @@ def test_rename_trash_revert_destroy_are_followed(wiki, client, app):
         # our fiche is the item whose latest revision is in the trash
         itemid = next(i for i in truth if app.storage.get_item(itemid=i).meta.get("trash"))
     as_admin(app, revert)
-    assert names(content(client, "/Liste")) == ["Ma fiche"]
+    assert listing_names(content(client, "/Liste")) == ["Ma fiche"]
 
     as_admin(app, lambda: Item.create("Nouveau").destroy(comment="détruite", destroy_item=True))
-    assert names(content(client, "/Liste")) == []
+    assert listing_names(content(client, "/Liste")) == []
 
 
 def test_edit_through_form_updates_facets(wiki, client, app):
@@ -123,7 +113,7 @@ def test_restricted_fiche_never_reaches_a_reader_who_may_not_read_it(wiki, clien
 
     login(client, "Alice")
     html = content(client, "/Liste")
-    assert names(html) == ["Publique", "Secrète"] and "2 fiches" in html
+    assert listing_names(html) == ["Publique", "Secrète"] and "2 fiches" in html
     assert re.search(r">Confidentiel</a> \(1\)", html)
     assert json.loads(client.get("/+donnees/fiche.json").get_data(as_text=True))["nombre"] == 2
 
