@@ -100,7 +100,14 @@ class Config(DefaultConfig):
     root_mapping = {"users": "UserHome"}
     default_root = "Accueil"
 
-    mod_names = ["font_awesome", "svgedit_moin", "pygments"]
+    #: the map tile server: the only address outside the wiki a page may ask (maps)
+    map_tiles_url = os.environ.get("ECOSSOLIES_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    map_tiles_attribution = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>'
+    )
+
+    # scripts and styles served by the wiki itself (XStatic packages): moin's, and Leaflet for the maps
+    mod_names = ["font_awesome", "svgedit_moin", "pygments", "leaflet", "leaflet_markercluster"]
     serve_files.update(get_xstatic_module_path_map(mod_names))
 
 

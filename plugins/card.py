@@ -49,6 +49,18 @@ def web_link(url: str, text: str | None = None) -> moin_page.a:
     return moin_page.a(attrib={xlink.href: Iri(url)}, children=[text or url])
 
 
+def contact_links(contact: dict[str, str]) -> list[moin_page.a]:
+    """Links of a ``contact`` group (e-mail, phone, web site), already checked by the schema."""
+    links = []
+    if contact.get("email"):
+        links.append(web_link("mailto:" + contact["email"], contact["email"]))
+    if contact.get("telephone"):
+        links.append(web_link("tel:" + contact["telephone"].replace(" ", ""), contact["telephone"]))
+    if contact.get("site"):
+        links.append(web_link(contact["site"]))
+    return links
+
+
 def url_link(url: str, text: str, css: str | None = None, mimetype: str | None = None) -> moin_page.a:
     """A link to one of our own URLs (exports, facets), with its class and media type."""
     attrib = {xlink.href: Iri(url)}
@@ -107,3 +119,22 @@ def problems_box(problems: list[Probleme], title: str = "Données à corriger") 
             ),
         ],
     )
+
+
+def macro_call(name: str, arguments: dict[str, str]) -> moin_page.part:
+    """A macro call, as moin's wiki parser makes one: expanded each time the page is shown.
+
+    Cards use it for what depends on other pages or on the reader (the actors of a chain, whether a
+    linked page exists), since moin caches the rest of a page's rendering by revision.
+    """
+    text = ", ".join(f'{key}="{_quote(value)}"' for key, value in arguments.items())
+    part = moin_page.part(
+        attrib={moin_page.alt: f"<<{name}({text})>>", moin_page.content_type: "x-moin/macro;name=" + name}
+    )
+    if text:
+        part.append(moin_page.arguments(children=[text]))
+    return part
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')

@@ -28,17 +28,24 @@ def _record(page_type: PageType, page: IndexedPage) -> Record:
     return Record(type=page_type, data=page.data)
 
 
-def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
-    """CSV with a header line; the first columns are the page and its address. Starts with a BOM for Excel."""
+def table_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """CSV (separator « ; », UTF-8 with a BOM for spreadsheets), every cell neutralised."""
     out = io.StringIO()
-    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields]]
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
-    for page in pages:
-        row = page_type.row(_record(page_type, page))
-        values = [page.fullname, page_url(base_url, page), *[row[f.key] for f in page_type.fields]]
-        writer.writerow([neutralise(str(v)) for v in values])
+    for row in rows:
+        writer.writerow([neutralise(str(row.get(c, ""))) for c in columns])
     return "\ufeff" + out.getvalue()
+
+
+def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """One line per page; the first columns are the page and its address."""
+    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields]]
+    rows = [
+        {"page": page.fullname, "adresse_wiki": page_url(base_url, page), **page_type.row(_record(page_type, page))}
+        for page in pages
+    ]
+    return table_csv(columns, rows)
 
 
 def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:

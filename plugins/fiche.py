@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from plugins import card
@@ -92,14 +93,7 @@ class Fiche(PageType):
             value = d.get(key)
             if value:
                 entries.append((label, card.joined(value) if isinstance(value, list) else [value]))
-        contact = d.get("contact") or {}
-        links = []
-        if contact.get("email"):
-            links.append(card.web_link("mailto:" + contact["email"], contact["email"]))
-        if contact.get("telephone"):
-            links.append(card.web_link("tel:" + contact["telephone"].replace(" ", ""), contact["telephone"]))
-        if contact.get("site"):
-            links.append(card.web_link(contact["site"]))
+        links = card.contact_links(d.get("contact") or {})
         if links:
             entries.append(("Contact", card.joined(links, " · ")))
         if d.get("creation"):
@@ -120,17 +114,8 @@ class Fiche(PageType):
             )
         if d.get("chaines"):
             children.append(card.heading("Chaînes", 3))
-            children.append(
-                card.bullet_list(
-                    [
-                        [
-                            card.page_link(c["chaine"]) if c.get("chaine") else "?",
-                            *([" : ", c["maillon"]] if c.get("maillon") else []),
-                        ]
-                        for c in d["chaines"]
-                    ]
-                )
-            )
+            # which chain pages and links exist is known when the page is shown: a macro call
+            children.append(card.macro_call("ChainesFiche", {"chaines": json.dumps(d["chaines"], ensure_ascii=False)}))
         for key, label in (
             ("offres", "Offres (compétences et ressources proposées)"),
             ("besoins", "Besoins (compétences et ressources recherchées)"),

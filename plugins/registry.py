@@ -17,7 +17,7 @@ from plugins.frontmatter import FrontMatter, Probleme
 from plugins.schema import Field, Invalide
 
 #: modules defining page types; importing one registers its type
-TYPE_MODULES = ("plugins.fiche",)
+TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu")
 
 _TYPES: dict[str, PageType] = {}
 

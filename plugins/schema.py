@@ -176,7 +176,90 @@ class Position(Field):
             raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.") from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Invalide("coordonnées hors du globe (lat entre -90 et 90, lon entre -180 et 180).")
+        if not _in_region(lat, lon):
+            if _in_region(lon, lat):
+                raise Invalide(
+                    f"lat et lon semblent inversées ({lat}, {lon}) : en Loire-Atlantique, lat vaut "
+                    "environ 47 et lon environ -1,5."
+                )
+            raise Invalide(
+                f"({lat}, {lon}) est hors de Loire-Atlantique (lat entre {REGION[0]} et {REGION[1]}, "
+                f"lon entre {REGION[2]} et {REGION[3]})."
+            )
         return {"lat": lat, "lon": lon}
+
+
+#: the area the wiki covers: Loire-Atlantique and its surroundings (lat min, lat max, lon min, lon max)
+REGION = (46.8, 47.9, -2.7, -0.8)
+
+
+def _in_region(lat: float, lon: float) -> bool:
+    return REGION[0] <= lat <= REGION[1] and REGION[2] <= lon <= REGION[3]
+
+
+class Count(Field):
+    """A whole number, zero or more (e.g. the capacity of a venue)."""
+
+    expected = "un nombre entier, par exemple 80"
+
+    def clean(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.")
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and re.fullmatch(r"\s*\d[\d  ]*\s*", value):
+            number = int(re.sub(r"\D", "", value))
+        else:
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.")
+        if number < 0 or number > 1_000_000:
+            raise Invalide(f"nombre improbable : {number}.")
+        return number
+
+
+class PageName(Text):
+    """The name of another wiki page (a link to it; whether it exists is checked when the page is shown)."""
+
+    expected = "le nom d'une page du wiki"
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if len(text) > 300 or "\n" in text or text.startswith(("/", "+")):
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(text)}.")
+        return text
+
+
+class Links(Field):
+    """The ordered links of a chain: each a name, or ``nom`` and ``description``."""
+
+    expected = "une liste de maillons, un par ligne « - nom » (ou « - nom: … » et « description: … »)"
+
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        if not isinstance(value, list):
+            raise Invalide(f"attendu {self.expected}.")
+        if len(value) > MAX_ITEMS:
+            raise Invalide(f"trop de maillons ({len(value)} ; au plus {MAX_ITEMS}).")
+        links, errors = [], []
+        for i, element in enumerate(value, 1):
+            if isinstance(element, (str, int, float)) and not isinstance(element, bool) and str(element).strip():
+                links.append({"nom": str(element).strip()})
+            elif (
+                isinstance(element, dict) and isinstance(element.get("nom"), (str, int)) and str(element["nom"]).strip()
+            ):
+                extra = set(element) - {"nom", "description"}
+                if extra:
+                    errors.append(f"maillon {i} : champ inconnu « {extra.pop()} » (possibles : nom, description)")
+                link = {"nom": str(element["nom"]).strip()}
+                if isinstance(element.get("description"), (str, int, float)):
+                    link["description"] = str(element["description"]).strip()
+                links.append(link)
+            else:
+                errors.append(f"maillon {i} : attendu un nom, trouvé {_shown(element)}")
+        if errors:
+            raise Invalide(" ; ".join(errors) + ".")
+        return links
+
+    def facet_values(self, value: Any) -> list[str]:
+        return [link["nom"] for link in value or []]
 
 
 class Choice(Text):

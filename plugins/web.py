@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -13,7 +14,11 @@ from plugins.query import QueryError
 
 blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
 
-MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "geojson": "application/geo+json; charset=utf-8",
+}
 
 
 @blueprint.route("/+donnees/<type_name>.<fmt>")
@@ -28,12 +33,16 @@ def export(type_name: str, fmt: str) -> Response:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
     result = query.run(selection, all_rows=True)
     base_url = request.host_url.rstrip("/")
-    body = (exports.to_csv if fmt == "csv" else exports.to_json)(page_type, result.rows, base_url)
+    if fmt == "geojson":
+        from plugins import carte
+
+        places, unplaced = carte.split_located(result.rows, page_type)
+        body = json.dumps(carte.geojson(places, unplaced, base_url), ensure_ascii=False)
+    else:
+        body = (exports.to_csv if fmt == "csv" else exports.to_json)(page_type, result.rows, base_url)
     response = Response(body, mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'inline; filename="{page_type.plural}.{fmt}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _private(response)
 
 
 @blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
@@ -42,6 +51,65 @@ def new_fiche() -> Any:
     from plugins import forms
 
     return forms.new_fiche()
+
+
+@blueprint.route("/+donnees/maillons.<fmt>")
+def chain_export(fmt: str) -> Response:
+    """A chain (``?chaine=…``) as a diagram (SVG) or as data (CSV, JSON), for the current reader."""
+    from plugins import chain_svg
+    from plugins.chaine import build_view, find_chain, rows
+
+    if fmt not in ("svg", "csv", "json"):
+        abort(404)
+    chain = find_chain(request.args.get("chaine", ""))
+    if chain is None:
+        return Response("Chaîne inconnue ou illisible.\n", status=404, mimetype="text/plain")
+    view = build_view(chain)
+    if fmt == "svg":
+        response = Response(chain_svg.render(view), mimetype="image/svg+xml")
+    else:
+        data = rows(view)
+        if fmt == "csv":
+            columns = ["chaine", "ordre", "maillon", "description", "acteur", "page", "commune", "statut"]
+            response = Response(exports.table_csv(columns, data), mimetype=MIMETYPES["csv"])
+        else:
+            body = json.dumps(
+                {"chaine": view.title, "page": chain.fullname, "lignes": data}, ensure_ascii=False, indent=1
+            )
+            response = Response(body, mimetype=MIMETYPES["json"])
+    return _private(response)
+
+
+@blueprint.route("/+carte/<type_name>")
+def map_page(type_name: str) -> Response:
+    """The map document of a selection (shown in a <<Carte>> frame, or alone), for the current reader."""
+    from plugins import carte
+
+    page_type = registry.get(type_name)
+    if page_type is None or type_name not in ("lieu", "fiche"):
+        abort(404)
+    try:
+        selection = selection_args.build(page_type, {}, request.args)
+    except QueryError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    places, _unplaced = carte.split_located(query.run(selection, all_rows=True).rows, page_type)
+    cfg = current_app.cfg
+    document = carte.map_document(places, carte.legend(places), cfg)
+    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    # the map may load what the wiki serves and the tiles, nothing else
+    tiles = carte.tiles_origin(cfg.map_tiles_url)
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: {tiles}; connect-src 'self'; base-uri 'none'; form-action 'none'"
+    )
+    return _private(response)
+
+
+def _private(response: Response) -> Response:
+    """Data shown to one reader (ACLs) is never cached for another."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def reader_locale() -> str:

@@ -56,7 +56,7 @@ def test_seed_content_loads_once_and_renders(app, client):
     help_page = content(client, "/Écrire une page structurée")
     assert "bloc de données" in help_page and "porteurs" in help_page
     binder = content(client, "/Initiatives")
-    assert "6 fiches" in binder and "données à corriger" not in binder  # the model is not listed
+    assert "8 fiches" in binder and "données à corriger" not in binder  # the model is not listed
     assert "&lt;&lt;Classeur&gt;&gt;" in content(client, "/Aide")  # macro manual generated from docstrings
     for p in get_index(app):
         assert not p.problems, (p.name, p.problems)

@@ -1,0 +1,113 @@
+"""Carte — la carte des pages situées d'un type (lieux, fiches…), avec marqueurs regroupés.
+
+Arguments (de la forme nom="valeur") :
+
+- ``type`` : ``lieu`` (par défaut) ou ``fiche`` ;
+- les filtres de ce type : pour les lieux ``categorie``, ``commune``, ``pratique`` ; pour les fiches
+  ``secteur``, ``commune``, ``theme``, ``forme`` ;
+- ``limite`` : nombre de lieux par page dans la liste sous la carte (50 par défaut).
+
+Chaque marqueur ouvre une bulle avec le nom, la catégorie, la commune et un lien vers la page. Une page sans
+coordonnées mais avec une commune connue est placée au centre de sa commune (position approximative) ; une
+page sans l'une ni l'autre est listée comme « non localisée ». Sous la carte, la légende et les mêmes lieux en
+liste, pour qui préfère lire ; la sélection se télécharge en GeoJSON, CSV ou JSON.
+
+Exemples : ``<<Carte>>``, ``<<Carte(type="lieu", commune="Rezé")>>``, ``<<Carte(type="fiche", secteur="Culture")>>``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from moin.macros._base import MacroBlockBase
+from moin.utils.tree import html
+
+from plugins import card, carte, listing, query, registry, selection_args
+from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.query import QueryError
+
+MAPPABLE = ("lieu", "fiche")
+
+
+class Macro(MacroBlockBase):
+    def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        try:
+            args = keyword_arguments(arguments, "Carte")
+            type_name = args.pop("type", "lieu")
+            if type_name not in MAPPABLE:
+                raise ArgumentError(
+                    f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(MAPPABLE)}."
+                )
+            page_type = registry.get(type_name)
+            selection = selection_args.build(page_type, args, request.args)
+        except (ArgumentError, QueryError) as exc:
+            return error_box(f"Carte : {exc}" if not str(exc).startswith("Carte") else str(exc), alternative)
+        result = query.run(selection, all_rows=True)
+        places, unplaced = carte.split_located(result.rows, page_type)
+        legend_rows = carte.legend(places)
+        label = page_type.plural
+        map_url = carte.map_url(type_name, selection)
+        frame = html.iframe(
+            attrib={
+                html.src: map_url,
+                html("title"): f"Carte des {label} ({len(places)} sur la carte)",
+                html.class_: "eco-carte-frame",
+                html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
+                html("loading"): "lazy",
+            }
+        )
+        approx = sum(1 for p in places if p.approximate)
+        summary = (
+            f"{len(places)} {label} sur la carte"
+            + (f", dont {approx} au centre de leur commune (position approximative)" if approx else "")
+            + (f" ; {len(unplaced)} non localisé{'s' if len(unplaced) > 1 else ''}" if unplaced else "")
+            + "."
+        )
+        legend_items = [
+            [card.span(f"eco-pastille eco-couleur-{i}", [" "]), f" {cat} ({n})"]
+            for i, (cat, _colour, n) in enumerate(legend_rows)
+        ]
+        start = (selection.page - 1) * selection.limit
+        shown = places[start : start + selection.limit]
+        items = [
+            [
+                card.page_link(p.page.fullname, p.page.title),
+                " — "
+                + " · ".join(
+                    x
+                    for x in (p.category if p.category != carte.OTHER else "", str(p.page.data.get("commune") or ""))
+                    if x
+                ),
+                *([" ", card.span("eco-approx", ["(position approximative)"])] if p.approximate else []),
+            ]
+            for p in shown
+        ]
+        pages_result = query.Result(selection=selection, rows=[], total=len(places), facets={})
+        children: list[Any] = [
+            card.div("eco-carte-cadre", [frame]),
+            card.para(
+                [summary, " ", card.url_link(map_url, "Ouvrir la carte seule", css="eco-carte-seule")], "eco-compte"
+            ),
+            card.div(
+                "eco-legende", [card.heading("Légende", 3), card.bullet_list(legend_items, css="eco-legende-liste")]
+            )
+            if legend_items
+            else card.para(["Aucun lieu situé pour cette sélection."], "eco-vide"),
+            card.heading(f"Les {label} de la carte", 3),
+            card.bullet_list(items, css="eco-liste eco-liste-carte") if items else card.para(["Aucun."], "eco-vide"),
+            listing.pager(pages_result, request.path),
+        ]
+        if unplaced:
+            children += [
+                card.heading("Non localisés", 3),
+                card.bullet_list([card.page_link(p.fullname, p.title) for p in unplaced], css="eco-liste"),
+            ]
+        links = [
+            card.url_link(
+                listing.export_url(type_name, fmt, result), text, css=f"eco-export eco-export-{fmt}", mimetype=mime
+            )
+            for fmt, text, mime in (("geojson", "GeoJSON", "application/geo+json"), *listing.EXPORT_FORMATS)
+        ]
+        children.append(card.para(["Télécharger cette sélection : ", *card.joined(links, " · ")], "eco-exports"))
+        return card.div("eco-carte-macro", children)

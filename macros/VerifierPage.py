@@ -1,0 +1,32 @@
+"""VerifierPage — (utilisée par les cartes) un message quand une page nommée par un champ n'existe pas.
+
+Arguments : ``page`` (le nom de la page) et ``role`` (le champ qui la nomme, par exemple gestionnaire).
+N'affiche rien quand la page existe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moin import flaskg
+from moin.macros._base import MacroBlockBase
+
+from plugins import card
+from plugins.frontmatter import Probleme
+from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+
+
+class Macro(MacroBlockBase):
+    def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        try:
+            args = keyword_arguments(arguments, "VerifierPage")
+        except ArgumentError as exc:
+            return error_box(str(exc), alternative)
+        name = args.get("page", "")
+        if not name or flaskg.storage.has_item(name):
+            return card.span("eco-verifie", [])
+        role = args.get("role", "page")
+        return card.problems_box(
+            [Probleme(f"la page « {name} » n'existe pas : créez-la, ou corrigez le nom.", champ=role)],
+            title="Lien à vérifier",
+        )
