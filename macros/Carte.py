@@ -54,7 +54,6 @@ class Macro(MacroBlockBase):
                 html("title"): f"Carte des {label} ({len(places)} sur la carte)",
                 html.class_: "eco-carte-frame",
                 html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
-                html("loading"): "lazy",
             }
         )
         approx = sum(1 for p in places if p.approximate)

@@ -120,6 +120,14 @@ class ClusteredPlaces(MacroElement):
   });
   cluster.addLayers(markers);
   map.addLayer(cluster);
+  // fit the places once the frame has its size (at script time it may still be 0×0)
+  var bounds = {{ this.bounds_json }};
+  function fit() {
+    map.invalidateSize();
+    if (bounds) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 15}); }
+  }
+  fit();
+  window.addEventListener("load", fit);
   window.ecoCluster = cluster;
   window.ecoPlaces = places.length;
 })({{ this._parent.get_name() }});
@@ -147,6 +155,8 @@ class ClusteredPlaces(MacroElement):
         ]
         self.places_json = script_json(rows)
         self.colours_json = script_json([colour for _cat, colour, _n in legend_rows] or [COLOURS[0]])
+        lats, lons = [p.lat for p in places], [p.lon for p in places]
+        self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if places else None)
 
 
 def map_url(type_name: str, selection: Any) -> str:
@@ -184,13 +194,6 @@ def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], c
         fmap
     )
     ClusteredPlaces(places, legend_rows).add_to(fmap)
-    if places:
-        lats = [p.lat for p in places]
-        lons = [p.lon for p in places]
-        if max(lats) - min(lats) > 1e-4 or max(lons) - min(lons) > 1e-4:
-            fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
-        else:
-            fmap.location = [lats[0], lons[0]]
     return fmap.get_root().render()
 
 
