@@ -50,6 +50,7 @@ import-fiches: instance
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
 bench: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/carte.py
 
 lint: venv
 	$(BIN)/ruff check .

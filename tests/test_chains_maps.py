@@ -148,3 +148,16 @@ def test_map_draws_every_venue_in_chromium_with_only_local_requests(wiki, app):
             and not u.startswith("data:")
         ]
         assert outside == [], outside
+
+
+def test_restricted_fiche_never_shows_in_a_chain(wiki, client):
+    wiki.save("Chaînes/Libre", CHAIN)
+    wiki.save("A", member("Atelier public", "Reconditionnement"))
+    wiki.save("S", member("Atelier secret", "Formation"), acl="All:")
+    wiki.save("Vue", "<<Chaines>>\n")
+    html = content(client, "/Chaînes/Libre")
+    assert "Atelier secret" not in html and "1 acteur," in html
+    assert re.search(r"</a></td><td>3</td><td>1</td><td>Récupération, Formation</td>", content(client, "/Vue"))
+    exported = client.get("/+donnees/maillons.json?chaine=La chaîne du libre").get_data(as_text=True)
+    svg = client.get("/+donnees/maillons.svg?chaine=La chaîne du libre").get_data(as_text=True)
+    assert "Atelier secret" not in exported and "1 acteur" in svg and "secret" not in svg
