@@ -60,6 +60,14 @@ def test_seed_content_loads_once_and_renders(app, client):
     assert "&lt;&lt;Classeur&gt;&gt;" in content(client, "/Aide")  # macro manual generated from docstrings
     for p in get_index(app):
         assert not p.problems, (p.name, p.problems)
+    chains = content(client, "/Chaînes")
+    for chain in ("La chaîne du libre", "La chaîne de la récup", "La chaîne du bien manger"):
+        assert chain in chains.replace("&#39;", "'")
+    venues = content(client, "/Lieux")
+    assert "15 lieux sur la carte" in venues
+    assert len({p.data["commune"] for p in get_index(app).pages("lieu")}) >= 5
+    recup = content(client, "/Chaînes/La chaîne de la récup'")
+    assert "La Ressourcerie de l" in recup and "maillon manquant" in recup
 
 
 def test_admin_joins_admin_group_and_may_set_acls(app, wiki):
