@@ -128,6 +128,11 @@ class ClusteredPlaces(MacroElement):
   }
   fit();
   window.addEventListener("load", fit);
+  // until the reader moves the map, follow the frame's size (it may be laid out after this script runs)
+  var touched = false;
+  map.on("dragstart", function() { touched = true; });
+  map.getContainer().addEventListener("wheel", function() { touched = true; });
+  map.on("resize", function() { if (!touched) { fit(); } });
   window.ecoCluster = cluster;
   window.ecoPlaces = places.length;
 })({{ this._parent.get_name() }});
