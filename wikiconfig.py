@@ -83,7 +83,7 @@ class Config(DefaultConfig):
     html_pagetitle = "Les Écossolies"
     locale_default = "fr"
     timezone_default = "Europe/Paris"
-    theme_default = "topside"
+    theme_default = "ecossolies"
     edit_locking_policy = "lock"
     edit_lock_time = 20
     registration_only_by_superuser = True
@@ -112,6 +112,8 @@ class Config(DefaultConfig):
 
 
 MOINCFG = Config
+#: our theme lives in themes/ecossolies (flask-theme finds it by its info.json)
+THEME_PATHS = [os.path.join(ROOT, "themes")]
 SECRET_KEY = _secret_key()
 DEBUG = False
 TESTING = False

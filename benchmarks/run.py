@@ -49,7 +49,9 @@ def make_app(directory: str):
         )
 
     return create_app_ext(
-        flask_config_dict={"SECRET_KEY": "cle-de-mesure-seulement"}, moin_config_class=BenchConfig, create_backend=True
+        flask_config_dict={"SECRET_KEY": "cle-de-mesure-seulement", "THEME_PATHS": wikiconfig.THEME_PATHS},
+        moin_config_class=BenchConfig,
+        create_backend=True,
     )
 
 

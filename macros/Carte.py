@@ -5,7 +5,8 @@ Arguments (de la forme nom="valeur") :
 - ``type`` : ``lieu`` (par défaut) ou ``fiche`` ;
 - les filtres de ce type : pour les lieux ``categorie``, ``commune``, ``pratique`` ; pour les fiches
   ``secteur``, ``commune``, ``theme``, ``forme`` ;
-- ``limite`` : nombre de lieux par page dans la liste sous la carte (50 par défaut).
+- ``limite`` : nombre de lieux par page dans la liste sous la carte (50 par défaut) ;
+- ``taille="petite"`` : une petite carte sans la liste (pour une page d'accueil, par exemple).
 
 Chaque marqueur ouvre une bulle avec le nom, la catégorie, la commune et un lien vers la page. Une page sans
 coordonnées mais avec une commune connue est placée au centre de sa commune (position approximative) ; une
@@ -35,6 +36,9 @@ class Macro(MacroBlockBase):
         try:
             args = keyword_arguments(arguments, "Carte")
             type_name = args.pop("type", "lieu")
+            small = args.pop("taille", "normale")
+            if small not in ("normale", "petite"):
+                raise ArgumentError("Carte : « taille » vaut « normale » ou « petite ».")
             if type_name not in MAPPABLE:
                 raise ArgumentError(
                     f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(MAPPABLE)}."
@@ -52,7 +56,7 @@ class Macro(MacroBlockBase):
             attrib={
                 html.src: map_url,
                 html("title"): f"Carte des {label} ({len(places)} sur la carte)",
-                html.class_: "eco-carte-frame",
+                html.class_: "eco-carte-frame" + (" eco-carte-petite" if small == "petite" else ""),
                 html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
             }
         )
@@ -82,6 +86,15 @@ class Macro(MacroBlockBase):
             ]
             for p in shown
         ]
+        if small == "petite":
+            section = {"lieu": "/Lieux", "fiche": "/Initiatives"}[type_name]
+            return card.div(
+                "eco-carte-macro",
+                [
+                    card.div("eco-carte-cadre", [frame]),
+                    card.para([summary, " ", card.url_link(section, f"Voir tous les {label}")], "eco-compte"),
+                ],
+            )
         pages_result = query.Result(selection=selection, rows=[], total=len(places), facets={})
         children: list[Any] = [
             card.div("eco-carte-cadre", [frame]),

@@ -38,7 +38,7 @@ def make_app(tmp_path: Any) -> Any:
         userprofiles_acl=acls[NAMESPACE_USERPROFILES],
     )
     return create_app_ext(
-        flask_config_dict=dict(SECRET_KEY="test-secret-key", TESTING=True),
+        flask_config_dict=dict(SECRET_KEY="test-secret-key", TESTING=True, THEME_PATHS=wikiconfig.THEME_PATHS),
         moin_config_class=TestConfig,
         namespace_mapping=namespace_mapping,
         backend_mapping=backend_mapping,
