@@ -5,6 +5,7 @@ Imported by ``wikiconfig.py`` (and the tests' config): importing it is all it ta
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from flask import appcontext_pushed
@@ -17,6 +18,8 @@ from plugins.index import get_index
 DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
 
 rendering.register()
+# some systems' mime.types map .svg to text/xml, which browsers refuse in <img> (our logo, chain diagrams)
+mimetypes.add_type("image/svg+xml", ".svg")
 
 
 @item_modified.connect_via(ANY)
