@@ -26,20 +26,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("ECOSSOLIES_SECRET_KEY", "cle-de-mesure-seulement")
 
-CATEGORIES = [
-    "bar",
-    "café associatif",
-    "appartement",
-    "rue / espace public",
-    "salle associative",
-    "tiers-lieu",
-    "médiathèque",
-    "jardin",
-]
-
 
 def venues(n: int) -> list[tuple[str, str]]:
     from plugins import communes
+    from plugins.lieu import CATEGORIES
 
     rng = random.Random(7)
     names = communes.names()
@@ -49,7 +39,7 @@ def venues(n: int) -> list[tuple[str, str]]:
         lat, lon = commune.lat + rng.uniform(-0.02, 0.02), commune.lon + rng.uniform(-0.03, 0.03)
         position = f"position: {{lat: {lat:.5f}, lon: {lon:.5f}}}\n" if i % 10 else ""  # 1 in 10 approximate
         text = (
-            f"---\ntype: lieu\nnom: Lieu {i:05d}\ncategorie: {rng.choice(CATEGORIES)}\ncommune: {commune.nom}\n"
+            f"---\ntype: lieu\nnom: Lieu {i:05d}\ncategorie: {rng.choice(CATEGORIES[:8])}\ncommune: {commune.nom}\n"
             f"{position}jauge: {rng.randint(10, 300)}\n---\nUn lieu d'accueil.\n"
         )
         pages.append((f"Lieux/Lieu {i:05d}", text))

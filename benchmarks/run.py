@@ -49,7 +49,11 @@ def make_app(directory: str):
         )
 
     return create_app_ext(
-        flask_config_dict={"SECRET_KEY": "cle-de-mesure-seulement", "THEME_PATHS": wikiconfig.THEME_PATHS},
+        flask_config_dict={
+            "SECRET_KEY": "cle-de-mesure-seulement",
+            "THEME_PATHS": wikiconfig.THEME_PATHS,
+            "BABEL_TRANSLATION_DIRECTORIES": wikiconfig.BABEL_TRANSLATION_DIRECTORIES,
+        },
         moin_config_class=BenchConfig,
         create_backend=True,
     )

@@ -40,7 +40,7 @@ class Macro(MacroBlockBase):
             items.append(
                 [
                     card.page_link(page.fullname, page.title),
-                    card.span("eco-details", [f" — modifiée le {format_date(when, format='long', locale='fr')}"]),
+                    card.span("eco-details", [f" — modifiée le {format_date(when, format='full', locale='fr')}"]),
                 ]
             )
         return card.bullet_list(items, css="eco-liste eco-derniers")

@@ -103,6 +103,19 @@ def joined(nodes: Iterable[Node], separator: str = ", ") -> list[Node]:
     return out
 
 
+def header(kind: str, title: str, subtitle: list[str] | tuple[str, ...] = ()) -> moin_page.div:
+    """The top of a card: the kind of page, its title, then what matters most (e.g. form · commune)."""
+    parts = [x for x in subtitle if x]
+    return div(
+        "eco-carte-entete",
+        [
+            span("eco-type", [kind]),
+            heading(title, 2, "eco-titre"),
+            *([para([" · ".join(parts)], "eco-sous-titre")] if parts else []),
+        ],
+    )
+
+
 def problems_box(problems: list[Probleme], title: str = "Données à corriger") -> moin_page.admonition:
     """The French message shown above a card whose data block has problems."""
     return moin_page.admonition(

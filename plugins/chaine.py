@@ -61,15 +61,8 @@ class Chaine(PageType):
 
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
-        children: list[Any] = []
-        if problems:
-            children.append(card.problems_box(problems))
-        children.append(
-            card.div(
-                "eco-carte-entete",
-                [card.span("eco-type", ["Chaîne"]), card.heading(d.get("nom") or "(chaîne sans nom)", 2, "eco-titre")],
-            )
-        )
+        children: list[Any] = [card.problems_box(problems)] if problems else []
+        children.append(card.header("Chaîne", d.get("nom") or "(chaîne sans nom)"))
         if d.get("description"):
             children.append(card.para([d["description"]], "eco-resume"))
         if d.get("nom"):

@@ -65,20 +65,8 @@ class Fiche(PageType):
 
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
-        children: list[Any] = []
-        if problems:
-            children.append(card.problems_box(problems))
-        subtitle = [x for x in (d.get("forme"), d.get("commune")) if x]
-        children.append(
-            card.div(
-                "eco-carte-entete",
-                [
-                    card.span("eco-type", ["Fiche"]),
-                    card.heading(d.get("nom") or "(fiche sans nom)", 2, "eco-titre"),
-                    *([card.para([" · ".join(subtitle)], "eco-sous-titre")] if subtitle else []),
-                ],
-            )
-        )
+        children: list[Any] = [card.problems_box(problems)] if problems else []
+        children.append(card.header("Fiche", d.get("nom") or "(fiche sans nom)", (d.get("forme"), d.get("commune"))))
         if d.get("resume"):
             children.append(card.para([d["resume"]], "eco-resume"))
         entries: list[tuple[str, list[Any]]] = []

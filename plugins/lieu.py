@@ -56,17 +56,7 @@ class Lieu(PageType):
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
         children: list[Any] = [card.problems_box(problems)] if problems else []
-        subtitle = [x for x in (d.get("categorie"), d.get("commune")) if x]
-        children.append(
-            card.div(
-                "eco-carte-entete",
-                [
-                    card.span("eco-type", ["Lieu"]),
-                    card.heading(d.get("nom") or "(lieu sans nom)", 2, "eco-titre"),
-                    *([card.para([" · ".join(subtitle)], "eco-sous-titre")] if subtitle else []),
-                ],
-            )
-        )
+        children.append(card.header("Lieu", d.get("nom") or "(lieu sans nom)", (d.get("categorie"), d.get("commune"))))
         entries: list[tuple[str, list[Any]]] = []
         for key, label in (("categorie", "Catégorie"), ("commune", "Commune"), ("adresse", "Adresse")):
             if d.get(key):
