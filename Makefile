@@ -17,12 +17,16 @@ test: venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-venv: $(STAMP)
+venv: $(STAMP) translations/fr/LC_MESSAGES/messages.mo
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
+
+## the French catalogue is compiled at set-up (and again whenever its .po changes)
+translations/fr/LC_MESSAGES/messages.mo: translations/fr/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/python -m plugins.i18n
 
 ## l'instance (wiki/) est créée une fois ; ensuite elle est réutilisée telle quelle
 instance: venv

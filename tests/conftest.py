@@ -15,7 +15,10 @@ from moin.config import IndexStorageConfig, PasswordHasherConfig  # noqa: E402
 from moin.storage import create_simple_mapping  # noqa: E402
 
 import wikiconfig  # noqa: E402
+from plugins.i18n import compile_catalogues  # noqa: E402
 from tests import helpers  # noqa: E402
+
+compile_catalogues()  # the French catalogue, as the set-up compiles it
 
 
 def make_app(tmp_path: Any) -> Any:
@@ -38,7 +41,12 @@ def make_app(tmp_path: Any) -> Any:
         userprofiles_acl=acls[NAMESPACE_USERPROFILES],
     )
     return create_app_ext(
-        flask_config_dict=dict(SECRET_KEY="test-secret-key", TESTING=True, THEME_PATHS=wikiconfig.THEME_PATHS),
+        flask_config_dict=dict(
+            SECRET_KEY="test-secret-key",
+            TESTING=True,
+            THEME_PATHS=wikiconfig.THEME_PATHS,
+            BABEL_TRANSLATION_DIRECTORIES=wikiconfig.BABEL_TRANSLATION_DIRECTORIES,
+        ),
         moin_config_class=TestConfig,
         namespace_mapping=namespace_mapping,
         backend_mapping=backend_mapping,
