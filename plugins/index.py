@@ -100,10 +100,6 @@ class Snapshot:
     version: tuple[str, int]
     by_type: dict[str, list[IndexedPage]]
 
-    @property
-    def generation(self) -> int:
-        return self.version[1]
-
 
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items)."""

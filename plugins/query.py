@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moin import flaskg
-from moin.constants.keys import ACL, FQNAMES, ITEMID, NAME, NAMESPACE
+from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 
 from plugins.index import IndexedPage, get_index
 from plugins.registry import PageType
@@ -86,7 +86,6 @@ def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
                 meta[ACL] = page.acl
             verdict = bool(storage.may_read_rev(meta))
             storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
-            meta.pop(FQNAMES, None)
             verdicts[key] = verdict
         if verdict:
             out.append(page)

@@ -262,21 +262,6 @@ class Links(Field):
         return [link["nom"] for link in value or []]
 
 
-class Choice(Text):
-    """A text among known values (matched without accents or case); other values are refused."""
-
-    def __init__(self, key: str, label: str, choices: tuple[str, ...], **kw: Any) -> None:
-        super().__init__(key, label, **kw)
-        self.choices = choices
-
-    def clean(self, value: Any) -> str:
-        text = super().clean(value)
-        for choice in self.choices:
-            if fold(choice) == fold(text):
-                return choice
-        raise Invalide(f"valeur inconnue {_shown(text)} ; valeurs possibles : {', '.join(self.choices)}.")
-
-
 class Suggested(Text):
     """A free text with usual values: a usual value is written its usual way ("scop" gives "SCOP")."""
 
