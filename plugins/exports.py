@@ -40,7 +40,7 @@ def table_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
     """One line per page; the first columns are the page and its address."""
-    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields]]
+    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields], *page_type.extra_columns]
     rows = [
         {"page": page.fullname, "adresse_wiki": page_url(base_url, page), **page_type.row(_record(page_type, page))}
         for page in pages

@@ -32,7 +32,7 @@ def facets_box(result: Result, base_path: str, fixed: set[str]) -> Any:
     for facet, values in result.facets.items():
         if facet in fixed:
             continue
-        label = sel.page_type.field_map()[sel.page_type.facets[facet]].label
+        label = sel.page_type.facet_label(facet)
         items: list[Any] = []
         if facet in sel.filters:
             items.append(

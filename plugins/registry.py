@@ -17,7 +17,7 @@ from plugins.frontmatter import FrontMatter, Probleme
 from plugins.schema import Field, Invalide
 
 #: modules defining page types; importing one registers its type
-TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu")
+TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu", "plugins.dispositif")
 
 _TYPES: dict[str, PageType] = {}
 
@@ -47,6 +47,14 @@ class PageType:
     facets: ClassVar[dict[str, str]] = {}
     #: sort name -> field key (``modification`` is always available)
     sorts: ClassVar[dict[str, str]] = {}
+    #: facet labels that differ from their field's label
+    facet_labels: ClassVar[dict[str, str]] = {}
+    #: computed columns that exports add after the fields (``row`` fills them)
+    extra_columns: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def facet_label(cls, facet: str) -> str:
+        return cls.facet_labels.get(facet) or cls.field_map()[cls.facets[facet]].label
 
     @classmethod
     def field_map(cls) -> dict[str, Field]:
@@ -117,6 +125,8 @@ def flatten(value: Any) -> str:
         return " ; ".join(flatten(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {flatten(v)}" for k, v in value.items())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 

@@ -216,6 +216,52 @@ class Count(Field):
         return number
 
 
+class Amount(Field):
+    """An amount of money in euros, zero or more ("1 234 000", "137,11" and 1234000 are all accepted)."""
+
+    expected = "un montant en euros, par exemple 1 234 000 ou 137,11"
+
+    def clean(self, value: Any) -> float:
+        if isinstance(value, bool):
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.")
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*-?[\d  .]*\d(,\d+)?\s*(€|euros?)?\s*", value):
+            digits = re.sub(r"[\s  €a-z]", "", value)
+            if "," in digits:
+                digits = digits.replace(".", "").replace(",", ".")
+            elif digits.count(".") > 1 or re.search(r"\.\d{3}$", digits):
+                digits = digits.replace(".", "")  # 1.234.000: dots group thousands
+            number = float(digits)
+        else:
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.")
+        if number < 0:
+            raise Invalide(f"montant négatif ({value}) : un budget s'écrit sans signe moins.")
+        return number
+
+
+class Day(Field):
+    """A date (2024-09-01, 01/09/2024) or only a year (2024), kept as written in ISO form."""
+
+    expected = "une date AAAA-MM-JJ (ou JJ/MM/AAAA), ou une année"
+
+    def clean(self, value: Any) -> str:
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}", text):
+            return Year(self.key, self.label).clean(text) and text
+        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        if match:
+            text = f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)} (cette date n'existe pas ?).") from None
+
+
 class PageName(Text):
     """The name of another wiki page (a link to it; whether it exists is checked when the page is shown)."""
 

@@ -1,0 +1,93 @@
+"""Dispositifs — les dispositifs publics comparés dans un tableau (cliquez sur un en-tête pour trier).
+
+Arguments (facultatifs, nom="valeur") : ``porteur``, ``echelle``, ``groupe``, ``annee`` (les dispositifs
+en cours cette année-là), ``tri`` (``nom``, ``porteur``, ``echelle``, ``modification``), ``ordre``, ``limite``.
+Le tableau donne, pour chacun, le budget prévu et consommé, le taux d'utilisation, les bénéficiaires visés et
+réels, leur taux, le montant par bénéficiaire réel ; la sélection se télécharge en CSV ou JSON.
+
+Exemple : ``<<Dispositifs(echelle="département")>>``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from moin.macros._base import MacroBlockBase
+from moin.utils.tree import moin_page
+
+from plugins import card, listing, nombres, query, registry, selection_args
+from plugins.dispositif import figures
+from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.query import QueryError
+from plugins.text import fold
+
+COLUMNS = (
+    "Dispositif",
+    "Porteur",
+    "Échelle",
+    "Budget prévu",
+    "Consommé",
+    "Utilisation",
+    "Bénéficiaires visés",
+    "Réels",
+    "Atteints",
+    "Par bénéficiaire",
+)
+
+
+def cell(value: Any) -> Any:
+    return moin_page.table_cell(children=[value])
+
+
+class Macro(MacroBlockBase):
+    def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        page_type = registry.get("dispositif")
+        try:
+            fixed = keyword_arguments(arguments, "Dispositifs")
+            selection = selection_args.build(page_type, fixed, request.args)
+        except (ArgumentError, QueryError) as exc:
+            return error_box(f"Dispositifs : {exc}", alternative)
+        result = query.run(selection)
+        rows = []
+        for page in result.rows:
+            d = page.data
+            budget, people, computed = d.get("budget") or {}, d.get("beneficiaires") or {}, figures(d)
+            rows.append(
+                moin_page.table_row(
+                    children=[
+                        cell(card.page_link(page.fullname, page.title)),
+                        cell(d.get("porteur", "")),
+                        cell(d.get("echelle", "")),
+                        cell(nombres.euros(budget.get("prevu"))),
+                        cell(nombres.euros(budget.get("consomme"))),
+                        cell(nombres.percent(computed["taux_budget"])),
+                        cell(nombres.count(people.get("vises"))),
+                        cell(nombres.count(people.get("reels"))),
+                        cell(nombres.percent(computed["taux_beneficiaires"])),
+                        cell(nombres.euros(computed["par_beneficiaire"])),
+                    ]
+                )
+            )
+        fixed_facets = {k for k in selection.filters if k in {fold(a) for a in fixed}}
+        table = (
+            moin_page.table(
+                attrib={moin_page.class_: "moin-sortable eco-dispositifs"},
+                children=[
+                    moin_page.table_header(children=[moin_page.table_row(children=[cell(c) for c in COLUMNS])]),
+                    moin_page.table_body(children=rows),
+                ],
+            )
+            if rows
+            else card.para(["Aucun dispositif ne correspond à cette sélection."], "eco-vide")
+        )
+        return card.div(
+            "eco-liste-dispositifs",
+            [
+                listing.count_line(result),
+                listing.facets_box(result, request.path, fixed_facets),
+                table,
+                listing.pager(result, request.path),
+                listing.export_links(result),
+            ],
+        )
