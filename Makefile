@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint instance venv admin reindex check-index import-fiches bench clean-instance
+.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
@@ -37,6 +37,11 @@ instance: venv
 admin: instance
 	@test -n "$(NAME)" -a -n "$(EMAIL)" -a -n "$(PASSWORD)" || (echo "Usage : make admin NAME=… EMAIL=… PASSWORD=…" && exit 2)
 	$(BIN)/python -m plugins.cli admin --name "$(NAME)" --email "$(EMAIL)" --password "$(PASSWORD)"
+
+## make groupe NOM=… MEMBRES=a,b : un groupe de travail (groupe moin, espace GroupesDeTravail/NOM)
+groupe: instance
+	@test -n "$(NOM)" || (echo "Usage : make groupe NOM=… MEMBRES=compte1,compte2" && exit 2)
+	$(BIN)/python -m plugins.cli groupe --nom "$(NOM)" --membres "$(MEMBRES)"
 
 ## make reindex : reconstruit l'index structuré depuis le stockage de moin
 reindex: instance

@@ -2,6 +2,7 @@
 
 - ``seed``: load the seed content of ``data/pages`` (only the pages that do not exist yet);
 - ``admin``: create an account in the admin group;
+- ``groupe``: create a working group (moin group and space) or add members to it;
 - ``reindex``: rebuild the structured index from moin's storage;
 - ``verifier-index``: compare the structured index with moin's storage (and repair with ``--reparer``);
 - ``import-fiches``: create many fiches at once from a CSV file or a folder of pages, all or nothing.
@@ -83,6 +84,22 @@ def admin(name: str, email: str, password: str) -> None:
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(message)
+
+
+@cli.command("groupe")
+@click.option("--nom", required=True, help="Nom du groupe de travail, par exemple « Culture »")
+@click.option("--membres", default="", help="Comptes membres, séparés par des virgules")
+def working_group(nom: str, membres: str) -> None:
+    """Crée un groupe de travail (groupe moin et espace GroupesDeTravail/<nom>) ou lui ajoute des membres."""
+    from plugins.groupes import create_group
+
+    app = make_app()
+    with wiki_context(app):
+        try:
+            report = create_group(app, nom.strip(), [m.strip() for m in membres.split(",") if m.strip()])
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Groupe de travail « {nom} » : {report}.")
 
 
 @cli.command("reindex")

@@ -182,6 +182,8 @@ class Dispositif(PageType):
                     ]
                 )
             )
+        children.append(card.heading("Positions qui citent ce dispositif", 3))
+        children.append(card.macro_call("PositionsCitant", {"nom": d.get("nom", "")}))
         if d.get("groupe"):
             children.append(
                 card.macro_call("VerifierPage", {"page": f"GroupesDeTravail/{d['groupe']}", "role": "groupe"})

@@ -47,8 +47,13 @@ def parse_pairs(cell: str, first: str, second: str) -> list[dict[str, str]]:
 
 def flat_to_data(values: Mapping[str | None, str | None]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """A fiche's data block from flat values; the errors are (column, French message)."""
-    fields = get("fiche").field_map()
-    data: dict[str, Any] = {"type": "fiche"}
+    return flat_to_data_for("fiche", values)
+
+
+def flat_to_data_for(type_name: str, values: Mapping[str | None, str | None]) -> tuple[dict[str, Any], list]:
+    """A data block of any type from flat values; the errors are (column, French message)."""
+    fields = get(type_name).field_map()
+    data: dict[str, Any] = {"type": type_name}
     errors: list[tuple[str, str]] = []
     for column, cell in values.items():
         if column is None:

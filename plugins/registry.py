@@ -17,7 +17,7 @@ from plugins.frontmatter import FrontMatter, Probleme
 from plugins.schema import Field, Invalide
 
 #: modules defining page types; importing one registers its type
-TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu", "plugins.dispositif")
+TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu", "plugins.dispositif", "plugins.position")
 
 _TYPES: dict[str, PageType] = {}
 
@@ -137,8 +137,8 @@ def register(page_type: type[PageType]) -> type[PageType]:
 
 
 def types() -> dict[str, PageType]:
-    """Every known page type, by name."""
-    if not _TYPES:
+    """Every known page type, by name (importing every type module, once)."""
+    if len(_TYPES) < len(TYPE_MODULES):
         for module in TYPE_MODULES:
             importlib.import_module(module)
     return _TYPES

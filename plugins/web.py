@@ -112,6 +112,22 @@ def _private(response: Response) -> Response:
     return response
 
 
+@blueprint.route("/+nouvelle/position", methods=["GET", "POST"])
+def new_position() -> Any:
+    """A working group's new position (plugins/forms.py)."""
+    from plugins import forms
+
+    return forms.new_position()
+
+
+@blueprint.route("/+position/publier", methods=["POST"])
+def publish_position() -> Any:
+    """A member makes a draft position public (plugins/forms.py)."""
+    from plugins import forms
+
+    return forms.publish_position()
+
+
 def reader_locale() -> str:
     """The reader's language: the one chosen in their settings, otherwise the wiki's (French)."""
     user = getattr(flaskg, "user", None)

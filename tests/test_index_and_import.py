@@ -66,6 +66,10 @@ def test_seed_content_loads_once_and_renders(app, client):
     venues = content(client, "/Lieux")
     assert "15 lieux sur la carte" in venues
     assert len({p.data["commune"] for p in get_index(app).pages("lieu")}) >= 5
+    positions = content(client, "/Positions")
+    assert "Pour un pass culture qui aille vers les jeunes" in positions and "brouillon d" not in positions
+    scheme = content(client, "/Dispositifs/Pass Culture et Sport (exemple)").replace("\u202f", " ")
+    assert "24,7 %" in scheme and "Pour un pass culture qui aille vers les jeunes" in scheme
     recup = content(client, "/Chaînes/La chaîne de la récup'")
     assert "La Ressourcerie de l" in recup and "maillon manquant" in recup
 
