@@ -78,6 +78,7 @@ class Position(PageType):
             children.append(card.definition_list(entries))
         if d.get("groupe"):
             children.append(card.macro_call("EtatPosition", {"groupe": d["groupe"]}))
+            children.append(card.macro_call("VerifierPage", {"page": space(d["groupe"]), "role": "groupe"}))
         return card.div("eco-carte eco-position", children)
 
 
