@@ -22,6 +22,10 @@ MAIN_PAGES = [
     "/Chaînes",
     "/Chaînes/La chaîne du libre",
     "/Écrire une page structurée",
+    "/Dispositifs",
+    "/Dispositifs/Pass Culture et Sport (exemple)",
+    "/Positions",
+    "/GroupesDeTravail/Culture",
 ]
 
 #: interface words of moin in English that must not reach a French reader
