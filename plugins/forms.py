@@ -158,6 +158,13 @@ POSITION_FIELDS: list[tuple[str, str, str, str]] = [
 ]
 
 
+DISCUSSION_TEXT = """= Discussion : {title} =
+
+Débattez ici de la position : une section par sujet, signez vos messages. Tant que la position est un
+brouillon, cette page n'est lisible que par le groupe.
+"""
+
+
 def new_position() -> Any:
     """A member of a working group starts a position: a draft only the group (and admins) can read."""
     from flask import current_app
@@ -225,6 +232,14 @@ def new_position() -> Any:
     text = frontmatter.join({"type": "position", **record.data}, values["texte"].strip() + "\n")
     # members may not set ACLs through moin's form: we checked membership, we write the draft's ACL
     store_page(current_app, name, text, "Nouvelle position (brouillon)", acl=groupes.draft_acl(group))
+    # its discussion page too, so that a draft's debate stays in the group
+    store_page(
+        current_app,
+        f"{name}/Discussion",
+        DISCUSSION_TEXT.format(title=record.title),
+        "Discussion de la position (brouillon)",
+        acl=groupes.draft_acl(group),
+    )
     return redirect(url_for("frontend.show_item", item_name=name))
 
 
@@ -250,4 +265,10 @@ def publish_position() -> Any:
         abort(403)
     user = flaskg.user.name[0]
     store_page(current_app, name, text, f"Rendue publique par {user}", acl=groupes.public_acl(group))
+    discussion = current_app.storage.get_item(name_exact=f"{name}/Discussion")
+    if discussion:
+        talk = discussion[CURRENT_REV].data.read().decode("utf-8")
+        store_page(
+            current_app, f"{name}/Discussion", talk, f"Rendue publique par {user}", acl=groupes.public_acl(group)
+        )
     return redirect(url_for("frontend.show_item", item_name=name))

@@ -46,6 +46,7 @@ def test_member_drafts_and_only_the_group_sees_the_draft(wiki, client, app):
     assert 'class="eco-etape-courante">brouillon' in html and "Rendre cette position publique" in html
     client.get("/+logout")
     assert client.get(path).status_code == 403  # anonymous
+    assert client.get(path + "/Discussion").status_code == 403  # nor its debate
     listing = content(client, "/GroupesDeTravail/Culture et sport")
     assert "Pour les petits lieux" not in listing and "0 position" in listing
     login(client, "Carla")  # not a member
@@ -71,6 +72,7 @@ def test_a_member_makes_a_draft_public_and_history_says_who(wiki, client, app):
     client.get("/+logout")
     html = content(client, path)  # anonymous readers now see it
     assert "Position publique" in html and "Notre texte." in html
+    assert client.get(path + "/Discussion").status_code == 200
     assert "Rendue publique par Alice" in client.get("/+history" + path).get_data(as_text=True)
     assert "Débattre de cette position" in html
 
