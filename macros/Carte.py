@@ -2,7 +2,7 @@
 
 Arguments (de la forme nom="valeur") :
 
-- ``type`` : ``lieu`` (par défaut) ou ``fiche`` ;
+- ``type`` : ``lieu`` (par défaut), ``fiche`` ou ``evenement`` (placé à son lieu) ;
 - les filtres de ce type : pour les lieux ``categorie``, ``commune``, ``pratique`` ; pour les fiches
   ``secteur``, ``commune``, ``theme``, ``forme`` ;
 - ``limite`` : nombre de lieux par page dans la liste sous la carte (50 par défaut) ;
@@ -28,8 +28,6 @@ from plugins import card, carte, listing, query, registry, selection_args
 from plugins.macro_support import ArgumentError, error_box, keyword_arguments
 from plugins.query import QueryError
 
-MAPPABLE = ("lieu", "fiche")
-
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
@@ -39,9 +37,9 @@ class Macro(MacroBlockBase):
             small = args.pop("taille", "normale")
             if small not in ("normale", "petite"):
                 raise ArgumentError("Carte : « taille » vaut « normale » ou « petite ».")
-            if type_name not in MAPPABLE:
+            if type_name not in carte.MAPPABLE:
                 raise ArgumentError(
-                    f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(MAPPABLE)}."
+                    f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(carte.MAPPABLE)}."
                 )
             page_type = registry.get(type_name)
             selection = selection_args.build(page_type, args, request.args)
@@ -87,7 +85,7 @@ class Macro(MacroBlockBase):
             for p in shown
         ]
         if small == "petite":
-            section = {"lieu": "/Lieux", "fiche": "/Initiatives"}[type_name]
+            section = {"lieu": "/Lieux", "fiche": "/Initiatives", "evenement": "/Agenda"}[type_name]
             return card.div(
                 "eco-carte-macro",
                 [

@@ -26,6 +26,8 @@ from plugins.registry import PageType
 COLOURS = ("#0b5d5b", "#8a3a0b", "#3b4cc0", "#7b2d8b", "#2e6b30", "#b00020", "#5d4037", "#37474f", "#ad1457", "#00606b")
 OTHER = "autre"
 DEFAULT_CENTRE = (47.2184, -1.5536)  # Nantes
+#: the page types a map can show (events are placed at their venue)
+MAPPABLE = ("lieu", "fiche", "evenement")
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,30 @@ def locate(page: IndexedPage, legend_field: str) -> Place | None:
 
 def split_located(pages: list[IndexedPage], page_type: PageType) -> tuple[list[Place], list[IndexedPage]]:
     legend_field = getattr(page_type, "legend_field", "")
+    venues = _readable_venues() if page_type.name == "evenement" else []
     places, unplaced = [], []
     for page in pages:
         place = locate(page, legend_field)
+        if page_type.name == "evenement" and page.data.get("lieu"):
+            from plugins.evenement import find_venue
+
+            venue = find_venue(str(page.data["lieu"]), venues)
+            where = locate(venue, "") if venue is not None else None
+            if where is not None:
+                place = Place(page, where.lat, where.lon, where.approximate, str(page.data.get(legend_field) or OTHER))
         if place is None:
             unplaced.append(page)
         else:
             places.append(place)
     return places, unplaced
+
+
+def _readable_venues() -> list[IndexedPage]:
+    from plugins.index import get_index
+    from plugins.query import readable
+
+    index = get_index()
+    return readable(index.pages("lieu")) if index else []
 
 
 def legend(places: list[Place]) -> list[tuple[str, str, int]]:

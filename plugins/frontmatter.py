@@ -56,8 +56,14 @@ class FrontMatter:
     problems: list[Probleme] = field(default_factory=list)
 
 
-#: libyaml's loader when PyYAML has it (ten times faster), else the pure Python one; always a *safe* loader
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when PyYAML has it (ten times faster), else the pure Python one.
+
+    Dates stay text: the page type's fields read them, so a wrong date (2026-02-30) is reported with its field.
+    """
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
 
 
 class _AliasRefused(Exception):

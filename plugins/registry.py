@@ -17,7 +17,14 @@ from plugins.frontmatter import FrontMatter, Probleme
 from plugins.schema import Field, Invalide
 
 #: modules defining page types; importing one registers its type
-TYPE_MODULES = ("plugins.fiche", "plugins.chaine", "plugins.lieu", "plugins.dispositif", "plugins.position")
+TYPE_MODULES = (
+    "plugins.fiche",
+    "plugins.chaine",
+    "plugins.lieu",
+    "plugins.dispositif",
+    "plugins.position",
+    "plugins.evenement",
+)
 
 _TYPES: dict[str, PageType] = {}
 

@@ -105,6 +105,12 @@ class Year(Field):
             year = value
         elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
             year = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value):
+            y, m, d = (int(x) for x in value.strip().split("-"))
+            try:
+                year = datetime.date(y, m, d).year
+            except ValueError:
+                raise Invalide(f"la date « {value.strip()} » n'existe pas.") from None
         else:
             raise Invalide(f"attendu {self.expected}, trouvé {_shown(value)}.")
         if not 1800 <= year <= datetime.date.today().year + 5:

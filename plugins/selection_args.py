@@ -23,12 +23,17 @@ def _int(name: str, value: str) -> int:
         raise QueryError(f"« {name} » doit être un nombre entier, pas « {value} ».") from None
 
 
+def default_sort(page_type: PageType) -> str:
+    """A type's first sort (« nom » for fiches, « debut » for events…)."""
+    return next(iter(page_type.sorts), "modification")
+
+
 def build(page_type: PageType, fixed: Mapping[str, str], asked: Mapping[str, str] | None = None) -> Selection:
     """A selection from fixed arguments (the macro's) narrowed by asked ones (the reader's query string).
 
     Argument names are matched without accents or case ("thème" is "theme"). Raises QueryError.
     """
-    selection = Selection(page_type=page_type)
+    selection = Selection(page_type=page_type, sort=default_sort(page_type))
     valid = [*page_type.facets, "tri", "ordre", "limite"]
     for source, allow_page in ((fixed, False), (asked or {}, True)):
         for raw_key, value in source.items():
@@ -55,7 +60,7 @@ def build(page_type: PageType, fixed: Mapping[str, str], asked: Mapping[str, str
 def query_string(selection: Selection, **changes: str | int | None) -> str:
     """The query string that asks for this selection (with some parameters changed or removed)."""
     params: dict[str, str | int] = dict(selection.filters)
-    if selection.sort != "nom":
+    if selection.sort != default_sort(selection.page_type):
         params["tri"] = selection.sort
     if selection.descending:
         params["ordre"] = "décroissant"

@@ -80,13 +80,32 @@ def chain_export(fmt: str) -> Response:
     return _private(response)
 
 
+@blueprint.route("/+agenda.ics")
+def agenda_feed() -> Response:
+    """The agenda of a selection as iCalendar (same arguments as <<Agenda>>), for the current reader."""
+    from plugins import agenda
+
+    page_type = registry.get("evenement")
+    asked = dict(request.args)
+    try:
+        start, end, label = agenda.window(asked.pop("periode", ""))
+        selection = selection_args.build(page_type, {}, asked)
+    except QueryError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    found = agenda.entries(query.run(selection, all_rows=True).rows, start, end)
+    body = agenda.ics(found, request.host_url.rstrip("/"))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="agenda-ecossolies.ics"'
+    return _private(response)
+
+
 @blueprint.route("/+carte/<type_name>")
 def map_page(type_name: str) -> Response:
     """The map document of a selection (shown in a <<Carte>> frame, or alone), for the current reader."""
     from plugins import carte
 
     page_type = registry.get(type_name)
-    if page_type is None or type_name not in ("lieu", "fiche"):
+    if page_type is None or type_name not in carte.MAPPABLE:
         abort(404)
     try:
         selection = selection_args.build(page_type, {}, request.args)

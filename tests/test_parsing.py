@@ -107,8 +107,9 @@ def test_alias_bomb_is_refused():
     assert "alias" in messages(bomb)[0]
 
 
-def test_impossible_date_is_a_message():
-    assert "illisible" in messages("---\ntype: fiche\nnom: X\ncreation: 2021-02-30\n---\n")[0]
+def test_impossible_date_is_a_message_naming_the_field():
+    (msg,) = messages("---\ntype: fiche\nnom: X\ncreation: 2021-02-30\n---\n")
+    assert "« creation »" in msg and "2021-02-30" in msg and "n'existe pas" in msg and "Ligne 4" in msg
 
 
 def test_python_objects_are_not_constructed():

@@ -1,0 +1,109 @@
+"""Agenda — les événements de l'université populaire, par date, avec la vue du mois.
+
+Arguments (facultatifs) : ``categorie``, ``theme``, ``lieu``, ``commune`` (filtres), ``periode`` :
+``à venir`` (par défaut, l'année qui vient), ``passés`` (les deux dernières années) ou un mois ``AAAA-MM``
+(avec la vue du mois en calendrier) ; ``limite`` : nombre de dates montrées (50 par défaut). Un événement répété (« chaque premier mardi du mois ») apparaît à chacune
+de ses dates. Liens : l'agenda au format iCalendar (à ajouter à son agenda) et la carte des événements.
+
+Exemples : ``<<Agenda>>``, ``<<Agenda(periode="2026-03")>>``, ``<<Agenda(categorie="atelier", commune="Rezé")>>``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date
+from flask import request
+from moin.macros._base import MacroBlockBase
+from moin.utils.tree import moin_page
+
+from plugins import agenda, card, carte, query, registry, selection_args
+from plugins.evenement import french
+from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.query import QueryError
+from plugins.text import fold
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def month_view(start: dt.datetime, found: list[agenda.Occurrence]) -> Any:
+    by_day: dict[dt.date, list[agenda.Occurrence]] = {}
+    for o in found:
+        by_day.setdefault(o.start.date(), []).append(o)
+    header = moin_page.table_header(
+        children=[moin_page.table_row(children=[moin_page.table_cell(children=[d]) for d in DAYS])]
+    )
+    rows = []
+    for week in agenda.month_weeks(start.year, start.month):
+        cells = []
+        for day in week:
+            content: list[Any] = []
+            if day is not None:
+                content.append(card.span("eco-jour", [str(day.day)]))
+                for o in by_day.get(day, []):
+                    content += [" ", card.page_link(o.page.fullname, o.page.title)]
+            cells.append(moin_page.table_cell(children=content or [""]))
+        rows.append(moin_page.table_row(children=cells))
+    return moin_page.table(
+        attrib={moin_page.class_: "eco-mois"}, children=[header, moin_page.table_body(children=rows)]
+    )
+
+
+class Macro(MacroBlockBase):
+    def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        page_type = registry.get("evenement")
+        try:
+            fixed = keyword_arguments(arguments, "Agenda")
+            asked = dict(request.args)
+            periode = asked.pop("periode", None) or next((v for k, v in fixed.items() if fold(k) == "periode"), "")
+            fixed = {k: v for k, v in fixed.items() if fold(k) != "periode"}
+            start, end, label = agenda.window(periode)
+            selection = selection_args.build(page_type, fixed, asked)
+        except (ArgumentError, QueryError) as exc:
+            return error_box(f"Agenda : {exc}", alternative)
+        pages = query.run(selection, all_rows=True).rows
+        found = agenda.entries(pages, start, end, past_first=(label == "passés"))[: selection.limit]
+        children: list[Any] = [card.para([f"{len(found)} date{'s' if len(found) > 1 else ''} ({label})"], "eco-compte")]
+        if periode and label not in ("à venir", "passés"):
+            children.append(month_view(start, found))
+        month, items = None, []
+        for o in found:
+            current = format_date(o.start.date(), "MMMM y", locale="fr")
+            if current != month:
+                if items:
+                    children.append(card.bullet_list(items, css="eco-liste eco-agenda"))
+                children.append(card.heading(current[:1].upper() + current[1:], 3))
+                month, items = current, []
+            items.append(
+                [
+                    card.strong(french(o.start, o.whole_day)),
+                    " — ",
+                    card.page_link(o.page.fullname, o.page.title),
+                    *([f" ({o.page.data['categorie']})"] if o.page.data.get("categorie") else []),
+                    *([f" · {o.page.data['lieu']}"] if o.page.data.get("lieu") else []),
+                ]
+            )
+        if items:
+            children.append(card.bullet_list(items, css="eco-liste eco-agenda"))
+        if not found:
+            children.append(card.para(["Aucun événement pour cette période."], "eco-vide"))
+        params = {**selection.filters, **({"periode": periode} if periode else {})}
+        qs = f"?{urlencode(params)}" if params else ""
+        children.append(
+            card.para(
+                [
+                    card.url_link(
+                        f"/+agenda.ics{qs}",
+                        "Ajouter à mon agenda (iCalendar)",
+                        css="eco-export",
+                        mimetype="text/calendar",
+                    ),
+                    " · ",
+                    card.url_link(carte.map_url("evenement", selection), "Carte des événements", css="eco-export"),
+                ],
+                "eco-exports",
+            )
+        )
+        return card.div("eco-agenda-macro", children)
