@@ -26,6 +26,7 @@ MAIN_PAGES = [
     "/Dispositifs/Pass Culture et Sport (exemple)",
     "/Positions",
     "/GroupesDeTravail/Culture",
+    "/Agenda",
 ]
 
 #: interface words of moin in English that must not reach a French reader
