@@ -23,40 +23,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, listing, query, registry, selection_args
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import QueryError
-from plugins.text import fold
-
-TYPE_NAME = "fiche"
+from plugins import card, listing, registry
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
-        page_type = registry.get(TYPE_NAME)
-        try:
-            fixed = keyword_arguments(arguments, "Classeur")
-            selection = selection_args.build(page_type, fixed, request.args)
-        except (ArgumentError, QueryError) as exc:
-            return error_box(f"Classeur : {exc}", alternative)
-        result = query.run(selection)
-        base_path = request.path
-        fixed_facets = {k for k in selection.filters if k in {fold(a) for a in fixed}}
-        rows = [page_type.list_row(page) for page in result.rows]
+        selected = listing.select("fiche", "Classeur", arguments, alternative)
+        if not isinstance(selected, listing.Selected):
+            return selected  # moin's error box
+        page_type = registry.get("fiche")
+        rows = [page_type.list_row(page) for page in selected.result.rows]
         body = (
             card.bullet_list(rows, css="eco-liste")
             if rows
             else card.para(["Aucune fiche ne correspond à cette sélection."], "eco-vide")
         )
-        return card.div(
-            "eco-classeur",
-            [
-                listing.count_line(result),
-                listing.facets_box(result, base_path, fixed_facets),
-                card.div("eco-resultats", [body, listing.pager(result, base_path)]),
-                listing.export_links(result),
-            ],
-        )
+        return listing.frame(selected, card.div("eco-resultats", [body]), "eco-classeur")

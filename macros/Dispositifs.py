@@ -12,15 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import moin_page
 
-from plugins import card, listing, nombres, query, registry, selection_args
+from plugins import card, listing, nombres
 from plugins.dispositif import figures
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import QueryError
-from plugins.text import fold
 
 COLUMNS = (
     "Dispositif",
@@ -42,15 +38,11 @@ def cell(value: Any) -> Any:
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
-        page_type = registry.get("dispositif")
-        try:
-            fixed = keyword_arguments(arguments, "Dispositifs")
-            selection = selection_args.build(page_type, fixed, request.args)
-        except (ArgumentError, QueryError) as exc:
-            return error_box(f"Dispositifs : {exc}", alternative)
-        result = query.run(selection)
+        selected = listing.select("dispositif", "Dispositifs", arguments, alternative)
+        if not isinstance(selected, listing.Selected):
+            return selected  # moin's error box
         rows = []
-        for page in result.rows:
+        for page in selected.result.rows:
             d = page.data
             budget, people, computed = d.get("budget") or {}, d.get("beneficiaires") or {}, figures(d)
             rows.append(
@@ -69,7 +61,6 @@ class Macro(MacroBlockBase):
                     ]
                 )
             )
-        fixed_facets = {k for k in selection.filters if k in {fold(a) for a in fixed}}
         table = (
             moin_page.table(
                 attrib={moin_page.class_: "moin-sortable eco-dispositifs"},
@@ -81,13 +72,4 @@ class Macro(MacroBlockBase):
             if rows
             else card.para(["Aucun dispositif ne correspond à cette sélection."], "eco-vide")
         )
-        return card.div(
-            "eco-liste-dispositifs",
-            [
-                listing.count_line(result),
-                listing.facets_box(result, request.path, fixed_facets),
-                table,
-                listing.pager(result, request.path),
-                listing.export_links(result),
-            ],
-        )
+        return listing.frame(selected, table, "eco-liste-dispositifs")

@@ -9,36 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, listing, query, registry, selection_args
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import QueryError
-from plugins.text import fold
+from plugins import card, listing, registry
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
+        selected = listing.select("position", "Positions", arguments, alternative)
+        if not isinstance(selected, listing.Selected):
+            return selected  # moin's error box
         page_type = registry.get("position")
-        try:
-            fixed = keyword_arguments(arguments, "Positions")
-            if "tri" not in {fold(k) for k in fixed} and "tri" not in request.args:
-                fixed = {"tri": "titre", **fixed}
-            selection = selection_args.build(page_type, fixed, request.args)
-        except (ArgumentError, QueryError) as exc:
-            return error_box(f"Positions : {exc}", alternative)
-        result = query.run(selection)
-        rows = [page_type.list_row(page) for page in result.rows]
+        rows = [page_type.list_row(page) for page in selected.result.rows]
         body = card.bullet_list(rows, css="eco-liste") if rows else card.para(["Aucune position."], "eco-vide")
-        fixed_facets = {k for k in selection.filters if k in {fold(a) for a in fixed}}
-        return card.div(
-            "eco-positions",
-            [
-                listing.count_line(result),
-                listing.facets_box(result, request.path, fixed_facets),
-                body,
-                listing.pager(result, request.path),
-                listing.export_links(result),
-            ],
-        )
+        return listing.frame(selected, body, "eco-positions")

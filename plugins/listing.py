@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from plugins import card
@@ -79,3 +80,48 @@ def count_line(result: Result) -> Any:
     label = result.selection.page_type.label.lower() if n <= 1 else plural  # « 0 fiche », « 1 fiche »
     filters = ", ".join(f"{k} : {v}" for k, v in result.selection.filters.items())
     return card.para([f"{n} {label}" + (f" ({filters})" if filters else "")], "eco-compte")
+
+
+@dataclass
+class Selected:
+    """A macro's selection, run for the current reader."""
+
+    result: Result
+    fixed: set[str]  # facets fixed by the macro's arguments (not offered to narrow)
+
+
+def select(
+    type_name: str, macro_name: str, arguments: Any, alternative: str, defaults: dict[str, str] | None = None
+) -> Selected | Any:
+    """Parse a listing macro's arguments, narrow by the query string, run: a Selected, or moin's error box."""
+    from flask import request
+
+    from plugins import query, registry, selection_args
+    from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+    from plugins.query import QueryError
+    from plugins.text import fold
+
+    page_type = registry.get(type_name)
+    try:
+        fixed = {**(defaults or {}), **keyword_arguments(arguments, macro_name)}
+        selection = selection_args.build(page_type, fixed, request.args)
+    except (ArgumentError, QueryError) as exc:
+        return error_box(f"{macro_name} : {exc}", alternative)
+    return Selected(query.run(selection), {k for k in selection.filters if k in {fold(a) for a in fixed}})
+
+
+def frame(selected: Selected, body: Any, css: str) -> Any:
+    """A listing as readers see it: count, facets, the body, pages, export links."""
+    from flask import request
+
+    result = selected.result
+    return card.div(
+        css,
+        [
+            count_line(result),
+            facets_box(result, request.path, selected.fixed),
+            body,
+            pager(result, request.path),
+            export_links(result),
+        ],
+    )
