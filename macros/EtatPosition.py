@@ -15,7 +15,7 @@ from moin.macros._base import MacroBlockBase
 from moin.utils.tree import html
 
 from plugins import card, forms, groupes
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
 
 
 def _changed(name: str) -> str | None:
@@ -35,7 +35,7 @@ class Macro(MacroBlockBase):
             group = keyword_arguments(arguments, "EtatPosition").get("groupe", "")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        name = str(page_url.path).lstrip("/") if page_url is not None else ""
+        name = current_page(page_url)
         item = flaskg.storage.get_item(name_exact=name) if name else None
         acl = (item.acl or "") if item else ""
         public = "All:read" in acl.split()

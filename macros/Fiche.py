@@ -13,7 +13,7 @@ from moin.macros._base import MacroBlockBase
 
 from plugins import query, registry
 from plugins.index import get_index
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
 from plugins.registry import Record
 
 
@@ -26,7 +26,7 @@ class Macro(MacroBlockBase):
                 raise ArgumentError(f"Fiche : argument inconnu « {unknown.pop()} » ; argument possible : page.")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        name = args.get("page") or (str(page_url.path).lstrip("/") if page_url is not None else request.path[1:])
+        name = args.get("page") or current_page(page_url) or request.path[1:]
         index = get_index()
         pages = [p for p in (index.pages("fiche") if index else []) if name in (p.fullname, p.name)]
         pages = query.readable(pages)

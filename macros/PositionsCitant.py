@@ -10,7 +10,7 @@ from moin.macros._base import MacroBlockBase
 
 from plugins import card
 from plugins.index import get_index
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
 from plugins.position import cites
 from plugins.query import readable
 from plugins.text import fold
@@ -22,7 +22,7 @@ class Macro(MacroBlockBase):
             title = keyword_arguments(arguments, "PositionsCitant").get("nom", "")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        name = str(page_url.path).lstrip("/") if page_url is not None else ""
+        name = current_page(page_url)
         names = {fold(n) for n in (name, name.rsplit("/", 1)[-1], title) if n}
         index = get_index()
         positions = [p for p in readable(index.pages("position") if index else []) if cites(p.data, names)]

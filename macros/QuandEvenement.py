@@ -12,7 +12,7 @@ from moin.macros._base import MacroBlockBase
 from plugins import card
 from plugins.evenement import PARIS, find_venue, french, looks_like_address, occurrences
 from plugins.frontmatter import Probleme
-from plugins.index import get_index
+from plugins.index import by_alias, get_index
 from plugins.macro_support import ArgumentError, error_box, keyword_arguments
 from plugins.query import readable
 
@@ -47,7 +47,7 @@ class Macro(MacroBlockBase):
         place = data.get("lieu", "")
         if place:
             index = get_index()
-            venue = find_venue(place, readable(index.pages("lieu")) if index else [])
+            venue = find_venue(place, by_alias(readable(index.pages("lieu")) if index else []))
             if venue is not None:
                 parts.append(
                     card.para(

@@ -19,7 +19,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from plugins import communes
-from plugins.index import IndexedPage
+from plugins.index import IndexedPage, by_alias
 from plugins.registry import PageType
 
 #: marker colours by legend rank (WCAG AA against white for the text legend)
@@ -53,7 +53,7 @@ def locate(page: IndexedPage, legend_field: str) -> Place | None:
 
 def split_located(pages: list[IndexedPage], page_type: PageType) -> tuple[list[Place], list[IndexedPage]]:
     legend_field = getattr(page_type, "legend_field", "")
-    venues = _readable_venues() if page_type.name == "evenement" else []
+    venues = by_alias(_readable_venues()) if page_type.name == "evenement" else {}
     places, unplaced = [], []
     for page in pages:
         place = locate(page, legend_field)

@@ -102,11 +102,6 @@ class ChainView:
         return [link for link in self.links if not link.actors]
 
 
-def names_of(page: IndexedPage) -> set[str]:
-    """Every way a fiche may name this chain: its title, its page name, the last part of its page name."""
-    return {fold(page.title), fold(page.name), fold(page.name.rsplit("/", 1)[-1])}
-
-
 def readable_chains() -> list[IndexedPage]:
     index = get_index()
     return readable(index.pages("chaine")) if index else []
@@ -114,7 +109,7 @@ def readable_chains() -> list[IndexedPage]:
 
 def find_chain(name: str, chains: list[IndexedPage] | None = None) -> IndexedPage | None:
     wanted = fold(name)
-    return next((c for c in (chains if chains is not None else readable_chains()) if wanted in names_of(c)), None)
+    return next((c for c in (chains if chains is not None else readable_chains()) if wanted in c.aliases()), None)
 
 
 def build_view(chain: IndexedPage, fiches: list[IndexedPage] | None = None) -> ChainView:
@@ -124,7 +119,7 @@ def build_view(chain: IndexedPage, fiches: list[IndexedPage] | None = None) -> C
         fiches = readable(index.pages("fiche")) if index else []
     links = [LinkView(nom=m["nom"], description=m.get("description", "")) for m in chain.data.get("maillons", [])]
     by_name = {fold(link.nom): link for link in links}
-    chain_names = names_of(chain)
+    chain_names = chain.aliases()
     unknown: list[tuple[str, IndexedPage]] = []
     for fiche in fiches:
         for membership in fiche.data.get("chaines", []):

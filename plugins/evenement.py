@@ -246,10 +246,9 @@ class Evenement(PageType):
         return card.div("eco-carte eco-evenement", children)
 
 
-def find_venue(name: str, venues: list[Any]) -> Any:
-    """The venue page an event names (by page name, last part or title), or None."""
-    wanted = fold(name)
-    return next((v for v in venues if wanted in {fold(v.title), fold(v.name), fold(v.name.rsplit("/", 1)[-1])}), None)
+def find_venue(name: str, venues: dict[str, Any]) -> Any:
+    """The venue page an event names (by page name, last part or title), or None; ``venues`` from by_alias()."""
+    return venues.get(fold(name))
 
 
 def looks_like_address(text: str) -> bool:

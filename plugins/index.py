@@ -42,6 +42,7 @@ from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import LockError
 
 from plugins.registry import analyse
+from plugins.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,19 @@ class IndexedPage:
     @property
     def fullname(self) -> str:
         return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    def aliases(self) -> set[str]:
+        """Every way another page may name this one (folded): its title, its name, the last part of its name."""
+        return {fold(self.title), fold(self.name), fold(self.name.rsplit("/", 1)[-1])}
+
+
+def by_alias(pages: Iterable[IndexedPage]) -> dict[str, IndexedPage]:
+    """Pages by each of their aliases (the first page wins a shared alias), for lookups by name."""
+    table: dict[str, IndexedPage] = {}
+    for page in pages:
+        for alias in page.aliases():
+            table.setdefault(alias, page)
+    return table
 
 
 @dataclass

@@ -28,3 +28,8 @@ def keyword_arguments(arguments: Any, macro_name: str) -> dict[str, str]:
 def error_box(message: str, alternative: str) -> Any:
     """moin's usual inline error box (the macro call, then the message)."""
     return fail_message(message, alternative)
+
+
+def current_page(page_url: Any) -> str:
+    """The name of the page a macro stands on (moin gives it as a wiki IRI)."""
+    return str(page_url.path).lstrip("/") if page_url is not None else ""
