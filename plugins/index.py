@@ -38,25 +38,31 @@ from moin.constants.keys import (
     TRASH,
 )
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, NUMERIC, STORED, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
+from plugins.fulltext import data_text, french_analyzer, plain_text
 from plugins.registry import analyse
 from plugins.text import fold
 
 log = logging.getLogger(__name__)
 
 #: bump when the schema or what is stored changes: an index of another version is rebuilt
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
 #: namespaces that never hold structured pages (moin writes user profiles without signals)
 IGNORED_NAMESPACES = ("userprofiles",)
 
 
+#: weights of the searched fields: a word in the title counts more than in the data, more than in the text
+FIELD_BOOSTS = {"titre": 6.0, "donnees": 2.0, "texte": 1.0}
+
+
 def make_schema() -> Schema:
+    analyzer = french_analyzer()
     return Schema(
-        itemid=ID(unique=True, stored=True),
+        itemid=ID(unique=True, stored=True, sortable=True),
         revid=ID(stored=True),
         type=ID(stored=True),
         name=STORED,
@@ -67,6 +73,9 @@ def make_schema() -> Schema:
         data=STORED,
         facets=STORED,
         problems=STORED,
+        titre=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["titre"]),
+        donnees=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["donnees"]),
+        texte=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["texte"]),
     )
 
 
@@ -113,24 +122,41 @@ class Snapshot:
     #: identifies this state of the index: its creation (epoch, new at each rebuild) and its generation
     version: tuple[str, int]
     by_type: dict[str, list[IndexedPage]]
+    #: every named item (structured or not) by item id: what search results are made of
+    by_itemid: dict[str, IndexedPage] = field(default_factory=dict)
 
 
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
-    """The index document of one revision (``text`` is None for non-text items)."""
+    """The index document of one revision (``text`` is None for non-text items).
+
+    Every named item gets its name, rights and searchable text; structured pages also their type, data
+    and facets. Trashed items and models (moin templates) are neither listed nor searched.
+    """
     doc: dict[str, Any] = {"itemid": meta[ITEMID], "revid": meta[REVID], "type": ""}
-    if text is None or meta.get(TRASH) or TEMPLATE in (meta.get(TAGS) or ()):
-        return doc  # models (moin templates) are not listed
+    names = list(meta.get(NAME) or [])
+    if not names or meta.get(TRASH) or TEMPLATE in (meta.get(TAGS) or ()):
+        return doc
+    last_name = names[0].rsplit("/", 1)[-1]
+    doc.update(
+        name=names,
+        namespace=meta.get(NAMESPACE, ""),
+        acl=meta.get(ACL),
+        mtime=int(meta.get(MTIME) or 0),
+        title=last_name,
+        titre=" ".join(names),
+    )
+    if text is None:
+        return doc
     analysis = analyse(text)
     record = analysis.record
+    doc["texte"] = plain_text(analysis.front.body)
     if record is None:
         return doc
     doc.update(
         type=record.type.name,
-        name=list(meta.get(NAME) or []),
-        namespace=meta.get(NAMESPACE, ""),
-        acl=meta.get(ACL),
-        mtime=int(meta.get(MTIME) or 0),
         title=record.title,
+        titre=f"{record.title}\n{last_name}",
+        donnees=data_text(record.data),
         data=json.dumps(record.data, ensure_ascii=False, default=str),
         facets=json.dumps(record.type.facet_values(record), ensure_ascii=False),
         problems=json.dumps([str(p) for p in analysis.problems], ensure_ascii=False),
@@ -333,7 +359,7 @@ class StructuredIndex:
             self.flush_pending()
 
     def snapshot(self) -> Snapshot:
-        """Stored documents of every structured page, reloaded when the index changed."""
+        """Stored documents of every named item, by type and by id; reloaded only when the index changed."""
         self._ensure_fresh()
         version = (self.epoch(), self.ix.latest_generation())
         snap = self._snapshot
@@ -342,9 +368,10 @@ class StructuredIndex:
         with self._lock:
             version = (self.epoch(), self.ix.latest_generation())
             by_type: dict[str, list[IndexedPage]] = {}
+            by_itemid: dict[str, IndexedPage] = {}
             with self.ix.searcher() as searcher:
                 for doc in searcher.all_stored_fields():
-                    if not doc.get("type"):
+                    if not doc.get("name"):
                         continue
                     page = IndexedPage(
                         itemid=doc["itemid"],
@@ -359,9 +386,23 @@ class StructuredIndex:
                         facets=json.loads(doc.get("facets") or "{}"),
                         problems=tuple(json.loads(doc.get("problems") or "[]")),
                     )
-                    by_type.setdefault(page.type, []).append(page)
-            self._snapshot = Snapshot(version=version, by_type=by_type)
+                    by_itemid[page.itemid] = page
+                    if page.type:
+                        by_type.setdefault(page.type, []).append(page)
+            self._snapshot = Snapshot(version=version, by_type=by_type, by_itemid=by_itemid)
             return self._snapshot
+
+    def text_of(self, page: IndexedPage) -> str | None:
+        """The stored text of a page's indexed revision (for search snippets); None if not text or gone."""
+        backend_name = self.backend_names.get(page.namespace, "default")
+        try:
+            meta, data = self.moin.backend.retrieve(backend_name, page.revid)
+        except KeyError:
+            return None
+        try:
+            return data.read().decode("utf-8", "replace") if _is_text(dict(meta)) else None
+        finally:
+            data.close()
 
     def pages(self, type_name: str) -> list[IndexedPage]:
         return self.snapshot().by_type.get(type_name, [])

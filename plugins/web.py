@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
@@ -122,6 +123,67 @@ def map_page(type_name: str) -> Response:
         f"img-src 'self' data: {tiles}; connect-src 'self'; base-uri 'none'; form-action 'none'"
     )
     return _private(response)
+
+
+SEARCH_ARGS = ("q", "page", "limite")
+
+
+@blueprint.route("/+recherche")
+@blueprint.route("/+recherche.<fmt>")
+def search(fmt: str = "html") -> Any:
+    """The wiki's French search (plugins/recherche.py): a results page, or JSON for other tools."""
+    from moin.themes import render_template
+    from moin.utils.interwiki import url_for_item
+
+    from plugins import recherche
+
+    if fmt not in ("html", "json"):
+        abort(404)
+    args = request.args
+    facet_filters = {k: v for k, v in args.items() if k in recherche.FACETS}
+    unknown = [k for k in args if k not in recherche.FACETS and k not in SEARCH_ARGS]
+    error = f"argument inconnu « {unknown[0]} »." if unknown else None
+    result = None
+    if error is None:
+        try:
+            page = int(args.get("page", "1"))
+            limit = int(args.get("limite", str(recherche.PAGE_SIZE)))
+        except ValueError:
+            error = "« page » et « limite » doivent être des nombres."
+        else:
+            try:
+                result = recherche.search(args.get("q", ""), facet_filters, page, limit)
+            except recherche.SearchError as exc:
+                error = str(exc)
+    if fmt == "json":
+        if error:
+            body, status = {"erreur": error}, 400
+        else:
+            body, status = recherche.as_json(result, lambda name: url_for_item(name, _external=True)), 200
+        return _private(Response(json.dumps(body, ensure_ascii=False), status, mimetype=MIMETYPES["json"]))
+
+    def link(**changes: Any) -> str:
+        """This search with some arguments changed (None removes one); a new selection starts at page 1."""
+        kept = {k: v for k, v in args.items() if k != "page"}
+        kept.update({k: v for k, v in changes.items() if v is not None})
+        for k, v in changes.items():
+            if v is None:
+                kept.pop(k, None)
+        return "/+recherche" + (f"?{urlencode(kept)}" if kept else "")
+
+    html = render_template(
+        "ecossolies/recherche.html",
+        title_name="Recherche",
+        search_query=args.get("q", ""),
+        result=result,
+        error=error,
+        facet_labels=recherche.FACETS,
+        field_names=recherche.field_names(),
+        link=link,
+        json_url="/+recherche.json" + (f"?{request.query_string.decode()}" if request.query_string else ""),
+        page_url=lambda name: url_for_item(name),
+    )
+    return _private(Response(html, 400 if error else 200, mimetype="text/html"))
 
 
 def _private(response: Response) -> Response:
