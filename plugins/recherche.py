@@ -180,6 +180,8 @@ def search(
         return result
     snapshot = index.snapshot()
     with index.ix.searcher() as searcher:
+        if not searcher.reader().has_column("itemid"):
+            return result  # an empty index
         itemids = searcher.reader().column_reader("itemid")
         q = None
         if terms(words):
@@ -201,8 +203,8 @@ def search(
             pages = list(snapshot.by_itemid.values())
         visible = readable(pages)
         selected = [p for p in visible if all(_field_matches(p, n, v) for n, v in fields.items())]
-        result.facets = _facet_counts(selected)
         selected = [p for p in selected if all(_facet_matches(p, n, v) for n, v in facet_filters.items())]
+        result.facets = _facet_counts(selected)
         result.total = len(selected)
         start = (page - 1) * limit
         if q is not None:
