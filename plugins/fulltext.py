@@ -11,7 +11,18 @@ import functools
 import re
 from typing import Any
 
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from collections.abc import Iterator
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
@@ -20,24 +31,70 @@ from plugins.text import fold
 #: letters and digits; apostrophes and hyphens split words (l'économie -> l, économie)
 WORD = r"\w+"
 #: French stopwords, folded like the text they are compared with, plus the elided forms
-STOPWORDS = frozenset(fold(w) for w in stoplists["fr"]) | {"l", "d", "qu", "j", "n", "s", "c", "m", "t"}
+STOPWORDS = frozenset(fold(w) for w in stoplists["fr"]) | {
+    *"l d qu j n s c m t y a".split(),
+    *"les cette leurs quoi tout tous toute toutes comme mais donc car ni aussi".split(),
+}
+
+
+#: marks a word's root (its first letters) so that it never collides with a stem
+ROOT_MARK = "~"
+ROOT_CHARS = 6
+MIN_ROOT_CHARS = 4
+
+
+class RootFilter(Filter):
+    """Adds, at the same position as each word, its root: its first six letters, plural s/x left out.
+
+    Snowball's French stemmer is light: it leaves « compost », « compostage » and « composteur », or
+    « emploi » and « emplois », apart. Their common root joins them; a page holding the very word (same
+    stem) still ranks above one that only shares its root, as it matches both terms. Fields using this
+    filter take a word's two terms as alternatives (``multitoken_query="or"``).
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            word = token.text
+            yield token
+            if token.stopped:
+                continue
+            base = word[:-1] if len(word) > MIN_ROOT_CHARS and word[-1] in "sx" else word
+            if len(base) >= MIN_ROOT_CHARS:
+                token.text = ROOT_MARK + base[:ROOT_CHARS]
+                yield token
+                token.text = word
+
+
+class StemOnlyFilter(Filter):
+    """Stems the word tokens and leaves the roots (already what they are) alone."""
+
+    def __init__(self) -> None:
+        self.stemmer = StemFilter(lang="fr", cachesize=50_000)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = self.stemmer.stemfn
+        for token in tokens:
+            if not token.text.startswith(ROOT_MARK):
+                token.text = stem(token.text)
+            yield token
 
 
 @functools.lru_cache(maxsize=1)
 def french_analyzer() -> Analyzer:
-    """Tokenise, lower-case, fold accents, drop stopwords, stem (Snowball's French stemmer)."""
+    """Tokenise, lower-case, fold accents, drop stopwords, then each word's stem and its root."""
     return (
         RegexTokenizer(WORD)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=STOPWORDS, minsize=1)
-        | StemFilter(lang="fr", cachesize=50_000)
+        | RootFilter()
+        | StemOnlyFilter()
     )
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of a text (what a word becomes once analysed)."""
-    return [t.text for t in french_analyzer()(text)]
+    """The stems of a text's words (what a word becomes once analysed; roots left out)."""
+    return [t.text for t in french_analyzer()(text) if not t.text.startswith(ROOT_MARK)]
 
 
 # -- readable text of a page ---------------------------------------------------------------------------

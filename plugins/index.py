@@ -48,7 +48,7 @@ from plugins.text import fold
 log = logging.getLogger(__name__)
 
 #: bump when the schema or what is stored changes: an index of another version is rebuilt
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
 #: namespaces that never hold structured pages (moin writes user profiles without signals)
@@ -73,9 +73,9 @@ def make_schema() -> Schema:
         data=STORED,
         facets=STORED,
         problems=STORED,
-        titre=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["titre"]),
-        donnees=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["donnees"]),
-        texte=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["texte"]),
+        titre=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["titre"], multitoken_query="or"),
+        donnees=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["donnees"], multitoken_query="or"),
+        texte=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["texte"], multitoken_query="or"),
     )
 
 

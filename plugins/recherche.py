@@ -154,6 +154,7 @@ def whoosh_query(words: str, schema: Any, every_word: bool = True) -> Query:
     parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema=schema, group=group)
     parser.remove_plugin_class(qparser.FieldsPlugin)  # fields are ours (parse), not Whoosh's
     parser.remove_plugin_class(qparser.OperatorsPlugin)  # AND/OR/NOT are English: plain words here
+    parser.remove_plugin_class(qparser.PhrasePlugin)  # a word's stem and root share a position
     return parser.parse(fold(words))
 
 
