@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
-
 from collections.abc import Iterator
+from typing import Any
 
 from whoosh.analysis import (
     Analyzer,
