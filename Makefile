@@ -60,6 +60,7 @@ import-fiches: instance
 bench: venv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carte.py
+	$(BIN)/python benchmarks/recherche.py
 
 lint: venv
 	$(BIN)/ruff check .
