@@ -27,6 +27,7 @@ MAIN_PAGES = [
     "/Positions",
     "/GroupesDeTravail/Culture",
     "/Agenda",
+    "/+recherche?q=jardin",
 ]
 
 #: interface words of moin in English that must not reach a French reader
@@ -128,6 +129,7 @@ def test_pages_on_phone_and_computer_keyboard_and_accessibility(seeded, wiki, ap
                     ("fiche", FICHE),
                     ("carte", "/Lieux"),
                     ("modification", "/+modify" + FICHE),
+                    ("recherche", "/+recherche?q=jardin"),
                 ):
                     page.goto(base + path)
                     page.wait_for_load_state("load")

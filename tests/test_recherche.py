@@ -177,3 +177,24 @@ def test_paging(wiki, client):
     second = search_json(client, "compostage", page="2")
     assert len(second["resultats"]) == 5
     assert not {r["page"] for r in first["resultats"]} & {r["page"] for r in second["resultats"]}
+
+
+def test_in_chromium_a_reader_searches_from_the_header_and_narrows(wiki, app):
+    from tests.browser import browser_page, served
+
+    wiki.save("I/Ress", fiche("La Ressourcerie", commune="Rezé", resume="Réparation et réemploi d'objets."))
+    wiki.save("I/Velo", fiche("Coop vélo", commune="Nantes", resume="Réparation de vélos."))
+    wiki.save("Accueil", "Bienvenue.\n")
+    with served(app) as base, browser_page() as (page, requested):
+        page.goto(base + "/Accueil")
+        page.fill("#moin-search-query", "reparations")
+        page.press("#moin-search-query", "Enter")
+        page.wait_for_load_state("load")
+        assert "/+recherche?q=reparations" in page.url
+        assert page.locator(".eco-compte").inner_text().startswith("2 pages trouvées")
+        assert page.locator("ol.eco-resultats mark").first.inner_text() == "Réparation"
+        page.click("a.eco-facette:text('Rezé')")
+        page.wait_for_load_state("load")
+        assert page.locator("ol.eco-resultats > li > a").all_inner_texts() == ["La Ressourcerie"]
+        assert page.locator("#eco-q").input_value() == "reparations"
+        assert all(url.startswith(base) for url in requested), "nothing but the wiki is asked for"
