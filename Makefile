@@ -6,11 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance
+.PHONY: run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration
+WORKERS ?= 4
+THREADS ?= 4
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
 	$(BIN)/moin run --host $(HOST) --port $(PORT)
+
+## make serve : le wiki en production (gunicorn, $(WORKERS) processus de $(THREADS) fils) sur $(HOST):$(PORT) ;
+## réglages dans l'environnement ou dans production.env (ignoré par git, voir README)
+serve: instance
+	$(BIN)/python -m plugins.cli preparer-production
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
+		--control-socket wiki/gunicorn.ctl \
+		--graceful-timeout 30 --access-logfile - wsgi:application
 
 ## make test : toute la suite de tests et la vérification du style (ruff)
 test: venv

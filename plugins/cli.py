@@ -31,10 +31,13 @@ def make_app() -> Any:
 
 @contextmanager
 def wiki_context(app: Any) -> Iterator[None]:
-    """The context moin's own commands run in (app context, storage, anonymous user)."""
+    """The context moin's own commands run in (app context, storage, anonymous user), holding the wiki's
+    write lock so that a command never writes at the same time as a running server (plugins/ecriture.py)."""
     from moin.app import before_wiki
 
-    with app.app_context():
+    from plugins.ecriture import exclusive
+
+    with app.app_context(), exclusive(app, wait=600):
         before_wiki()
         yield
 
@@ -67,6 +70,26 @@ def seed() -> None:
     click.echo(f"Contenu initial : {len(created)} page(s) créée(s).")
     for name in created:
         click.echo(f"  + {name}")
+
+
+@cli.command("preparer-production")
+def prepare_production() -> None:
+    """Lit production.env et crée le compte administrateur qu'il demande (s'il n'existe pas)."""
+    from plugins.accounts import make_admin
+    from plugins.production import admin_from_environment, load_environment
+
+    read = load_environment()
+    click.echo(f"production.env : {', '.join(read) if read else 'absent ou vide'}.")
+    if not os.environ.get("ECOSSOLIES_SECRET_KEY"):
+        click.echo("Clé secrète : celle de l'instance (wiki/secret_key).")
+    account = admin_from_environment()
+    if account:
+        app = make_app()
+        with wiki_context(app):
+            try:
+                click.echo(make_admin(app, *account))
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
 
 
 @cli.command("admin")
