@@ -82,10 +82,17 @@ def prepare_production() -> None:
     click.echo(f"production.env : {', '.join(read) if read else 'absent ou vide'}.")
     if not os.environ.get("ECOSSOLIES_SECRET_KEY"):
         click.echo("Clé secrète : celle de l'instance (wiki/secret_key).")
+    from plugins.index import get_index, moin_index_drift
+
     account = admin_from_environment()
-    if account:
-        app = make_app()
-        with wiki_context(app):
+    app = make_app()
+    with wiki_context(app):
+        if moin_index_drift(app.storage):  # after a crash: put moin's index right before serving
+            app.storage.update()
+            click.echo("Index de moin mis à jour (écart avec le stockage).")
+        counts = get_index(app).verify(repair=True)
+        click.echo(f"Index structuré : {counts['perimees'] + counts['en_trop']} élément(s) réparé(s).")
+        if account:
             try:
                 click.echo(make_admin(app, *account))
             except ValueError as exc:
@@ -139,18 +146,25 @@ def reindex() -> None:
 @cli.command("verifier-index")
 @click.option("--reparer", is_flag=True, help="Met à jour ce qui diffère")
 def check_index(reparer: bool) -> None:
-    """Compare l'index structuré au stockage de moin ; code de sortie 1 s'il diffère (sans --reparer)."""
-    from plugins.index import get_index
+    """Compare les index (celui de moin et l'index structuré) au stockage ; code 1 s'ils diffèrent (sans --reparer)."""
+    from plugins.index import get_index, moin_index_drift
 
     app = make_app()
     with wiki_context(app):
+        drift = moin_index_drift(app.storage)
+        if drift and reparer:
+            app.storage.update()  # moin's own « index-update »
+        click.echo(
+            f"Index de moin : {drift} révision(s) en écart avec le stockage"
+            + (" ; réparé." if drift and reparer else ".")
+        )
         counts = get_index(app).verify(repair=reparer)
     click.echo(
         f"{counts['pages']} élément(s) ; {counts['a_jour']} à jour, {counts['perimees']} périmé(s), "
         f"{counts['en_trop']} en trop"
         + (" ; réparé." if reparer and (counts["perimees"] or counts["en_trop"]) else ".")
     )
-    if not reparer and (counts["perimees"] or counts["en_trop"]):
+    if not reparer and (drift or counts["perimees"] or counts["en_trop"]):
         sys.exit(1)
 
 

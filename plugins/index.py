@@ -192,11 +192,24 @@ class StructuredIndex:
         if os.path.exists(self._version_file()):
             with open(self._version_file()) as f:
                 current = f.read().strip()
-        if current == SCHEMA_VERSION and whoosh_index.exists_in(self.directory):
-            return whoosh_index.open_dir(self.directory)
+        if current == SCHEMA_VERSION:
+            try:
+                ix = whoosh_index.open_dir(self.directory)
+                with ix.searcher() as searcher:  # read it through once: a damaged index fails here
+                    for _ in searcher.all_stored_fields():
+                        pass
+                return ix
+            except whoosh_index.EmptyIndexError:
+                pass  # nothing there yet
+            except Exception:  # noqa: BLE001 - any damage: start again, the first use fills it from moin
+                log.exception("index structuré illisible dans %s : il est recréé", self.directory)
         return self._create()
 
     def _create(self) -> whoosh_index.Index:
+        for name in os.listdir(self.directory):  # what remains of a damaged or older index (the directory is ours)
+            path = os.path.join(self.directory, name)
+            if os.path.isfile(path):
+                os.remove(path)
         ix = whoosh_index.create_in(self.directory, make_schema())
         with open(self._version_file(), "w") as f:
             f.write(SCHEMA_VERSION)
@@ -223,10 +236,16 @@ class StructuredIndex:
                 continue
             try:
                 work(writer)
+                writer.commit()
             except BaseException:
-                writer.cancel()
+                try:
+                    writer.cancel()
+                except Exception:  # noqa: BLE001 - the first error is the one to report
+                    log.exception("abandon d'une écriture de l'index structuré")
+                    lock = getattr(writer, "writelock", None)
+                    if lock is not None:  # a commit that failed half-way (disk full) must not keep the lock
+                        lock.release()
                 raise
-            writer.commit()
             return
         raise LockError("index structuré verrouillé trop longtemps")
 
@@ -244,6 +263,12 @@ class StructuredIndex:
             finally:
                 rev.close()
         return document_for(meta, text)
+
+    def mark_stale(self) -> None:
+        """A write failed (disk full…): check against moin's storage, and repair, at the next read."""
+        with self._lock:
+            self._verified = False
+            self._snapshot = None
 
     def store_revision(self, meta: dict[str, Any]) -> None:
         """Index a revision moin just stored, read back from its backend by revision id.
@@ -350,13 +375,19 @@ class StructuredIndex:
     # -- reading --------------------------------------------------------------------------------------
 
     def _ensure_fresh(self) -> None:
-        if not self._verified:
-            with self._lock:
-                if not self._verified:
-                    self.verify(repair=True)
-                    self._verified = True
-        if self._pending:
-            self.flush_pending()
+        """Check against moin once per process (and after a failed write); a repair that cannot be written
+        (disk still full) leaves listings as they were and is tried again at the next read."""
+        try:
+            if not self._verified:
+                with self._lock:
+                    if not self._verified:
+                        self.verify(repair=True)
+                        self._verified = True
+            if self._pending:
+                self.flush_pending()
+        except (OSError, LockError):
+            self._verified = False
+            log.exception("index structuré : réparation impossible pour l'instant, nouvel essai à la prochaine lecture")
 
     def snapshot(self) -> Snapshot:
         """Stored documents of every named item, by type and by id; reloaded only when the index changed."""
@@ -410,6 +441,17 @@ class StructuredIndex:
     def __iter__(self) -> Iterator[IndexedPage]:
         for pages in self.snapshot().by_type.values():
             yield from pages
+
+
+def moin_index_drift(indexer: Any) -> int:
+    """How many revisions moin's own index and its storage disagree on (a process killed between storing a
+    revision and indexing it leaves one); ``indexer.update()`` (moin's index-update) puts it right."""
+    from moin.constants.keys import ALL_REVS
+
+    stored = {revid for _backend, revid in indexer.backend}
+    with indexer.ix[ALL_REVS].searcher() as searcher:
+        indexed = {doc[REVID] for doc in searcher.all_stored_fields()}
+    return len(stored ^ indexed)
 
 
 def get_index(app: Any = None) -> StructuredIndex | None:

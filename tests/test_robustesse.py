@@ -10,7 +10,7 @@ from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 
 from plugins import ecriture
-from tests.helpers import content, fiche, login, modify
+from tests.helpers import content, fiche, listing_names, login, modify
 
 
 def current_text(app, name: str) -> str:
@@ -113,3 +113,100 @@ def test_write_lock_is_exclusive_across_processes_and_says_busy_in_french(app, t
     finally:
         ecriture.WAIT_SECONDS = original
         ecriture.release(fd)
+
+
+def test_damaged_index_is_detected_and_rebuilt(wiki, client, app):
+    from plugins.index import get_index
+
+    wiki.save("Liste", "<<Classeur>>\n")
+    for n in range(5):
+        wiki.save(f"I/{n}", fiche(f"Fiche {n}", commune="Nantes"))
+    assert len(listing_names(content(client, "/Liste"))) == 5
+    directory = get_index(app).directory
+    for name in os.listdir(directory):  # garbage over every file of the index, as a bad disk would leave it
+        if name not in ("VERSION", "EPOCH"):
+            with open(os.path.join(directory, name), "wb") as f:
+                f.write(b"\x00\xffpas un index" * 10)
+    del app.extensions["ecossolies_index"]  # as a process starting now would find it
+    assert listing_names(content(client, "/Liste")) == [f"Fiche {n}" for n in range(5)]
+    with app.app_context():
+        assert get_index(app).verify(repair=False)["perimees"] == 0
+
+
+def test_full_disk_loses_no_edit_and_the_index_catches_up(wiki, client, app, tmp_path):
+    import subprocess
+
+    import pytest
+
+    from plugins.index import get_index
+
+    directory = str(tmp_path / "index-structure")
+    os.makedirs(directory, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", directory], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("monter un petit système de fichiers (tmpfs) demande les droits root : test sauté")
+    try:
+        wiki.create_user("Alice")
+        wiki.save("Liste", "<<Classeur>>\n")
+        wiki.save("I/Avant", fiche("Avant", commune="Nantes"))
+        assert listing_names(content(client, "/Liste")) == ["Avant"]
+        filler = os.path.join(directory, "remplissage")
+        with open(filler, "wb") as f:  # fill the index's disk to the last byte
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        login(client, "Alice")
+        saved = modify(client, "I/Pendant", fiche("Pendant", commune="Nantes"), comment="disque plein")
+        assert saved.status_code == 302  # the edit is saved (moin's storage is elsewhere), no traceback
+        assert "Pendant" in content(client, "/I/Pendant")
+        page = content(client, "/Liste")
+        assert listing_names(page) == ["Avant"], page[:3000]  # listings still answer, one behind
+        os.remove(filler)  # space again: the next read repairs the index
+        assert listing_names(content(client, "/Liste")) == ["Avant", "Pendant"]
+        with app.app_context():
+            assert get_index(app).verify(repair=False)["perimees"] == 0
+    finally:
+        get_index(app).ix.close()
+        subprocess.run(["umount", "-l", directory], capture_output=True)
+
+
+def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from benchmarks.run import csv_of_fiches
+    from benchmarks.serveur import create_instance
+
+    instance = create_instance(str(tmp_path), seed=False)
+    source = str(tmp_path / "fiches.csv")
+    csv_of_fiches(source, 300)
+    for delay in (1.5, 3.0, 4.5):  # killed at different points of the import: storing, indexing
+        process = subprocess.Popen(
+            [sys.executable, "-m", "plugins.cli", "import-fiches", source, "--prefixe", f"Tuee{delay}/"],
+            cwd=instance.base,
+            env=instance.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    instance.cli("verifier-index", "--reparer")
+    check = instance.cli("verifier-index")  # code 0: both indexes equal the storage again
+    assert "Index de moin : 0 révision(s) en écart" in check.stdout and "0 périmé(s), 0 en trop" in check.stdout
+    # the listing equals the truth: every fiche stored is listed, none more
+    script = (
+        "from plugins.cli import make_app, wiki_context\n"
+        "from plugins.index import get_index\n"
+        "app = make_app()\n"
+        "with wiki_context(app):\n"
+        "    stored = [i for i in app.storage.documents() if i.name and i.name.startswith('Tuee')]\n"
+        "    listed = [p for p in get_index(app).pages('fiche') if p.name.startswith('Tuee')]\n"
+        "    print(len(stored), len(listed), len({p.itemid for p in listed} - {i.itemid for i in stored}))\n"
+    )
+    stored, listed, unknown = instance.run(sys.executable, "-c", script).stdout.split()
+    assert stored == listed and unknown == "0", (stored, listed)
