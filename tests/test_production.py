@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 
 import pytest
@@ -82,3 +83,43 @@ def test_production_settings_come_from_a_git_ignored_file(tmp_path):
         os.environ.pop("ECOSSOLIES_ADMIN_NAME")
     ignored = open(os.path.join(os.path.dirname(os.path.dirname(__file__)), ".gitignore")).read().split()
     assert "/production.env" in ignored
+
+
+def test_a_worker_killed_during_saves_loses_no_confirmed_save(production):
+    import signal
+    import time
+
+    instance, server = production
+    confirmed: list[tuple[str, str]] = []
+    stop = time.monotonic() + 6
+
+    def editor(name: str) -> None:
+        client = Client(server.url)
+        client.login(name)
+        n = 0
+        while time.monotonic() < stop:
+            page, marker = f"Panne/{name} {n % 5}", f"{name}-{n}"
+            try:
+                status = client.save(page, f"= {page} =\n\nTexte {marker}.\n", comment=marker)
+            except Exception:  # noqa: BLE001 - the killed worker's connection breaks: not confirmed
+                status = 0
+            if status in (200, 302):
+                confirmed.append((page, marker))
+            n += 1
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in ("Alice", "Bruno", "Chloe")]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    for pid in server.worker_pids()[:1]:  # one worker dies, mid-request most likely
+        os.kill(pid, signal.SIGKILL)
+    for t in threads:
+        t.join(timeout=120)
+    assert confirmed
+    instance.cli("verifier-index", "--reparer")
+    check = instance.cli("verifier-index")
+    assert "Index de moin : 0 révision(s) en écart" in check.stdout and "0 périmé(s), 0 en trop" in check.stdout
+    client = Client(server.url)  # gunicorn has started a new worker: the wiki answers
+    histories = {page: client.request("/+history/" + page)[1] for page in {p for p, _ in confirmed}}
+    lost = [marker for page, marker in confirmed if marker not in histories[page]]
+    assert not lost  # every save answered « done » is a revision in the page's history
