@@ -66,6 +66,18 @@ import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
 	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
 
+## make sauvegarde FICHIER=… : tout le wiki (pages, historique, comptes) dans un fichier, au format de moin
+sauvegarde: venv
+	@test -n "$(FICHIER)" || (echo "Usage : make sauvegarde FICHIER=sauvegarde.moin" && exit 2)
+	$(BIN)/python -m plugins.cli sauvegarder "$(FICHIER)"
+
+## make restauration FICHIER=… : une sauvegarde dans une instance neuve (wiki/ sans pages), index reconstruits
+restauration: venv
+	@test -n "$(FICHIER)" || (echo "Usage : make restauration FICHIER=sauvegarde.moin" && exit 2)
+	@test -d wiki/index || $(BIN)/moin index-create
+	$(BIN)/python -m plugins.cli restaurer "$(FICHIER)"
+	touch wiki/.contenu-initial-charge
+
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
 bench: venv
 	$(BIN)/python benchmarks/run.py

@@ -168,6 +168,51 @@ def check_index(reparer: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("sauvegarder")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+def backup(fichier: str) -> None:
+    """Sauvegarde tout le wiki (pages, historique, comptes) dans un fichier, au format de moin (moin save).
+
+    Prise sous le verrou d'écriture du wiki : la copie est cohérente même si le serveur tourne.
+    """
+    from moin.cli._util import get_backends
+    from moin.storage.middleware.serialization import serialize
+
+    app = make_app()
+    partial = fichier + ".en-cours"
+    with wiki_context(app):
+        revisions = sum(1 for _ in app.storage.backend)
+        with open(partial, "wb") as f:
+            for backend in get_backends(None, True):
+                serialize(backend, f)
+        os.replace(partial, fichier)  # a backup cut short never passes for a whole one
+    click.echo(f"Sauvegarde : {revisions} révision(s) dans {fichier} ({os.path.getsize(fichier)} octets).")
+
+
+@cli.command("restaurer")
+@click.argument("fichier", type=click.Path(exists=True, dir_okay=False))
+def restore(fichier: str) -> None:
+    """Restaure une sauvegarde dans une instance neuve (sans aucune page), puis reconstruit les index."""
+    from moin.cli._util import drop_and_recreate_index
+    from moin.storage.middleware.serialization import deserialize
+
+    from plugins.index import get_index
+
+    app = make_app()
+    with wiki_context(app):
+        if any(True for _ in app.storage.backend):
+            raise click.ClickException(
+                "cette instance contient déjà des pages : restaurez dans une instance neuve "
+                "(un dossier wiki/ vide, ou ECOSSOLIES_INSTANCE=… ailleurs) ; rien n'a été modifié."
+            )
+        with open(fichier, "rb") as f:
+            deserialize(f, app.storage.backend)
+        drop_and_recreate_index(app.storage)
+        pages = get_index(app).rebuild()
+        revisions = sum(1 for _ in app.storage.backend)
+    click.echo(f"Restauration : {revisions} révision(s), {pages} élément(s) ; index reconstruits.")
+
+
 @cli.command("import-fiches")
 @click.argument("source", type=click.Path(exists=True))
 @click.option("--prefixe", default="Initiatives/", show_default=True, help="Début du nom des pages créées")
