@@ -25,6 +25,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from moin.constants.keys import (
     ACL,
+    BACKENDNAME,
     CONTENTTYPE,
     CURRENT,
     ITEMID,
@@ -277,12 +278,7 @@ class StructuredIndex:
         so the item is not looked up through it.
         """
         backend_name = self.backend_names.get(meta.get(NAMESPACE, ""), "default")
-        stored_meta, data = self.moin.backend.retrieve(backend_name, meta[REVID])
-        try:
-            text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
-        finally:
-            data.close()
-        doc = document_for(dict(stored_meta), text)
+        doc = self._document_at(backend_name, meta[REVID])
         with self._lock:
             self._write(lambda writer: writer.update_document(**doc))
 
@@ -334,12 +330,25 @@ class StructuredIndex:
 
     def moin_latest(self) -> dict[str, str]:
         """itemid -> revid of every item in moin's latest-revisions index (user profiles excepted)."""
+        return {itemid: revid for itemid, (_backend, revid) in self.moin_locations().items()}
+
+    def moin_locations(self) -> dict[str, tuple[str, str]]:
+        """itemid -> (backend name, revid) of every item in moin's latest-revisions index."""
         with self.moin.ix[LATEST_REVS].searcher() as searcher:
             return {
-                doc[ITEMID]: doc[REVID]
+                doc[ITEMID]: (doc.get(BACKENDNAME) or "default", doc[REVID])
                 for doc in searcher.all_stored_fields()
                 if doc.get(NAMESPACE) not in IGNORED_NAMESPACES
             }
+
+    def _document_at(self, backend_name: str, revid: str) -> dict[str, Any]:
+        """The index document of a stored revision, read straight from moin's backend (no index lookup)."""
+        stored_meta, data = self.moin.backend.retrieve(backend_name, revid)
+        try:
+            text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
+        finally:
+            data.close()
+        return document_for(dict(stored_meta), text)
 
     def ours(self) -> dict[str, str]:
         with self.ix.searcher() as searcher:
@@ -347,22 +356,29 @@ class StructuredIndex:
 
     def verify(self, repair: bool = True) -> dict[str, int]:
         """Compare with moin's index; with ``repair``, re-read what differs. Returns the counts."""
-        truth, ours = self.moin_latest(), self.ours()
-        stale = [i for i, revid in truth.items() if ours.get(i) != revid]
+        truth, ours = self.moin_locations(), self.ours()
+        stale = [i for i, (_backend, revid) in truth.items() if ours.get(i) != revid]
         extra = [i for i in ours if i not in truth]
         if repair and (stale or extra):
             log.warning("index structuré : %d à mettre à jour, %d en trop ; réparation", len(stale), len(extra))
-            self.refresh(stale + extra)
+            docs = [self._document_at(*truth[i]) for i in stale]
+
+            def work(writer: Any) -> None:
+                for doc in docs:
+                    writer.update_document(**doc)
+                for itemid in extra:
+                    writer.delete_by_term("itemid", itemid)
+
+            with self._lock:
+                self._write(work)
         return {"pages": len(truth), "a_jour": len(truth) - len(stale), "perimees": len(stale), "en_trop": len(extra)}
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recreate the index from moin's storage; return the number of items read."""
-        truth = list(self.moin_latest())
+        truth = self.moin_locations()
         docs = []
-        for n, itemid in enumerate(truth, 1):
-            doc = self._current_document(itemid)
-            if doc is not None:
-                docs.append(doc)
+        for n, (backend_name, revid) in enumerate(truth.values(), 1):
+            docs.append(self._document_at(backend_name, revid))
             if progress:
                 progress(n, len(truth))
         with self._lock:
