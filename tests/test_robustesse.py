@@ -211,3 +211,23 @@ def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
     stored, listed, unknown = instance.run(sys.executable, "-c", script).stdout.split()
     assert int(stored) > 0, "the kills left some fiches stored"
     assert stored == listed and unknown == "0", (stored, listed)
+
+
+def test_cached_results_of_a_privileged_reader_never_reach_another(wiki, app):
+    """Our result cache is keyed by the reader's rights and the index version: Alice's listing, counted and
+    cached first, is never what an anonymous reader or Bob gets next."""
+    wiki.create_user("Alice")
+    wiki.create_user("Bob")
+    wiki.save("Liste", "<<Classeur>>\n")
+    wiki.save("Publique", fiche("Publique", commune="Nantes"))
+    wiki.save("Secrète", fiche("Secrète", commune="Rezé"), acl="Alice:read All:")
+    alice, bob, anonymous = app.test_client(), app.test_client(), app.test_client()
+    login(alice, "Alice")
+    login(bob, "Bob")
+    for _ in range(2):  # the second round is served from the cache
+        assert listing_names(content(alice, "/Liste")) == ["Publique", "Secrète"]
+        assert listing_names(content(anonymous, "/Liste")) == ["Publique"]
+        assert listing_names(content(bob, "/Liste")) == ["Publique"]
+        assert [r["page"] for r in anonymous.get("/+recherche.json?q=commune:R").get_json()["resultats"]] == []
+    wiki.save("Secrète", fiche("Secrète", commune="Rezé"), acl="All:read")  # a new version of the data
+    assert listing_names(content(bob, "/Liste")) == ["Publique", "Secrète"]
