@@ -125,6 +125,11 @@ class Snapshot:
     by_type: dict[str, list[IndexedPage]]
     #: every named item (structured or not) by item id: what search results are made of
     by_itemid: dict[str, IndexedPage] = field(default_factory=dict)
+    #: the Whoosh reader generation this snapshot was read at, and its document numbers' items
+    reader_generation: int = -1
+    itemid_at: dict[int, str] = field(default_factory=dict)
+    #: tables derived from this snapshot by other modules (search facets…), dropped with it
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
@@ -416,8 +421,12 @@ class StructuredIndex:
             version = (self.epoch(), self.ix.latest_generation())
             by_type: dict[str, list[IndexedPage]] = {}
             by_itemid: dict[str, IndexedPage] = {}
+            itemid_at: dict[int, str] = {}
             with self.ix.searcher() as searcher:
-                for doc in searcher.all_stored_fields():
+                reader = searcher.reader()
+                reader_generation = reader.generation()
+                for docnum, doc in reader.iter_docs():
+                    itemid_at[docnum] = doc["itemid"]
                     if not doc.get("name"):
                         continue
                     page = IndexedPage(
@@ -436,7 +445,7 @@ class StructuredIndex:
                     by_itemid[page.itemid] = page
                     if page.type:
                         by_type.setdefault(page.type, []).append(page)
-            self._snapshot = Snapshot(version=version, by_type=by_type, by_itemid=by_itemid)
+            self._snapshot = Snapshot(version, by_type, by_itemid, reader_generation, itemid_at)
             return self._snapshot
 
     def text_of(self, page: IndexedPage) -> str | None:

@@ -122,7 +122,7 @@ def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> lis
     return sorted(present, key=value, reverse=descending) + missing
 
 
-def _reader_key() -> tuple[Any, ...]:
+def reader_key() -> tuple[Any, ...]:
     """What moin's ACL evaluation knows of the reader: names, logged in or not, trusted or not."""
     user = flaskg.user
     return (tuple(user.name), bool(user.valid), bool(getattr(user, "trusted", False)))
@@ -167,7 +167,7 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
         key = (
             index.directory if index else None,
             snapshot.version if snapshot else None,
-            _reader_key(),
+            reader_key(),
             selection.page_type.name,
             tuple(sorted(selection.filters.items())),
             selection.sort,

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from whoosh import qparser
+from whoosh import query as wquery
 from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.query import Query
 
 from plugins import frontmatter, registry
-from plugins.fulltext import data_text, french_analyzer, plain_text, terms, terms_and_roots
+from plugins.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
 from plugins.index import FIELD_BOOSTS, IndexedPage, get_index
-from plugins.query import readable
+from plugins.query import readable, reader_key
 from plugins.text import fold
 
 PAGE_SIZE = 20
@@ -108,20 +111,14 @@ def values_of(page: IndexedPage, name: str) -> list[str]:
     return values
 
 
-def _field_matches(page: IndexedPage, name: str, wanted: str) -> bool:
+def _field_matches(page: IndexedPage, name: str, wanted: str, table: dict[str, Any]) -> bool:
     """`commune:Reze` finds Rezé, `secteur:récup` finds « Récupération » (a word of the value starts so)."""
-    if name == "type":
-        return fold(wanted) in {fold(v) for v in values_of(page, name)} | {fold(page.type or PLAIN_PAGE)}
     folded = fold(wanted)
-    for value in values_of(page, name):
-        value = fold(value)
-        if value.startswith(folded) or any(w.startswith(folded) for w in re.split(r"[\W_]+", value)):
-            return True
-    return False
-
-
-def _facet_matches(page: IndexedPage, name: str, wanted: str) -> bool:
-    return fold(wanted) in {fold(v) for v in values_of(page, name)}
+    known = table[page.itemid].get(name)
+    values = list(known) if known is not None else [fold(v) for v in values_of(page, name)]
+    if name == "type":
+        return folded in values or folded == fold(page.type or PLAIN_PAGE)
+    return any(v.startswith(folded) or any(w.startswith(folded) for w in re.split(r"[\W_]+", v)) for v in values)
 
 
 # -- the query ----------------------------------------------------------------------------------------
@@ -161,10 +158,43 @@ def whoosh_query(words: str, schema: Any, every_word: bool = True) -> Query:
 # -- the search ---------------------------------------------------------------------------------------
 
 
+#: recent searches: (index, its version, reader's rights, query, filters, page, limit) -> result
+_RESULTS: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+_RESULTS_SIZE = 128
+_RESULTS_LOCK = threading.Lock()
+
+
 def search(
     query: str, facet_filters: dict[str, str] | None = None, page: int = 1, limit: int = PAGE_SIZE
 ) -> SearchResult:
-    """Run a search for the current reader."""
+    """Run a search for the current reader; the same search by a reader with the same rights, on the same
+    state of the index, is answered from a small cache (never across rights, never across a change)."""
+    index = get_index()
+    if index is None:
+        return _search(index, query, facet_filters, page, limit)
+    key = (
+        index.directory,
+        index.snapshot().version,
+        reader_key(),
+        query,
+        tuple(sorted((facet_filters or {}).items())),
+        page,
+        limit,
+    )
+    with _RESULTS_LOCK:
+        cached = _RESULTS.get(key)
+        if cached is not None:
+            _RESULTS.move_to_end(key)
+            return cached
+    result = _search(index, query, facet_filters, page, limit)
+    with _RESULTS_LOCK:
+        _RESULTS[key] = result
+        while len(_RESULTS) > _RESULTS_SIZE:
+            _RESULTS.popitem(last=False)
+    return result
+
+
+def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: int, limit: int) -> SearchResult:
     facet_filters = {k: v for k, v in (facet_filters or {}).items() if v}
     for name in facet_filters:
         if name not in FACETS:
@@ -176,20 +206,25 @@ def search(
     query = query.strip()[:MAX_QUERY_CHARS]
     words, fields, messages = parse(query)
     result = SearchResult(query, words, fields, facet_filters, [], 0, {}, page, limit, messages=messages)
-    index = get_index()
     if index is None or not (words or fields or facet_filters):
         return result
     snapshot = index.snapshot()
+    facet_table = _search_values(snapshot)
     with index.ix.searcher() as searcher:
-        if not searcher.reader().has_column("itemid"):
+        reader = searcher.reader()
+        if not reader.has_column("itemid"):
             return result  # an empty index
-        itemids = searcher.reader().column_reader("itemid")
+        # document numbers belong to one reader: the snapshot's table if it was read at the same generation
+        itemids = snapshot.itemid_at if reader.generation() == snapshot.reader_generation else None
+        if itemids is None:
+            itemids = reader.column_reader("itemid")
         q = None
         if terms(words):
-            q = whoosh_query(words, index.ix.schema)
+            q = _without_idle_roots(whoosh_query(words, index.ix.schema), searcher)
             matched = list(searcher.docs_for_query(q))
             if not matched and len(set(terms(words))) > 1:
-                q, result.some_words = whoosh_query(words, index.ix.schema, every_word=False), True
+                q = _without_idle_roots(whoosh_query(words, index.ix.schema, every_word=False), searcher)
+                result.some_words = True
                 matched = list(searcher.docs_for_query(q))
             candidates = {}
             for docnum in matched:
@@ -203,15 +238,17 @@ def search(
         else:
             pages = list(snapshot.by_itemid.values())
         visible = readable(pages)
-        selected = [p for p in visible if all(_field_matches(p, n, v) for n, v in fields.items())]
-        selected = [p for p in selected if all(_facet_matches(p, n, v) for n, v in facet_filters.items())]
-        result.facets = _facet_counts(selected)
+        selected = [p for p in visible if all(_field_matches(p, n, v, facet_table) for n, v in fields.items())]
+        if facet_filters:
+            wanted = {n: fold(v) for n, v in facet_filters.items()}
+            selected = [p for p in selected if all(w in facet_table[p.itemid][n] for n, w in wanted.items())]
+        result.facets = _facet_counts(selected, facet_table)
         result.total = len(selected)
         start = (page - 1) * limit
         if q is not None:
             allowed = {candidates[p.itemid][0] for p in selected}
-            found = searcher.search(q, filter=allowed, limit=start + limit) if allowed else []
-            ranked = [(snapshot.by_itemid[itemids[h.docnum]], h.score) for h in list(found)[start:]]
+            found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
+            ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
         else:
             ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
             ranked = [(p, 0.0) for p in ordered[start : start + limit]]
@@ -220,18 +257,46 @@ def search(
     return result
 
 
-def _facet_counts(pages: list[IndexedPage]) -> dict[str, list[tuple[str, int]]]:
+def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
+    """itemid -> facet -> {folded value: value as written}, computed once per index snapshot."""
+    table = snapshot.memo.get("recherche")
+    if table is None:
+        table = {
+            itemid: {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
+            for itemid, page in snapshot.by_itemid.items()
+        }
+        snapshot.memo["recherche"] = table
+    return table
+
+
+def _facet_counts(pages: list[IndexedPage], table: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     facets: dict[str, list[tuple[str, int]]] = {}
     for name in FACETS:
         counts: dict[str, int] = {}
         spelling: dict[str, str] = {}
         for page in pages:
-            for value in {fold(v): v for v in values_of(page, name)}.items():
-                counts[value[0]] = counts.get(value[0], 0) + 1
-                spelling.setdefault(value[0], value[1])
+            for folded, written in table[page.itemid][name].items():
+                counts[folded] = counts.get(folded, 0) + 1
+                spelling.setdefault(folded, written)
         order = (lambda vn: (-int(vn[0]), 0)) if name == "annee" else (lambda vn: (-vn[1], fold(vn[0])))
         facets[name] = sorted(((spelling[k], n) for k, n in counts.items()), key=order)
     return facets
+
+
+def _without_idle_roots(q: Query, searcher: Any) -> Query:
+    """Drop a word's root where it finds no more pages than its stem (most words): half the postings to
+    read and score, same pages found. Roots stay where they join other words (compost, compostage)."""
+    if isinstance(q, wquery.Or) and len(q.subqueries) == 2 and all(isinstance(t, wquery.Term) for t in q.subqueries):
+        stem, root = q.subqueries
+        if stem.text.startswith(ROOT_MARK):
+            stem, root = root, stem
+        if root.text.startswith(ROOT_MARK) and stem.fieldname == root.fieldname:
+            if searcher.doc_frequency(root.fieldname, root.text) <= searcher.doc_frequency(stem.fieldname, stem.text):
+                return stem
+        return q
+    if isinstance(q, wquery.CompoundQuery):
+        return q.__class__([_without_idle_roots(s, searcher) for s in q.subqueries], boost=q.boost)
+    return q
 
 
 # -- snippets -----------------------------------------------------------------------------------------
