@@ -18,10 +18,10 @@ from whoosh.analysis import (
     Filter,
     LowercaseFilter,
     RegexTokenizer,
-    StemFilter,
     StopFilter,
     Token,
 )
+from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
@@ -68,10 +68,18 @@ class StemOnlyFilter(Filter):
     """Stems the word tokens and leaves the roots (already what they are) alone."""
 
     def __init__(self) -> None:
-        self.stemmer = StemFilter(lang="fr", cachesize=50_000)
+        self.lang = "fr"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"lang": self.lang}  # the index schema is pickled: keep the cached stemmer out of it
+
+    @functools.cached_property
+    def stem(self) -> Any:
+        # Snowball's French stemmer (StemFilter(lang=…) keeps its English default in .stemfn: not that one)
+        return functools.lru_cache(maxsize=50_000)(stemmer_for_language(self.lang))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stem = self.stemmer.stemfn
+        stem = self.stem
         for token in tokens:
             if not token.text.startswith(ROOT_MARK):
                 token.text = stem(token.text)

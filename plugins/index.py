@@ -49,7 +49,7 @@ from plugins.text import fold
 log = logging.getLogger(__name__)
 
 #: bump when the schema or what is stored changes: an index of another version is rebuilt
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
 #: namespaces that never hold structured pages (moin writes user profiles without signals)

@@ -69,10 +69,32 @@ class Result:
         return max(1, math.ceil(self.total / self.selection.limit))
 
 
+#: moin's verdicts, kept across requests: (index, its version, reader's rights) -> ACL key -> may read.
+#: Any change to any item (group pages included) makes a new index version, hence new verdicts.
+_VERDICTS: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], bool]] = OrderedDict()
+_VERDICTS_SIZE = 256
+_VERDICTS_LOCK = threading.Lock()
+
+
+def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
+    index = get_index()
+    if index is None:
+        return {}
+    key = (index.directory, index.snapshot().version, reader_key())
+    with _VERDICTS_LOCK:
+        verdicts = _VERDICTS.get(key)
+        if verdicts is None:
+            verdicts = _VERDICTS[key] = {}
+            while len(_VERDICTS) > _VERDICTS_SIZE:
+                _VERDICTS.popitem(last=False)
+        return verdicts
+
+
 def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
-    """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL)."""
+    """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL, and remembered
+    for this reader's rights until the next change to the wiki)."""
     storage = flaskg.storage
-    verdicts: dict[tuple[Any, ...], bool] = {}
+    verdicts = _verdicts_for_reader()
     hierarchic: dict[str, bool] = {}
     out = []
     for page in pages:

@@ -205,3 +205,11 @@ def test_a_word_found_by_its_root_is_highlighted_too(wiki, client):
     data = search_json(client, "compost")
     assert [r["page"] for r in data["resultats"]] == ["Notes/Bac"]
     assert data["resultats"][0]["mots_trouves"] == ["compostage"]
+
+
+def test_french_morphology_not_english(wiki, client):
+    """Snowball's French stemmer: plurals in -aux, feminine forms (an English stemmer misses both)."""
+    wiki.save("Notes/Haras", "Le centre équestre accueille un cheval de trait.\n")
+    wiki.save("Notes/Reseau", "Une fédération nationale des ressourceries.\n")
+    assert found(client, "chevaux") == ["Notes/Haras"]
+    assert found(client, "nationaux") == ["Notes/Reseau"] == found(client, "fédérations")
