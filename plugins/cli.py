@@ -82,14 +82,15 @@ def prepare_production() -> None:
     click.echo(f"production.env : {', '.join(read) if read else 'absent ou vide'}.")
     if not os.environ.get("ECOSSOLIES_SECRET_KEY"):
         click.echo("Clé secrète : celle de l'instance (wiki/secret_key).")
-    from plugins.index import get_index, moin_index_drift
+    from plugins.index import get_index
+    from plugins.reparation import repair_moin_index
 
     account = admin_from_environment()
     app = make_app()
     with wiki_context(app):
-        if moin_index_drift(app.storage):  # after a crash: put moin's index right before serving
-            app.storage.update()
-            click.echo("Index de moin mis à jour (écart avec le stockage).")
+        drift, kept = repair_moin_index(app)  # after a crash: put moin's index right before serving
+        if drift:
+            click.echo(f"Index de moin mis à jour ({drift} écart(s) avec le stockage, {len(kept)} mis de côté).")
         counts = get_index(app).verify(repair=True)
         click.echo(f"Index structuré : {counts['perimees'] + counts['en_trop']} élément(s) réparé(s).")
         if account:
@@ -147,13 +148,17 @@ def reindex() -> None:
 @click.option("--reparer", is_flag=True, help="Met à jour ce qui diffère")
 def check_index(reparer: bool) -> None:
     """Compare les index (celui de moin et l'index structuré) au stockage ; code 1 s'ils diffèrent (sans --reparer)."""
-    from plugins.index import get_index, moin_index_drift
+    from plugins.index import get_index
+    from plugins.reparation import moin_index_drift, repair_moin_index
 
     app = make_app()
     with wiki_context(app):
-        drift = moin_index_drift(app.storage)
-        if drift and reparer:
-            app.storage.update()  # moin's own « index-update »
+        if reparer:
+            drift, kept = repair_moin_index(app)  # moin's own « index-update », after setting aside broken revisions
+            for path in kept:
+                click.echo(f"Révision illisible (écriture interrompue) mise de côté : {path}")
+        else:
+            drift = moin_index_drift(app.storage)
         click.echo(
             f"Index de moin : {drift} révision(s) en écart avec le stockage"
             + (" ; réparé." if drift and reparer else ".")

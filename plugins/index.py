@@ -468,17 +468,6 @@ class StructuredIndex:
             yield from pages
 
 
-def moin_index_drift(indexer: Any) -> int:
-    """How many revisions moin's own index and its storage disagree on (a process killed between storing a
-    revision and indexing it leaves one); ``indexer.update()`` (moin's index-update) puts it right."""
-    from moin.constants.keys import ALL_REVS
-
-    stored = {revid for _backend, revid in indexer.backend}
-    with indexer.ix[ALL_REVS].searcher() as searcher:
-        indexed = {doc[REVID] for doc in searcher.all_stored_fields()}
-    return len(stored ^ indexed)
-
-
 def get_index(app: Any = None) -> StructuredIndex | None:
     """The structured index of an app (created on first use); None if the app has none configured."""
     app = app or current_app._get_current_object()

@@ -231,3 +231,19 @@ def test_cached_results_of_a_privileged_reader_never_reach_another(wiki, app):
         assert [r["page"] for r in anonymous.get("/+recherche.json?q=commune:R").get_json()["resultats"]] == []
     wiki.save("Secrète", fiche("Secrète", commune="Rezé"), acl="All:read")  # a new version of the data
     assert listing_names(content(bob, "/Liste")) == ["Publique", "Secrète"]
+
+
+def test_a_revision_cut_short_by_a_kill_is_set_aside_not_lost_nor_fatal(wiki, app):
+    from plugins.reparation import moin_index_drift, repair_moin_index
+
+    wiki.save("Intacte", fiche("Intacte"))
+    store = app.storage.backend.backends["default"].meta_store
+    store["0" * 32] = b'{"name": ["Coup'  # what a killed write leaves: metadata cut short
+    with app.app_context():
+        assert moin_index_drift(app.storage) == 1
+        drift, kept = repair_moin_index(app)
+        assert drift == 1 and len(kept) == 1
+        with open(kept[0], "rb") as f:
+            assert f.read() == b'{"name": ["Coup'  # the bytes are kept, aside
+        assert "0" * 32 not in list(store) and moin_index_drift(app.storage) == 0
+        assert repair_moin_index(app) == (0, [])
