@@ -99,6 +99,10 @@ class Config(DefaultConfig):
     login_max_failures = 5
     #: the window, in seconds, over which failed logins are counted
     login_window = 300
+    # the Content-Security-Policy of every page is set by plugins/securite.py (a policy written here replaces it);
+    # moin's default report-only policy would only log our allowed inline handlers: none
+    content_security_policy = ""
+    content_security_policy_report_only = ""
     #: other origins (https://wiki.example.org) allowed to POST here, e.g. behind a proxy that rewrites Host
     trusted_origins: tuple[str, ...] = ()
     acl_functions = f"{ADMIN_GROUP}:superuser"

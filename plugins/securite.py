@@ -85,13 +85,16 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 def add_headers(response: Response) -> Response:
-    """Security headers on every answer; a view that set its own (stricter) CSP keeps it."""
+    """Security headers on every answer; a view that set its own (stricter) CSP keeps it.
+
+    So does a policy written in wikiconfig.py (``content_security_policy``, which moin's views send).
+    """
     headers = response.headers
     path = request.path
     if path.startswith(("/+get/", "/+download/")) and not INLINE_SAFE.match(response.mimetype or ""):
         headers["Content-Security-Policy"] = RAW_CSP
     elif "Content-Security-Policy" not in headers:
-        headers["Content-Security-Policy"] = current_app.config.get("ECOSSOLIES_CSP") or content_security_policy()
+        headers["Content-Security-Policy"] = content_security_policy()
     elif "frame-ancestors" not in headers["Content-Security-Policy"]:
         headers["Content-Security-Policy"] += "; frame-ancestors 'self'"
     headers.setdefault("X-Content-Type-Options", "nosniff")
