@@ -88,6 +88,8 @@ def page_name_problem(name: str) -> str | None:
         return "le nom de la page est vide."
     if FORBIDDEN_NAME_CHARS & set(name) or name.startswith(("/", "+", ".")) or name.endswith("/") or "//" in name:
         return f"nom de page impossible « {name} » (pas de / au début ou à la fin, ni de # < > [ ] {{ }} |)."
+    if any(part in (".", "..") for part in name.split("/")) or "\\" in name:
+        return f"nom de page impossible « {name} » (pas de « . » ni de « .. » entre deux /, ni de \\)."
     if name != name.strip():
         return "le nom de la page ne doit pas commencer ni finir par une espace."
     return None
