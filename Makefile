@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance
+.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance audit
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
@@ -64,3 +64,14 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check .
+
+## make audit : vulnérabilités connues des dépendances (pip-audit) et code dangereux (bandit : YAML, shell…)
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/bandit -c pyproject.toml -r plugins macros wikiconfig.py benchmarks .ci/audit.py -q
+	$(AUDIT_VENV)/bin/python .ci/audit.py requirements.txt
