@@ -284,3 +284,33 @@ def test_fiche_helper_still_valid(wiki: Any, client: Any) -> None:
     wiki.create_user("Alice")
     login(client, "Alice")
     assert modify(client, "Initiatives/Ok", fiche("Ok")).status_code == 302
+
+
+def test_a_restricted_page_named_by_a_field_looks_like_a_missing_one(wiki: Any, client: Any) -> None:
+    """moin's has_item is not ACL-checked: our « page to check » message must not tell a restricted page exists."""
+    wiki.save("Gestion/Secrète", "Réservé.\n", acl="AdminGroup:read,write All:")
+    wiki.save("Lieux/A", "---\ntype: lieu\nnom: A\ngestionnaire: Gestion/Secrète\n---\n")
+    wiki.save("Lieux/B", "---\ntype: lieu\nnom: B\ngestionnaire: Gestion/Absente\n---\n")
+    shown_a = content(client, "/Lieux/A").replace("&#39;", "'")
+    shown_b = content(client, "/Lieux/B").replace("&#39;", "'")
+    assert "la page « Gestion/Secrète » n'existe pas (ou vous ne pouvez pas la lire)" in shown_a
+    assert "la page « Gestion/Absente » n'existe pas (ou vous ne pouvez pas la lire)" in shown_b
+
+
+def test_moin_upload_refuses_a_post_from_another_site(wiki: Any, client: Any, app: Any) -> None:
+    import io
+
+    wiki.create_user("Alice")
+    wiki.save("Dossier", "Les fichiers.\n")
+    login(client, "Alice")
+    for origin, filename in (("https://pirate.example", "pirate.txt"), ("http://localhost", "local.txt")):
+        response = client.post(
+            "/+jfu-server/Dossier",
+            data={"file_storage": (io.BytesIO(b"contenu"), filename)},
+            content_type="multipart/form-data",
+            headers={"Origin": origin},
+        )
+        assert response.status_code == (403 if "pirate" in origin else 200), origin
+    with app.app_context():
+        assert not app.storage.has_item("Dossier/pirate.txt")  # nothing from the other site
+        assert app.storage.has_item("Dossier/local.txt")
