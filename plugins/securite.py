@@ -122,26 +122,25 @@ def french_refusal(status: int, title: str, message: str, retry_after: int | Non
 # --- CSRF: the origin of state-changing requests -------------------------------------------------------------
 
 
-def _origin_of(url: str) -> str | None:
+def _host_of(url: str) -> str | None:
     parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    return parts.netloc.lower() if parts.scheme and parts.netloc else None
 
 
 def same_origin() -> bool:
-    """A browser sends Origin (or at least Referer) with a form POST: it must be this wiki.
+    """A browser sends Origin (or at least Referer) with a form POST: it must name this wiki's host.
 
-    A request with neither comes from a program, not from a page of another site, so it is no CSRF.
+    The host, not the scheme: behind a proxy that ends TLS the wiki sees http while the browser says https.
+    A request with neither header comes from a program, not from a page of another site, so it is no CSRF.
     """
-    own = {request.host_url.rstrip("/").lower()}
-    own.update(o.rstrip("/").lower() for o in getattr(current_app.cfg, "trusted_origins", ()) or ())
+    own = {request.host.lower()}
+    own.update(_host_of(o) or o.lower() for o in getattr(current_app.cfg, "trusted_origins", ()) or ())
     origin = request.headers.get("Origin")
     if origin is not None:
-        return origin.lower() != "null" and origin.rstrip("/").lower() in own
+        return origin.lower() != "null" and _host_of(origin) in own
     referer = request.headers.get("Referer")
     if referer is not None:
-        return _origin_of(referer) in own
+        return _host_of(referer) in own
     return True
 
 
