@@ -6,11 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance audit
+.PHONY: run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration audit
+WORKERS ?= 4
+THREADS ?= 4
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
 	$(BIN)/moin run --host $(HOST) --port $(PORT)
+
+## make serve : le wiki en production (gunicorn, $(WORKERS) processus de $(THREADS) fils) sur $(HOST):$(PORT) ;
+## réglages dans l'environnement ou dans production.env (ignoré par git, voir README)
+serve: instance
+	$(BIN)/python -m plugins.cli preparer-production
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
+		--control-socket wiki/gunicorn.ctl \
+		--graceful-timeout 30 --access-logfile - wsgi:application
 
 ## make test : toute la suite de tests et la vérification du style (ruff)
 test: venv
@@ -55,6 +65,18 @@ check-index: instance
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
 	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
+
+## make sauvegarde FICHIER=… : tout le wiki (pages, historique, comptes) dans un fichier, au format de moin
+sauvegarde: venv
+	@test -n "$(FICHIER)" || (echo "Usage : make sauvegarde FICHIER=sauvegarde.moin" && exit 2)
+	$(BIN)/python -m plugins.cli sauvegarder "$(FICHIER)"
+
+## make restauration FICHIER=… : une sauvegarde dans une instance neuve (wiki/ sans pages), index reconstruits
+restauration: venv
+	@test -n "$(FICHIER)" || (echo "Usage : make restauration FICHIER=sauvegarde.moin" && exit 2)
+	@test -d wiki/index || $(BIN)/moin index-create
+	$(BIN)/python -m plugins.cli restaurer "$(FICHIER)"
+	touch wiki/.contenu-initial-charge
 
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
 bench: venv

@@ -22,6 +22,9 @@ if ROOT not in sys.path:  # moin may read this file from elsewhere (MOINCFG=…/
     sys.path.insert(0, ROOT)
 
 import plugins.integration  # noqa: E402,F401  (registers our converter, signal handlers and web views)
+from plugins.production import load_environment  # noqa: E402
+
+load_environment()  # production.env (git-ignored): secret key, tiles, storage, admin; the environment wins
 
 INSTANCE = os.environ.get("ECOSSOLIES_INSTANCE", os.path.join(ROOT, "wiki"))
 
@@ -58,7 +61,10 @@ def ecossolies_acls() -> dict[str, AclConfig]:
 
 
 NAMESPACES = {NAMESPACE_DEFAULT: "default", NAMESPACE_USERS: "users", NAMESPACE_USERPROFILES: "userprofiles"}
-STORAGE_URI = f"stores:fs:{os.path.join(INSTANCE, 'data')}/%(backend)s/%(kind)s"
+#: where pages live: files under wiki/data, or any moin store, e.g. PostgreSQL through SQLAlchemy (README)
+STORAGE_URI = os.environ.get("ECOSSOLIES_STORAGE") or f"stores:fs:{os.path.join(INSTANCE, 'data')}/%(backend)s/%(kind)s"
+if "%(backend)s" not in STORAGE_URI or "%(kind)s" not in STORAGE_URI:
+    raise SystemExit("ECOSSOLIES_STORAGE doit contenir %(backend)s et %(kind)s (voir le README).")
 
 
 class Config(DefaultConfig):

@@ -31,10 +31,13 @@ def make_app() -> Any:
 
 @contextmanager
 def wiki_context(app: Any) -> Iterator[None]:
-    """The context moin's own commands run in (app context, storage, anonymous user)."""
+    """The context moin's own commands run in (app context, storage, anonymous user), holding the wiki's
+    write lock so that a command never writes at the same time as a running server (plugins/ecriture.py)."""
     from moin.app import before_wiki
 
-    with app.app_context():
+    from plugins.ecriture import exclusive
+
+    with app.app_context(), exclusive(app, wait=600):
         before_wiki()
         yield
 
@@ -67,6 +70,33 @@ def seed() -> None:
     click.echo(f"Contenu initial : {len(created)} page(s) créée(s).")
     for name in created:
         click.echo(f"  + {name}")
+
+
+@cli.command("preparer-production")
+def prepare_production() -> None:
+    """Lit production.env et crée le compte administrateur qu'il demande (s'il n'existe pas)."""
+    from plugins.accounts import make_admin
+    from plugins.production import admin_from_environment, load_environment
+
+    read = load_environment()
+    click.echo(f"production.env : {', '.join(read) if read else 'absent ou vide'}.")
+    if not os.environ.get("ECOSSOLIES_SECRET_KEY"):
+        click.echo("Clé secrète : celle de l'instance (wiki/secret_key).")
+    from plugins.index import get_index, moin_index_drift
+
+    account = admin_from_environment()
+    app = make_app()
+    with wiki_context(app):
+        if moin_index_drift(app.storage):  # after a crash: put moin's index right before serving
+            app.storage.update()
+            click.echo("Index de moin mis à jour (écart avec le stockage).")
+        counts = get_index(app).verify(repair=True)
+        click.echo(f"Index structuré : {counts['perimees'] + counts['en_trop']} élément(s) réparé(s).")
+        if account:
+            try:
+                click.echo(make_admin(app, *account))
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
 
 
 @cli.command("admin")
@@ -116,19 +146,71 @@ def reindex() -> None:
 @cli.command("verifier-index")
 @click.option("--reparer", is_flag=True, help="Met à jour ce qui diffère")
 def check_index(reparer: bool) -> None:
-    """Compare l'index structuré au stockage de moin ; code de sortie 1 s'il diffère (sans --reparer)."""
-    from plugins.index import get_index
+    """Compare les index (celui de moin et l'index structuré) au stockage ; code 1 s'ils diffèrent (sans --reparer)."""
+    from plugins.index import get_index, moin_index_drift
 
     app = make_app()
     with wiki_context(app):
+        drift = moin_index_drift(app.storage)
+        if drift and reparer:
+            app.storage.update()  # moin's own « index-update »
+        click.echo(
+            f"Index de moin : {drift} révision(s) en écart avec le stockage"
+            + (" ; réparé." if drift and reparer else ".")
+        )
         counts = get_index(app).verify(repair=reparer)
     click.echo(
         f"{counts['pages']} élément(s) ; {counts['a_jour']} à jour, {counts['perimees']} périmé(s), "
         f"{counts['en_trop']} en trop"
         + (" ; réparé." if reparer and (counts["perimees"] or counts["en_trop"]) else ".")
     )
-    if not reparer and (counts["perimees"] or counts["en_trop"]):
+    if not reparer and (drift or counts["perimees"] or counts["en_trop"]):
         sys.exit(1)
+
+
+@cli.command("sauvegarder")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+def backup(fichier: str) -> None:
+    """Sauvegarde tout le wiki (pages, historique, comptes) dans un fichier, au format de moin (moin save).
+
+    Prise sous le verrou d'écriture du wiki : la copie est cohérente même si le serveur tourne.
+    """
+    from moin.cli._util import get_backends
+    from moin.storage.middleware.serialization import serialize
+
+    app = make_app()
+    partial = fichier + ".en-cours"
+    with wiki_context(app):
+        revisions = sum(1 for _ in app.storage.backend)
+        with open(partial, "wb") as f:
+            for backend in get_backends(None, True):
+                serialize(backend, f)
+        os.replace(partial, fichier)  # a backup cut short never passes for a whole one
+    click.echo(f"Sauvegarde : {revisions} révision(s) dans {fichier} ({os.path.getsize(fichier)} octets).")
+
+
+@cli.command("restaurer")
+@click.argument("fichier", type=click.Path(exists=True, dir_okay=False))
+def restore(fichier: str) -> None:
+    """Restaure une sauvegarde dans une instance neuve (sans aucune page), puis reconstruit les index."""
+    from moin.cli._util import drop_and_recreate_index
+    from moin.storage.middleware.serialization import deserialize
+
+    from plugins.index import get_index
+
+    app = make_app()
+    with wiki_context(app):
+        if any(True for _ in app.storage.backend):
+            raise click.ClickException(
+                "cette instance contient déjà des pages : restaurez dans une instance neuve "
+                "(un dossier wiki/ vide, ou ECOSSOLIES_INSTANCE=… ailleurs) ; rien n'a été modifié."
+            )
+        with open(fichier, "rb") as f:
+            deserialize(f, app.storage.backend)
+        drop_and_recreate_index(app.storage)
+        pages = get_index(app).rebuild()
+        revisions = sum(1 for _ in app.storage.backend)
+    click.echo(f"Restauration : {revisions} révision(s), {pages} élément(s) ; index reconstruits.")
 
 
 @cli.command("import-fiches")

@@ -91,6 +91,11 @@ def french_analyzer() -> Analyzer:
     )
 
 
+def terms_and_roots(text: str) -> set[str]:
+    """Every index term a text gives: its words' stems and roots (what a passage is highlighted by)."""
+    return {t.text for t in french_analyzer()(text)}
+
+
 def terms(text: str) -> list[str]:
     """The stems of a text's words (what a word becomes once analysed; roots left out)."""
     return [t.text for t in french_analyzer()(text) if not t.text.startswith(ROOT_MARK)]

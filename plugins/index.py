@@ -25,6 +25,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from moin.constants.keys import (
     ACL,
+    BACKENDNAME,
     CONTENTTYPE,
     CURRENT,
     ITEMID,
@@ -192,11 +193,24 @@ class StructuredIndex:
         if os.path.exists(self._version_file()):
             with open(self._version_file()) as f:
                 current = f.read().strip()
-        if current == SCHEMA_VERSION and whoosh_index.exists_in(self.directory):
-            return whoosh_index.open_dir(self.directory)
+        if current == SCHEMA_VERSION:
+            try:
+                ix = whoosh_index.open_dir(self.directory)
+                with ix.searcher() as searcher:  # read it through once: a damaged index fails here
+                    for _ in searcher.all_stored_fields():
+                        pass
+                return ix
+            except whoosh_index.EmptyIndexError:
+                pass  # nothing there yet
+            except Exception:  # noqa: BLE001 - any damage: start again, the first use fills it from moin
+                log.exception("index structuré illisible dans %s : il est recréé", self.directory)
         return self._create()
 
     def _create(self) -> whoosh_index.Index:
+        for name in os.listdir(self.directory):  # what remains of a damaged or older index (the directory is ours)
+            path = os.path.join(self.directory, name)
+            if os.path.isfile(path):
+                os.remove(path)
         ix = whoosh_index.create_in(self.directory, make_schema())
         with open(self._version_file(), "w") as f:
             f.write(SCHEMA_VERSION)
@@ -223,10 +237,16 @@ class StructuredIndex:
                 continue
             try:
                 work(writer)
+                writer.commit()
             except BaseException:
-                writer.cancel()
+                try:
+                    writer.cancel()
+                except Exception:  # noqa: BLE001 - the first error is the one to report
+                    log.exception("abandon d'une écriture de l'index structuré")
+                    lock = getattr(writer, "writelock", None)
+                    if lock is not None:  # a commit that failed half-way (disk full) must not keep the lock
+                        lock.release()
                 raise
-            writer.commit()
             return
         raise LockError("index structuré verrouillé trop longtemps")
 
@@ -245,6 +265,12 @@ class StructuredIndex:
                 rev.close()
         return document_for(meta, text)
 
+    def mark_stale(self) -> None:
+        """A write failed (disk full…): check against moin's storage, and repair, at the next read."""
+        with self._lock:
+            self._verified = False
+            self._snapshot = None
+
     def store_revision(self, meta: dict[str, Any]) -> None:
         """Index a revision moin just stored, read back from its backend by revision id.
 
@@ -252,12 +278,7 @@ class StructuredIndex:
         so the item is not looked up through it.
         """
         backend_name = self.backend_names.get(meta.get(NAMESPACE, ""), "default")
-        stored_meta, data = self.moin.backend.retrieve(backend_name, meta[REVID])
-        try:
-            text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
-        finally:
-            data.close()
-        doc = document_for(dict(stored_meta), text)
+        doc = self._document_at(backend_name, meta[REVID])
         with self._lock:
             self._write(lambda writer: writer.update_document(**doc))
 
@@ -309,12 +330,25 @@ class StructuredIndex:
 
     def moin_latest(self) -> dict[str, str]:
         """itemid -> revid of every item in moin's latest-revisions index (user profiles excepted)."""
+        return {itemid: revid for itemid, (_backend, revid) in self.moin_locations().items()}
+
+    def moin_locations(self) -> dict[str, tuple[str, str]]:
+        """itemid -> (backend name, revid) of every item in moin's latest-revisions index."""
         with self.moin.ix[LATEST_REVS].searcher() as searcher:
             return {
-                doc[ITEMID]: doc[REVID]
+                doc[ITEMID]: (doc.get(BACKENDNAME) or "default", doc[REVID])
                 for doc in searcher.all_stored_fields()
                 if doc.get(NAMESPACE) not in IGNORED_NAMESPACES
             }
+
+    def _document_at(self, backend_name: str, revid: str) -> dict[str, Any]:
+        """The index document of a stored revision, read straight from moin's backend (no index lookup)."""
+        stored_meta, data = self.moin.backend.retrieve(backend_name, revid)
+        try:
+            text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
+        finally:
+            data.close()
+        return document_for(dict(stored_meta), text)
 
     def ours(self) -> dict[str, str]:
         with self.ix.searcher() as searcher:
@@ -322,22 +356,29 @@ class StructuredIndex:
 
     def verify(self, repair: bool = True) -> dict[str, int]:
         """Compare with moin's index; with ``repair``, re-read what differs. Returns the counts."""
-        truth, ours = self.moin_latest(), self.ours()
-        stale = [i for i, revid in truth.items() if ours.get(i) != revid]
+        truth, ours = self.moin_locations(), self.ours()
+        stale = [i for i, (_backend, revid) in truth.items() if ours.get(i) != revid]
         extra = [i for i in ours if i not in truth]
         if repair and (stale or extra):
             log.warning("index structuré : %d à mettre à jour, %d en trop ; réparation", len(stale), len(extra))
-            self.refresh(stale + extra)
+            docs = [self._document_at(*truth[i]) for i in stale]
+
+            def work(writer: Any) -> None:
+                for doc in docs:
+                    writer.update_document(**doc)
+                for itemid in extra:
+                    writer.delete_by_term("itemid", itemid)
+
+            with self._lock:
+                self._write(work)
         return {"pages": len(truth), "a_jour": len(truth) - len(stale), "perimees": len(stale), "en_trop": len(extra)}
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recreate the index from moin's storage; return the number of items read."""
-        truth = list(self.moin_latest())
+        truth = self.moin_locations()
         docs = []
-        for n, itemid in enumerate(truth, 1):
-            doc = self._current_document(itemid)
-            if doc is not None:
-                docs.append(doc)
+        for n, (backend_name, revid) in enumerate(truth.values(), 1):
+            docs.append(self._document_at(backend_name, revid))
             if progress:
                 progress(n, len(truth))
         with self._lock:
@@ -350,13 +391,19 @@ class StructuredIndex:
     # -- reading --------------------------------------------------------------------------------------
 
     def _ensure_fresh(self) -> None:
-        if not self._verified:
-            with self._lock:
-                if not self._verified:
-                    self.verify(repair=True)
-                    self._verified = True
-        if self._pending:
-            self.flush_pending()
+        """Check against moin once per process (and after a failed write); a repair that cannot be written
+        (disk still full) leaves listings as they were and is tried again at the next read."""
+        try:
+            if not self._verified:
+                with self._lock:
+                    if not self._verified:
+                        self.verify(repair=True)
+                        self._verified = True
+            if self._pending:
+                self.flush_pending()
+        except (OSError, LockError):
+            self._verified = False
+            log.exception("index structuré : réparation impossible pour l'instant, nouvel essai à la prochaine lecture")
 
     def snapshot(self) -> Snapshot:
         """Stored documents of every named item, by type and by id; reloaded only when the index changed."""
@@ -410,6 +457,17 @@ class StructuredIndex:
     def __iter__(self) -> Iterator[IndexedPage]:
         for pages in self.snapshot().by_type.values():
             yield from pages
+
+
+def moin_index_drift(indexer: Any) -> int:
+    """How many revisions moin's own index and its storage disagree on (a process killed between storing a
+    revision and indexing it leaves one); ``indexer.update()`` (moin's index-update) puts it right."""
+    from moin.constants.keys import ALL_REVS
+
+    stored = {revid for _backend, revid in indexer.backend}
+    with indexer.ix[ALL_REVS].searcher() as searcher:
+        indexed = {doc[REVID] for doc in searcher.all_stored_fields()}
+    return len(stored ^ indexed)
 
 
 def get_index(app: Any = None) -> StructuredIndex | None:

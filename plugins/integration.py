@@ -5,6 +5,7 @@ Imported by ``wikiconfig.py`` (and the tests' config): importing it is all it ta
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from typing import Any
 
@@ -16,6 +17,7 @@ from plugins import rendering, web
 from plugins.index import get_index
 
 DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
+log = logging.getLogger(__name__)
 
 rendering.register()
 # some systems' mime.types map .svg to text/xml, which browsers refuse in <img> (our logo, chain diagrams)
@@ -30,7 +32,12 @@ def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: A
         return
     new_meta = kwargs.get("new_meta")  # moin's Meta mapping: test against None, its truth value is unreliable
     if str(action) not in DESTROY_ACTIONS and new_meta is not None and new_meta.get(REVID):
-        index.store_revision(new_meta)
+        try:
+            index.store_revision(new_meta)
+        except OSError:
+            # the revision is safe in moin's storage; our index (disk full, say) catches up at the next read
+            log.exception("index structuré non mis à jour (%s) : il sera vérifié et réparé", fqname)
+            index.mark_stale()
         return
     meta = new_meta if new_meta is not None else kwargs.get("meta")
     itemid = meta.get(ITEMID) if meta is not None else None

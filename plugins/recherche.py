@@ -20,7 +20,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.query import Query
 
 from plugins import frontmatter, registry
-from plugins.fulltext import data_text, french_analyzer, plain_text, terms
+from plugins.fulltext import data_text, french_analyzer, plain_text, terms, terms_and_roots
 from plugins.index import FIELD_BOOSTS, IndexedPage, get_index
 from plugins.query import readable
 from plugins.text import fold
@@ -215,7 +215,7 @@ def search(
         else:
             ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
             ranked = [(p, 0.0) for p in ordered[start : start + limit]]
-    highlighted = set(terms(words))
+    highlighted = terms_and_roots(words)
     result.hits = [Hit(p, score, snippet(index, p, highlighted)) for p, score in ranked]
     return result
 

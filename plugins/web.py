@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
 
-from plugins import exports, query, registry, selection_args
+from plugins import ecriture, exports, query, registry, selection_args
 from plugins.query import QueryError
 
 blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
@@ -232,6 +232,7 @@ def init_app(app: Any) -> None:
         return
     app.register_blueprint(blueprint)
     app.after_request(add_lang)
+    ecriture.init_app(app)
     __import__("plugins.securite").securite.init_app(app)  # security headers and guards (plugins/securite.py)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)

@@ -21,7 +21,9 @@ from tests import helpers  # noqa: E402
 compile_catalogues()  # the French catalogue, as the set-up compiles it
 
 
-def make_app(tmp_path: Any) -> Any:
+def make_app(tmp_path: Any, store_uri: str = "stores:memory:") -> Any:
+    """A moin app with our configuration; its storage on memory stores, or on ``store_uri`` (PostgreSQL…)."""
+
     class TestConfig(wikiconfig.Config):
         index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs={})
         structured_index_dir = str(tmp_path / "index-structure")
@@ -35,7 +37,7 @@ def make_app(tmp_path: Any) -> Any:
     from moin.constants.namespaces import NAMESPACE_DEFAULT, NAMESPACE_USERPROFILES, NAMESPACE_USERS
 
     namespace_mapping, backend_mapping, acl_mapping = create_simple_mapping(
-        "stores:memory:",
+        store_uri,
         default_acl=acls[NAMESPACE_DEFAULT],
         users_acl=acls[NAMESPACE_USERS],
         userprofiles_acl=acls[NAMESPACE_USERPROFILES],

@@ -70,20 +70,37 @@ def test_import_and_reindex_commands(instance, tmp_path):
 
 def test_backup_and_restore_round_trip(instance, tmp_path_factory):
     run, base = instance
+    run(*PY, "groupe", "--nom", "Sauvegarde", "--membres", "Membre")  # a second revision of some pages
     backup = base / "sauvegarde.moin"
-    run(f"{BIN}/moin", "save", "-a", "-f", str(backup))
+    assert "révision(s) dans" in run(*PY, "sauvegarder", str(backup)).stdout
     fresh = tmp_path_factory.mktemp("restauration")
     restore = instance_runner(fresh)
     restore(f"{BIN}/moin", "index-create")
-    restore(f"{BIN}/moin", "load", "-f", str(backup))
-    restore(f"{BIN}/moin", "index-build")
-    # moin's load writes no signals: our check finds every restored page and the repair indexes them
-    stale = restore(*PY, "verifier-index", check=False)
-    assert stale.returncode == 1 and "périmé" in stale.stdout
-    restore(*PY, "verifier-index", "--reparer")
+    assert "index reconstruits" in restore(*PY, "restaurer", str(backup)).stdout
+    # every page, every revision (name, metadata, text) and every listing is the same
+    assert restore(sys.executable, "-c", DIGEST).stdout == run(sys.executable, "-c", DIGEST).stdout
+    listing = restore(sys.executable, "-c", LIST_FICHES).stdout
+    assert listing == run(sys.executable, "-c", LIST_FICHES).stdout and "La Ressourcerie de l'Île" in listing
     assert "0 périmé(s), 0 en trop" in restore(*PY, "verifier-index").stdout
-    listing = restore(sys.executable, "-c", LIST_FICHES).stdout.split("\n")
-    assert "La Ressourcerie de l'Île" in listing and "Importée" in listing
+    # restoring over a wiki that has pages is refused, and changes nothing
+    again = restore(*PY, "restaurer", str(backup), check=False)
+    assert again.returncode != 0 and "contient déjà des pages" in again.stderr
+
+
+DIGEST = """
+import hashlib
+from plugins.cli import make_app, wiki_context
+app = make_app()
+with wiki_context(app):
+    lines = []
+    for backend_name, revid in app.storage.backend:
+        meta, data = app.storage.backend.retrieve(backend_name, revid)
+        keep = {k: meta.get(k) for k in ("name", "namespace", "rev_number", "comment", "acl", "contenttype", "mtime")}
+        lines.append(f"{revid} {sorted(keep.items())} {hashlib.sha256(data.read()).hexdigest()}")
+        data.close()
+    print(len(lines))
+    print("\\n".join(sorted(lines)))
+"""
 
 
 LIST_FICHES = """
@@ -91,5 +108,5 @@ from plugins.cli import make_app, wiki_context
 from plugins.index import get_index
 app = make_app()
 with wiki_context(app):
-    print("\\n".join(sorted(p.title for p in get_index(app).pages("fiche"))))
+    print("\\n".join(sorted(f"{p.title} {p.revid} {p.facets}" for p in get_index(app).pages("fiche"))))
 """

@@ -198,3 +198,10 @@ def test_in_chromium_a_reader_searches_from_the_header_and_narrows(wiki, app):
         assert page.locator("ol.eco-resultats > li > a").all_inner_texts() == ["La Ressourcerie"]
         assert page.locator("#eco-q").input_value() == "reparations"
         assert all(url.startswith(base) for url in requested), "nothing but the wiki is asked for"
+
+
+def test_a_word_found_by_its_root_is_highlighted_too(wiki, client):
+    wiki.save("Notes/Bac", "Introduction.\n\n" + "Sans rapport. " * 30 + "Le compostage collectif du quartier.\n")
+    data = search_json(client, "compost")
+    assert [r["page"] for r in data["resultats"]] == ["Notes/Bac"]
+    assert data["resultats"][0]["mots_trouves"] == ["compostage"]

@@ -1,0 +1,100 @@
+"""One writer at a time, across the threads and worker processes that serve one wiki.
+
+moin 2.0.0b5 writes its Whoosh indexes from the request that saves; two near-simultaneous writes can fail with
+Whoosh's ``LockError`` (an HTTP 500, after the revision is stored but before it is indexed; fixed upstream
+after b5, moinwiki/moin PR 2356). Saves are rare next to reads, so the simplest sure cure is to serialise
+them: every request that may write (any method but GET, HEAD, OPTIONS) and every command of ours that writes
+holds an exclusive lock on a file of the instance (``flock``: released by the kernel if a process dies).
+A request that cannot get it in time, or a LockError that would still escape, becomes a French 503 with
+``Retry-After``, never a traceback; the structured index checks itself against the storage at each start.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Response, current_app, g, request
+from whoosh.index import LockError
+
+LOCK_FILE = ".verrou-ecriture"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: how long a write waits for the others before it is answered « occupé »
+WAIT_SECONDS = 30.0
+BUSY_MESSAGE = "Le wiki enregistre d'autres modifications : réessayez dans quelques secondes. Rien n'a été perdu."
+
+
+class Busy(Exception):
+    """The write lock could not be had in time."""
+
+
+def lock_path(app: Any) -> str:
+    return os.path.join(app.cfg.instance_dir, LOCK_FILE)
+
+
+def acquire(path: str, wait: float = WAIT_SECONDS) -> int:
+    """Take the exclusive lock (waiting up to ``wait`` seconds); return the descriptor that holds it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait
+    delay = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                os.close(fd)
+                raise
+        if time.monotonic() >= deadline:
+            os.close(fd)
+            raise Busy(path)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
+def release(fd: int) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def exclusive(app: Any, wait: float = WAIT_SECONDS) -> Iterator[None]:
+    """Hold the wiki's write lock (for commands that write outside a request: import, seed, reindex)."""
+    fd = acquire(lock_path(app), wait)
+    try:
+        yield
+    finally:
+        release(fd)
+
+
+def _take_lock() -> None:
+    if request.method not in READ_METHODS:
+        g.ecossolies_write_lock = acquire(lock_path(current_app), WAIT_SECONDS)
+
+
+def _release_lock(_exc: BaseException | None = None) -> None:
+    fd = g.pop("ecossolies_write_lock", None)
+    if fd is not None:
+        release(fd)
+
+
+def _busy(_exc: Exception) -> Response:
+    response = Response(BUSY_MESSAGE + "\n", status=503, mimetype="text/plain")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def init_app(app: Any) -> None:
+    """Serialise the writes of this app with every other process serving the same instance."""
+    app.before_request(_take_lock)
+    app.teardown_request(_release_lock)
+    app.register_error_handler(Busy, _busy)
+    app.register_error_handler(LockError, _busy)

@@ -1,0 +1,125 @@
+"""The production server (``make serve``: gunicorn, several processes) keeps every save and both indexes right."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import pytest
+
+from benchmarks.serveur import BIN, PASSWORD, Client, create_instance, serve
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    instance = create_instance(str(tmp_path_factory.mktemp("production")))
+    for name in ("Alice", "Bruno", "Chloe", "David"):
+        instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name.lower()}@exemple.org", "-p", PASSWORD)
+    server = serve(instance, workers=3, threads=2)
+    yield instance, server
+    server.stop()
+
+
+def test_concurrent_saves_through_several_processes_are_all_kept_and_indexed(production):
+    instance, server = production
+    statuses: list[int] = []
+    errors: list[str] = []
+
+    def editor(name: str) -> None:
+        client = Client(server.url)
+        try:
+            client.login(name)
+            for n in range(6):
+                text = f"---\ntype: fiche\nnom: Fiche {name} {n}\ncommune: Rezé\n---\nÉcrite par {name}.\n"
+                statuses.append(client.save(f"Initiatives/Concurrence/{name} {n}", text))
+        except Exception as exc:  # noqa: BLE001 - reported below with the editor's name
+            errors.append(f"{name}: {exc!r}")
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in ("Alice", "Bruno", "Chloe", "David")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not errors
+    assert len(statuses) == 24 and all(s in (200, 302) for s in statuses), statuses
+    # every save is in moin's storage and index, and in ours, whichever process served it
+    client = Client(server.url)
+    status, body = client.request("/+recherche.json?q=commune:Rezé&limite=100")
+    found = {r["titre"] for r in json.loads(body)["resultats"]}
+    assert {f"Fiche {a} {n}" for a in ("Alice", "Bruno", "Chloe", "David") for n in range(6)} <= found
+    check = instance.cli("verifier-index")
+    assert "0 périmé(s), 0 en trop" in check.stdout, check.stdout
+    status, body = client.request("/+index/Initiatives/Concurrence")
+    assert status == 200 and body.count("Fiche ") >= 0  # moin's own index view answers
+    for who in ("Alice", "Bruno", "Chloe", "David"):
+        assert f"Concurrence/{who} 5" in body
+
+
+def test_production_settings_come_from_a_git_ignored_file(tmp_path):
+    from plugins.production import admin_from_environment, load_environment
+
+    env = tmp_path / "production.env"
+    env.write_text("# réglages\nECOSSOLIES_TEST_REGLAGE='valeur lue'\n\nECOSSOLIES_TEST_AUTRE=2\n", encoding="utf-8")
+    import os
+
+    os.environ.pop("ECOSSOLIES_TEST_REGLAGE", None)
+    os.environ["ECOSSOLIES_TEST_AUTRE"] = "l'environnement gagne"
+    try:
+        assert load_environment(str(env)) == ["ECOSSOLIES_TEST_REGLAGE", "ECOSSOLIES_TEST_AUTRE"]
+        assert os.environ["ECOSSOLIES_TEST_REGLAGE"] == "valeur lue"
+        assert os.environ["ECOSSOLIES_TEST_AUTRE"] == "l'environnement gagne"
+    finally:
+        os.environ.pop("ECOSSOLIES_TEST_REGLAGE", None)
+        os.environ.pop("ECOSSOLIES_TEST_AUTRE", None)
+    env.write_text("pas une ligne valable\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="ligne 1 : attendu NOM=valeur"):
+        load_environment(str(env))
+    os.environ["ECOSSOLIES_ADMIN_NAME"] = "Chef"
+    try:
+        with pytest.raises(SystemExit, match="il manque ECOSSOLIES_ADMIN_EMAIL, ECOSSOLIES_ADMIN_PASSWORD"):
+            admin_from_environment()
+    finally:
+        os.environ.pop("ECOSSOLIES_ADMIN_NAME")
+    ignored = open(os.path.join(os.path.dirname(os.path.dirname(__file__)), ".gitignore")).read().split()
+    assert "/production.env" in ignored
+
+
+def test_a_worker_killed_during_saves_loses_no_confirmed_save(production):
+    import signal
+    import time
+
+    instance, server = production
+    confirmed: list[tuple[str, str]] = []
+    stop = time.monotonic() + 6
+
+    def editor(name: str) -> None:
+        client = Client(server.url)
+        client.login(name)
+        n = 0
+        while time.monotonic() < stop:
+            page, marker = f"Panne/{name} {n % 5}", f"{name}-{n}"
+            try:
+                status = client.save(page, f"= {page} =\n\nTexte {marker}.\n", comment=marker)
+            except Exception:  # noqa: BLE001 - the killed worker's connection breaks: not confirmed
+                status = 0
+            if status in (200, 302):
+                confirmed.append((page, marker))
+            n += 1
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in ("Alice", "Bruno", "Chloe")]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    for pid in server.worker_pids()[:1]:  # one worker dies, mid-request most likely
+        os.kill(pid, signal.SIGKILL)
+    for t in threads:
+        t.join(timeout=120)
+    assert confirmed
+    instance.cli("verifier-index", "--reparer")
+    check = instance.cli("verifier-index")
+    assert "Index de moin : 0 révision(s) en écart" in check.stdout and "0 périmé(s), 0 en trop" in check.stdout
+    client = Client(server.url)  # gunicorn has started a new worker: the wiki answers
+    histories = {page: client.request("/+history/" + page)[1] for page in {p for p, _ in confirmed}}
+    lost = [marker for page, marker in confirmed if marker not in histories[page]]
+    assert not lost  # every save answered « done » is a revision in the page's history
