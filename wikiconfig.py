@@ -105,6 +105,8 @@ class Config(DefaultConfig):
     login_max_failures = 5
     #: the window, in seconds, over which failed logins are counted
     login_window = 300
+    #: web servers (proxies) in front of the wiki: their X-Forwarded-For gives the visitor's address (README)
+    proxies_in_front = int(os.environ.get("ECOSSOLIES_PROXIES", "0"))
     # the Content-Security-Policy of every page is set by plugins/securite.py (a policy written here replaces it);
     # moin's default report-only policy would only log our allowed inline handlers: none
     content_security_policy = ""

@@ -208,9 +208,22 @@ def login_failures() -> LoginFailures:
     return LoginFailures(path)
 
 
+def client_address() -> str:
+    """The visitor's address; behind ``proxies_in_front`` proxies, the one they added to X-Forwarded-For.
+
+    Without this, behind a web server every visitor has the proxy's address and one visitor's failures would
+    lock every one out. Only the entries our own proxies wrote are trusted (a client can forge the others).
+    """
+    proxies = int(getattr(current_app.cfg, "proxies_in_front", 0) or 0)
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.remote_addr or "?"
+
+
 def _login_keys() -> tuple[str, list[str]]:
     account = unicodedata.normalize("NFC", request.values.get("login_username", "")).strip().casefold()
-    return account, [f"compte:{account}", f"adresse:{request.remote_addr or '?'}"]
+    return account, [f"compte:{account}", f"adresse:{client_address()}"]
 
 
 def throttle_login() -> Response | None:

@@ -325,3 +325,21 @@ def test_moin_upload_refuses_a_post_from_another_site(wiki: Any, client: Any, ap
     with app.app_context():
         assert not app.storage.has_item("Dossier/pirate.txt")  # nothing from the other site
         assert app.storage.has_item("Dossier/local.txt")
+
+
+def test_behind_a_proxy_each_visitor_is_counted_by_their_own_address(app: Any, wiki: Any, client: Any) -> None:
+    app.cfg.proxies_in_front = 1
+    wiki.create_user("Alice")
+    for i in range(5):
+        response = client.post(
+            "/+login",
+            data={"login_username": f"Inconnu{i}", "login_password": "x", "login_submit": "1"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert response.status_code == 200
+    blocked = {"X-Forwarded-For": "203.0.113.7"}
+    other = {"X-Forwarded-For": "1.2.3.4, 198.51.100.9"}  # a forged first entry is ignored: the proxy's last counts
+    data = {"login_username": "Alice", "login_password": "motdepasse-solide-2026", "login_submit": "1"}
+    assert client.post("/+login", data=data, headers=blocked, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 429
+    assert client.post("/+login", data=data, headers=other, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 302
