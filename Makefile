@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration
+.PHONY: run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration audit
 WORKERS ?= 4
 THREADS ?= 4
 
@@ -86,3 +86,20 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check .
+
+## make audit : vulnérabilités connues des dépendances (pip-audit) et code dangereux (bandit : YAML, shell…)
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+## bandit on benchmarks/ also skips what a measuring harness does on purpose: B101 asserts that check what is
+## measured, B311 random sample pages, B105/B106 throwaway keys and passwords of test wikis, B404/B603/B607
+## starting our own server and tools by fixed argument lists (never a shell: B602/B605 stay on), B310 reading
+## that server on 127.0.0.1
+BENCH_BANDIT_SKIPS := B101,B311,B406,B105,B106,B404,B603,B607,B310
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/bandit -c pyproject.toml -r plugins macros wikiconfig.py .ci/audit.py -q
+	$(AUDIT_VENV)/bin/bandit -c pyproject.toml -r benchmarks -s $(BENCH_BANDIT_SKIPS) -q
+	$(AUDIT_VENV)/bin/python .ci/audit.py requirements.txt

@@ -95,6 +95,24 @@ class Config(DefaultConfig):
     registration_only_by_superuser = True
     registration_hint = "Pour contribuer, demandez un compte à l'équipe d'animation des Écossolies."
     user_email_verification = False
+    # self-registration (plugins/securite.py): closed while registration_only_by_superuser is True; once opened,
+    # a visitor must answer this question (answers compared without case or accents), and with
+    # registration_approval the new account stays disabled until an administrator enables it (+admin)
+    registration_question = "Dans quelle ville se trouve le siège des Écossolies ? (un seul mot)"
+    registration_answers = ("Nantes",)
+    registration_approval = True
+    #: failed logins (same account or same address) before the next attempt is refused with HTTP 429
+    login_max_failures = 5
+    #: the window, in seconds, over which failed logins are counted
+    login_window = 300
+    #: web servers (proxies) in front of the wiki: their X-Forwarded-For gives the visitor's address (README)
+    proxies_in_front = int(os.environ.get("ECOSSOLIES_PROXIES", "0"))
+    # the Content-Security-Policy of every page is set by plugins/securite.py (a policy written here replaces it);
+    # moin's default report-only policy would only log our allowed inline handlers: none
+    content_security_policy = ""
+    content_security_policy_report_only = ""
+    #: other origins (https://wiki.example.org) allowed to POST here, e.g. behind a proxy that rewrites Host
+    trusted_origins: tuple[str, ...] = ()
     acl_functions = f"{ADMIN_GROUP}:superuser"
     admin_emails: list[str] = []
     email_tracebacks = False

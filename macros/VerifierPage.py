@@ -23,10 +23,16 @@ class Macro(MacroBlockBase):
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
         name = args.get("page", "")
-        if not name or flaskg.storage.has_item(name):
+        # moin's has_item does not check ACLs: a restricted page must look like a missing one (no leak)
+        if not name or (flaskg.storage.has_item(name) and flaskg.user.may.read(name)):
             return card.span("eco-verifie", [])
         role = args.get("role", "page")
         return card.problems_box(
-            [Probleme(f"la page « {name} » n'existe pas : créez-la, ou corrigez le nom.", champ=role)],
+            [
+                Probleme(
+                    f"la page « {name} » n'existe pas (ou vous ne pouvez pas la lire) : créez-la, ou corrigez le nom.",
+                    champ=role,
+                )
+            ],
             title="Lien à vérifier",
         )

@@ -9,7 +9,6 @@ nothing.
 from __future__ import annotations
 
 import csv
-import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,11 @@ from plugins.registry import analyse, get
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20000
+#: a fiche has about twenty columns: more is a mistake (or a CSV bomb of a million columns)
+MAX_COLUMNS = 100
+MAX_HEADER_CHARS = 10_000
+#: past this many bad rows, stop reading and report the first ones
+MAX_ERRORS = 1000
 
 
 @dataclass
@@ -59,31 +63,46 @@ def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCrea
 
 
 def read_csv(path: str, prefix: str) -> list[PageToCreate]:
+    """Read and check a CSV file of fiches, row by row (never the whole file in memory at once)."""
     if os.path.getsize(path) > MAX_FILE_BYTES:
         raise ImportRefused(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo).")
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            content = f.read()
-    except UnicodeDecodeError:
-        raise ImportRefused("le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».") from None
-    first_line = content.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     csv.field_size_limit(MAX_CELL + 1)
-    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
-    if not reader.fieldnames or "nom" not in [c.strip() for c in reader.fieldnames]:
-        raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
-    reader.fieldnames = [c.strip() for c in reader.fieldnames]
     pages, errors = [], []
     try:
-        for n, row in enumerate(reader, 2):
-            if n - 1 > MAX_ROWS:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            first_line = f.readline(MAX_HEADER_CHARS + 1)
+            if len(first_line) > MAX_HEADER_CHARS:
+                raise ImportRefused(f"première ligne trop longue (plus de {MAX_HEADER_CHARS} caractères).")
+            f.seek(0)
+            delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+            reader = csv.DictReader(f, delimiter=delimiter)
+            if not reader.fieldnames or "nom" not in [c.strip() for c in reader.fieldnames]:
+                raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
+            if len(reader.fieldnames) > MAX_COLUMNS:
+                raise ImportRefused(f"trop de colonnes ({len(reader.fieldnames)} ; au plus {MAX_COLUMNS}).")
+            reader.fieldnames = [c.strip() for c in reader.fieldnames]
+            # count the rows first (cheap) so that a file of millions of rows is refused before any checking
+            if any(n > MAX_ROWS for n, _row in enumerate(csv.reader(f, delimiter=delimiter))):
                 raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
-            page, row_errors = row_to_page(row, n, prefix)
-            errors.extend(row_errors)
-            if page:
-                pages.append(page)
+            f.seek(0)
+            reader = csv.DictReader(f, delimiter=delimiter, fieldnames=reader.fieldnames)
+            next(reader)  # the header line, already read
+            for n, row in enumerate(reader, 2):
+                if n - 1 > MAX_ROWS:
+                    raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
+                if len(row.get(None) or ()) > MAX_COLUMNS:  # a million extra cells: one message, not a million
+                    row = {**row, None: [""]}
+                page, row_errors = row_to_page(row, n, prefix)
+                errors.extend(row_errors)
+                if page:
+                    pages.append(page)
+                if len(errors) > MAX_ERRORS:
+                    raise ImportRefused(f"plus de {MAX_ERRORS} erreurs : rien n'est importé.", errors[:MAX_ERRORS])
+    except UnicodeDecodeError:
+        raise ImportRefused("le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».") from None
     except csv.Error as exc:
-        raise ImportRefused(f"fichier CSV illisible à la ligne {reader.line_num} ({exc}).") from None
+        detail = "cellule trop longue ou guillemets jamais fermés" if "field larger" in str(exc) else "caractère illisible"
+        raise ImportRefused(f"fichier CSV illisible à la ligne {reader.line_num} ({detail}).") from None
     if errors:
         raise ImportRefused(f"{len(errors)} erreur(s) dans le fichier.", errors)
     return pages

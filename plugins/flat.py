@@ -7,6 +7,7 @@ or values separated by « ; » (or « , »); ``parcours`` and ``chaines`` take �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,8 @@ PAIRS = {"parcours": ("annee", "etape"), "chaines": ("chaine", "maillon")}
 EXTRA_COLUMNS = ("page", "texte")
 MAX_CELL = 20000
 FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
+#: control characters (except tab and line breaks): invisible, and refused by YAML readers
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def split_list(cell: str) -> list[str]:
@@ -64,6 +67,9 @@ def flat_to_data_for(type_name: str, values: Mapping[str | None, str | None]) ->
             continue
         if len(cell) > MAX_CELL:
             errors.append((column, "texte trop long."))
+        elif CONTROL.search(cell):
+            code = ord(CONTROL.search(cell).group(0))
+            errors.append((column, f"caractère de contrôle invisible (code {code}) : retirez-le."))
         elif column in GROUPED:
             group, key = GROUPED[column]
             data.setdefault(group, {})[key] = cell
@@ -82,6 +88,8 @@ def page_name_problem(name: str) -> str | None:
         return "le nom de la page est vide."
     if FORBIDDEN_NAME_CHARS & set(name) or name.startswith(("/", "+", ".")) or name.endswith("/") or "//" in name:
         return f"nom de page impossible « {name} » (pas de / au début ou à la fin, ni de # < > [ ] {{ }} |)."
+    if any(part in (".", "..") for part in name.split("/")) or "\\" in name:
+        return f"nom de page impossible « {name} » (pas de « . » ni de « .. » entre deux /, ni de \\)."
     if name != name.strip():
         return "le nom de la page ne doit pas commencer ni finir par une espace."
     return None

@@ -107,14 +107,54 @@ def _yaml_error(exc: yaml.YAMLError, first_line: int) -> Probleme:
             f"bloc de données trop grand (plus de {MAX_NODES} valeurs).", ligne=first_line + inner.mark.line
         )
     mark = getattr(exc, "problem_mark", None)
-    detail = getattr(exc, "problem", None) or str(exc)
     ligne = first_line + mark.line if mark is not None else None
+    detail = french_yaml_problem(getattr(exc, "problem", None) or "")
     return Probleme(
-        "le bloc de données n'est pas du YAML valide "
-        f"({detail}). Vérifiez l'indentation, les deux-points après chaque nom de champ "
+        "le bloc de données n'est pas du YAML valide"
+        + (f" ({detail})" if detail else "")
+        + ". Vérifiez l'indentation, les deux-points après chaque nom de champ "
         "et les guillemets autour des textes qui contiennent « : » ou « # ».",
         ligne=ligne,
     )
+
+
+#: PyYAML's problems (English), told in French; a problem not listed here is not shown (the line is)
+_YAML_PROBLEMS = (
+    ("nesting depth", "le bloc de données est trop imbriqué"),
+    ("could not find expected ':'", "il manque « : » après un nom de champ"),
+    ("mapping values are not allowed", "un « : » inattendu : mettez le texte entre guillemets"),
+    ("did not find expected key", "l'indentation ne correspond pas à celle des lignes précédentes"),
+    ("did not find expected ',' or ']'", "une liste entre crochets [ ] n'est pas fermée ou mal séparée"),
+    ("did not find expected ',' or '}'", "un ensemble entre accolades { } n'est pas fermé ou mal séparé"),
+    ("did not find expected '-' indicator", "l'indentation d'une liste « - » ne correspond pas"),
+    ("did not find expected", "l'indentation ou la ponctuation ne correspond pas à ce qui précède"),
+    ("mapping keys are not allowed here", "un nom de champ inattendu"),
+    ("that cannot start any token", "un caractère ne peut pas commencer une valeur (tabulation, « @ », « ` »…)"),
+    ("expected <block end>", "l'indentation ne correspond pas à celle des lignes précédentes"),
+    ("expected ',' or ']'", "une liste entre crochets [ ] n'est pas fermée ou mal séparée"),
+    ("expected ',' or '}'", "un ensemble entre accolades { } n'est pas fermé ou mal séparé"),
+    ("found unexpected end of stream", "des guillemets ou des crochets ne sont pas fermés"),
+    ("found unknown escape character", "une barre oblique inverse « \\ » inconnue entre guillemets"),
+    ("expected escape sequence", "une barre oblique inverse « \\ » inconnue entre guillemets"),
+    ("found undefined alias", "les alias YAML (*nom) ne sont pas acceptés"),
+    ("found duplicate anchor", "les ancres YAML (&nom) ne sont pas acceptées"),
+    ("could not determine a constructor", "les étiquettes YAML (!!nom) ne sont pas acceptées"),
+    ("found undefined tag handle", "les étiquettes YAML (!nom) ne sont pas acceptées"),
+    ("found unhashable key", "un nom de champ doit être un texte"),
+    ("expected a single document", "un seul bloc de données par page"),
+    ("found unexpected document separator", "un seul bloc de données par page"),
+    ("characters are not allowed", "un caractère invisible ou de contrôle n'est pas accepté"),
+    ("unacceptable character", "un caractère invisible ou de contrôle n'est pas accepté"),
+    ("expected a comment or a line break", "du texte inattendu après une valeur"),
+    ("expected the node content", "une valeur manque ou commence par un caractère réservé"),
+    ("expected chomping or indentation indicators", "un « | » ou « > » mal placé"),
+    ("expected alphabetic or numeric character", "un nom d'ancre ou d'alias invalide après « & » ou « * »"),
+)
+
+
+def french_yaml_problem(problem: str) -> str:
+    """PyYAML's English problem in French (or nothing: the line number and the advice remain)."""
+    return next((french for english, french in _YAML_PROBLEMS if english in problem), "")
 
 
 def split(text: str) -> FrontMatter:
@@ -164,8 +204,9 @@ def split(text: str) -> FrontMatter:
     except yaml.YAMLError as exc:
         result.problems.append(_yaml_error(exc, first_line))
         return result
-    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date like 2021-02-30
-        result.problems.append(Probleme(f"valeur illisible dans le bloc de données ({exc}).", ligne=first_line))
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a number of 60,000 digits
+        detail = "un nombre trop long : mettez-le entre guillemets" if "digits" in str(exc) else "valeur impossible"
+        result.problems.append(Probleme(f"valeur illisible dans le bloc de données ({detail}).", ligne=first_line))
         return result
     if data is None:
         data = {}

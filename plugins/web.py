@@ -233,6 +233,7 @@ def init_app(app: Any) -> None:
     app.register_blueprint(blueprint)
     app.after_request(add_lang)
     ecriture.init_app(app)
+    __import__("plugins.securite").securite.init_app(app)  # security headers and guards (plugins/securite.py)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)
     app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))

@@ -1,0 +1,146 @@
+"""Hostile input shared by the security tests: XSS payloads and a checker of served HTML.
+
+Every payload, if it ever ran, would set ``window.__xss``, change ``document.title`` to contain « XSS », open
+a dialog, or (template syntax) print 50337 or the session key. :func:`dangers` parses served HTML the way a
+browser would and lists what could run: it is how "no unescaped payload" is asserted, whatever the context
+(text, attribute, URL, style).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from plugins.securite import MOIN_INLINE_HANDLERS
+
+JS = "window.__xss=1"
+
+#: at least 50 payloads: tags, event handlers, URLs, SVG/MathML, attribute breaking, entities, unicode tricks,
+#: closing tags of raw-text contexts, CSS expressions, template syntax
+PAYLOADS: list[str] = [
+    f"<script>{JS}</script>",
+    f"<SCRIPT SRC=data:text/javascript,{JS}></SCRIPT>",
+    f'<img src=x onerror="{JS}">',
+    f"<img src=x onerror={JS}//",
+    f"<svg onload={JS}>",
+    f"<svg><script>{JS}</script></svg>",
+    f"<svg><animate onbegin={JS} attributeName=x dur=1s>",
+    f"<svg><a xlink:href=\"javascript:{JS}\"><text x='20' y='20'>clic</text></a></svg>",
+    f"<math><mtext><table><mglyph><style><img src=x onerror={JS}>",
+    f'<math href="javascript:{JS}">XSS</math>',
+    f'<iframe src="javascript:{JS}"></iframe>',
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    f"<body onload={JS}>",
+    f"<details open ontoggle={JS}>",
+    f"<input autofocus onfocus={JS}>",
+    f"<video><source onerror={JS}></video>",
+    f"<audio src=x onerror={JS}>",
+    '<object data="data:text/html,<script>parent.__xss=1</script>"></object>',
+    f'<embed src="javascript:{JS}">',
+    f'<a href="javascript:{JS}">clic</a>',
+    f"javascript:{JS}",
+    f"JaVaScRiPt:{JS}",
+    f"\tjavascript:{JS}",
+    f"java\nscript:{JS}",
+    "data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==",
+    f"data:text/html,<script>{JS}</script>",
+    "vbscript:msgbox('XSS')",
+    f'" onmouseover="{JS}" x="',
+    f"' onmouseover='{JS}' x='",
+    f"` onmouseover={JS} `",
+    f'"><script>{JS}</script>',
+    f"'><img src=x onerror={JS}>",
+    f"`><img src=x onerror={JS}>",
+    f"</textarea><script>{JS}</script>",
+    f"</title><script>{JS}</script>",
+    f"</script><script>{JS}</script>",
+    f'{{"a":"</script><script>{JS}</script>"}}',
+    f"</style><script>{JS}</script>",
+    f"<!--<script>{JS}</script>-->",
+    f"--><script>{JS}</script>",
+    f"&lt;script&gt;{JS}&lt;/script&gt;",
+    f"&#60;script&#62;{JS}&#60;/script&#62;",
+    f"&#x3c;img src=x onerror={JS}&#x3e;",
+    f"\\u003cscript\\u003e{JS}\\u003c/script\\u003e",
+    f"＜script＞{JS}＜/script＞",
+    f"<scr<script>ipt>{JS}</scr</script>ipt>",
+    f"\u202e<script>{JS}</script>",
+    f"<scri\u200bpt>{JS}</script>",
+    f"<div style=\"background:url('javascript:{JS}')\">XSS</div>",
+    f'<div style="width:expression({JS})">XSS</div>',
+    f"<style>@import 'javascript:{JS}';</style>",
+    f"<style>*{{background:url(javascript:{JS})}}</style>",
+    "{{7*7191}}",
+    "${7*7191}",
+    "{{ config.SECRET_KEY }}",
+    "#{7*7191}",
+    f"[[javascript:{JS}|clic]]",
+    f"{{{{data:text/html,<script>{JS}</script>}}}}",
+    f"<<HTML(<script>{JS}</script>)>>",
+    f'<meta http-equiv="refresh" content="0;url=javascript:{JS}">',
+    f'<base href="javascript:{JS}//">',
+    f'<form action="javascript:{JS}"><button>XSS</button></form>',
+    f'<button formaction="javascript:{JS}">XSS</button>',
+    f"<marquee onstart={JS}>XSS</marquee>",
+    f"<x-eco onclick={JS}>clic</x-eco>",
+    "<img src=x onerror=\"document.title='XSS'\">",
+    "<script>alert(document.domain)</script>",
+    '"-alert(1)-"',
+    f"';{JS};//",
+    f"<img src=x:x onerror&#x3d;{JS}>",
+    f"<a href=\"&#106;avascript:{JS}\">clic</a>",
+    f"<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='{JS}'/></svg>#x\"/></svg>",
+]
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster", "xlink:href"}
+BAD_SCHEMES = re.compile(r"^(javascript|vbscript|data:text/html|data:image/svg|data:text/javascript)", re.I)
+CONTROL = re.compile(r"[\x00-\x20]")
+TEMPLATE_RESULTS = ("50337", "test-secret-key")
+ALLOWED_HANDLERS = set(MOIN_INLINE_HANDLERS)
+
+
+def dangers(html: str) -> list[str]:
+    """What in a served page could run a payload (empty when the page is safe)."""
+    found: list[str] = []
+    if not html.strip():
+        return found
+    document = lxml.html.fromstring(html)
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        text = element.text or ""
+        if tag == "script" and ("__xss" in text or "alert(" in text or "XSS" in text or element.get("src", "").startswith("data:")):
+            found.append(f"<script> avec {text[:60]!r}")
+        if tag == "style" and re.search(r"javascript:|expression\(|__xss", text, re.I):
+            found.append(f"<style> avec {text[:60]!r}")
+        if tag in ("base",) and element.getparent() is not None and element.getparent().tag != "head":
+            found.append("<base> dans le corps")
+        if tag == "meta" and "refresh" in (element.get("http-equiv") or "").lower():
+            found.append(f"<meta refresh> {element.get('content')!r}")
+        for name, value in element.attrib.items():
+            lowered = name.lower()
+            if lowered.startswith("on") and value not in ALLOWED_HANDLERS:
+                found.append(f"<{tag} {name}={value[:60]!r}>")
+            bare = CONTROL.sub("", value)
+            if (lowered in URL_ATTRIBUTES or lowered.endswith("href")) and BAD_SCHEMES.match(bare):
+                found.append(f"<{tag} {name}={value[:60]!r}>")
+            if lowered == "srcdoc" and ("<script" in value.lower() or "__xss" in value):
+                found.append(f"<{tag} srcdoc={value[:60]!r}>")
+            if lowered == "style" and re.search(r"javascript:|expression\(|__xss", value, re.I):
+                found.append(f"<{tag} style={value[:60]!r}>")
+    for result in TEMPLATE_RESULTS:
+        if result in html:
+            found.append(f"gabarit évalué : {result}")
+    return found
+
+
+def text_of(html: str) -> str:
+    """The text a reader sees (entities decoded), to check that a payload is shown as text."""
+    return lxml.html.fromstring(html).text_content() if html.strip() else ""
+
+
+def macro_value(value: str) -> str:
+    """A value written between double quotes in a macro call."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
