@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance
+.PHONY: run test lint instance venv admin groupe reindex check-index import-fiches import-subventions import-communes-siret bench clean-instance
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
@@ -56,10 +56,21 @@ import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
 	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
 
+## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
+import-subventions: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-subventions FILE=subventions.csv [ORIGINE=https://…]" && exit 2)
+	$(BIN)/python -m plugins.cli import-subventions $(FILE) --origine "$(ORIGINE)"
+
+## make import-communes-siret FILE=table.csv : la commune des bénéficiaires sans fiche (colonnes siret;commune)
+import-communes-siret: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-communes-siret FILE=table.csv" && exit 2)
+	$(BIN)/python -m plugins.cli import-communes-siret "$(FILE)" --origine "$(ORIGINE)"
+
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
 bench: venv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carte.py
+	$(BIN)/python benchmarks/financements.py
 
 lint: venv
 	$(BIN)/ruff check .
