@@ -102,7 +102,7 @@ def body(figures: Figures, filters: Filters, top: int) -> list[Any]:
         ("Bénéficiaires", [nombres.count(len(figures.beneficiaries))]),
         (
             "Part des 10 % les mieux dotés",
-            [f"{nombres.percent(figures.top_share)} (les {figures.top_count} premiers bénéficiaires)"],
+            [f"{nombres.percent(figures.top_share)} ({_top_label(figures.top_count)})"],
         ),
         ("Indice de Gini", [nombres.index(figures.gini)]),
     ]
@@ -326,3 +326,7 @@ def funded_box(w: World, indices: list[int]) -> Any:
             card.para(["Sources : ", *card.joined([_source_link(p) for p in sources])], "eco-aide"),
         ],
     )
+
+
+def _top_label(k: int) -> str:
+    return "le premier bénéficiaire" if k == 1 else f"les {nombres.count(k)} premiers bénéficiaires"

@@ -181,27 +181,31 @@ def _delimiter(header: str) -> str:
 
 # -- cells -------------------------------------------------------------------------------------------
 
-_AMOUNT = re.compile(r"-?\d+(?:[.,]\d+)?")
+_PLAIN = re.compile(r"\d+(?:[.,]\d+)?")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.234.567,89
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234,567.89
 
 
 def amount_cents(text: str) -> int:
-    """« 1 234,5 », « 1234.50 », « 1.234.567,89 », « 2 000 € » -> cents. Raises ValueError (French)."""
+    """« 1 234,5 », « 1234.50 », « 1.234.567,89 », « 2 000 € » -> cents. Raises ValueError (French).
+
+    A lone « 1.234 » or « 1,234 » is read as a decimal number, hence refused (three decimals): in a public
+    file it is ambiguous, and a wrong amount is worse than a refused one.
+    """
     cleaned = re.sub(r"[\s\u00a0\u202f]|€|eur(os?)?$", "", text.strip(), flags=re.I)
-    if "," in cleaned and "." in cleaned:  # 1.234,56 or 1,234.56: the last one is the decimal mark
-        thousands = "." if cleaned.rfind(",") > cleaned.rfind(".") else ","
-        cleaned = cleaned.replace(thousands, "")
-    elif cleaned.count(".") > 1 and "," not in cleaned:
-        cleaned = cleaned.replace(".", "")  # 1.234.567
-    elif cleaned.count(",") > 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", "")  # 1,234,567
-    if not _AMOUNT.fullmatch(cleaned):
-        raise ValueError(f"montant illisible « {text} » (attendu par exemple 1 234,56)")
-    try:
-        value = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(f"montant illisible « {text} »") from None
-    if value < 0:
+    negative = cleaned.startswith("-")
+    body = cleaned[1:] if negative else cleaned
+    if _PLAIN.fullmatch(body):
+        number = body.replace(",", ".")
+    elif _DOT_THOUSANDS.fullmatch(body):
+        number = body.replace(".", "").replace(",", ".")
+    elif _COMMA_THOUSANDS.fullmatch(body):
+        number = body.replace(",", "")
+    else:
+        raise ValueError(f"montant illisible « {text} » (attendu un nombre, par exemple 1 234,56)")
+    if negative:
         raise ValueError(f"montant négatif « {text} »")
+    value = Decimal(number)
     cents = value * 100
     if cents != cents.to_integral_value():
         raise ValueError(f"montant « {text} » : plus de deux décimales (au centime près)")
