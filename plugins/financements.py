@@ -173,7 +173,8 @@ _CACHE_SIZE = 64
 _LOCK = threading.Lock()
 
 
-def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+def remember(key: tuple[Any, ...], compute: Any) -> Any:
+    """A value kept while its key holds (keys carry the data's and the reader's versions)."""
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -220,7 +221,7 @@ def world(app: Any) -> World:
             scheme.append(page)
         return World(key, seen, who, scheme, by_fiche, by_scheme)
 
-    return _cached(("world", *key), compute)
+    return remember(("world", *key), compute)
 
 
 def select(w: World, filters: Filters) -> list[int]:
@@ -397,7 +398,7 @@ def compute(w: World, filters: Filters) -> Figures:
             sources=sorted(origins.values(), key=lambda pn: pn[0].source.name),
         )
 
-    return _cached(("figures", w.key, filters), run)
+    return remember(("figures", w.key, filters), run)
 
 
 def located(lines: list[Line]) -> tuple[list[tuple[Line, communes.Commune]], list[Line]]:

@@ -36,7 +36,9 @@ class Siret(Text):
         text = super().clean(value)
         found = siret(text)
         if found is None:
-            raise Invalide(f"attendu {self.expected}, trouvé {_shown(text)}.")
+            # YAML reads 01234567800012 as a number and drops its leading zero: quotes keep it
+            hint = " ; écrivez-le entre guillemets" if isinstance(value, int) else ""
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(text)}{hint}.")
         return found
 
 

@@ -50,6 +50,8 @@ PREFIX = "Données/Subventions/"
 COMMUNES_PREFIX = "Données/SIRET-communes/"
 #: parsed files kept in memory (by revision id)
 CACHE_SIZE = 32
+#: content types of the stored files, by the encoding they came in
+CONTENT_TYPES = ("text/csv;charset=utf-8", "text/csv;charset=windows-1252")
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,7 @@ def import_file(
         name,
         data,
         _comment("Import SCDL subventions", data, origine, user),
-        contenttype=f"text/csv;charset={result.encoding}",
+        contenttype=CONTENT_TYPES[0] if result.encoding == "utf-8" else CONTENT_TYPES[1],
     )
     return ImportReport(name, True, len(result.records), total, duplicates, result.ignored_columns)
 
@@ -349,7 +351,6 @@ def import_communes(app: Any, data: bytes, filename: str, origine: str = "", use
     same = _same_file(app, data, COMMUNES_PREFIX)
     if same:
         return f"« {name} » : table déjà importée ({same}), rien n'a changé."
-    encoding = subventions.decode(data)[1]
-    comment = _comment("Table SIRET → commune", data, origine, user)
-    store_page(app, name, data, comment, contenttype=f"text/csv;charset={encoding}")
+    contenttype = CONTENT_TYPES[0] if subventions.decode(data)[1] == "utf-8" else CONTENT_TYPES[1]
+    store_page(app, name, data, _comment("Table SIRET → commune", data, origine, user), contenttype=contenttype)
     return f"« {name} » importée : {len(table)} SIRET avec leur commune."

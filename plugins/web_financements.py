@@ -31,6 +31,18 @@ CHART_BARS = 15
 IMPORT_PATH = "/+financements/import"
 
 
+@blueprint.record_once
+def index_source_files_as_empty(state: Any) -> None:
+    """Subsidy files are data that our layer reads: moin's full-text index would store and index every cell
+    of them (for 50,000 rows: minutes and about a gigabyte of memory per import) for a search nobody needs.
+    CSV items are therefore indexed by their names and metadata only."""
+    from plugins.subventions_store import CONTENT_TYPES
+
+    cfg = state.app.cfg
+    current = list(getattr(cfg, "mimetypes_to_index_as_empty", []) or [])
+    cfg.mimetypes_to_index_as_empty = current + [t for t in CONTENT_TYPES if t not in current]
+
+
 def _filters() -> Filters | Response:
     try:
         return financements.filters_from({}, request.args)
@@ -77,14 +89,19 @@ def chart(name: str) -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    figures = financements.compute(financements.world(current_app), filters)
-    if name == "lorenz":
-        svg = graphiques.lorenz_svg(figures)
-    elif name == "annees":
-        svg = graphiques.bars_svg(figures.by_year, CHARTS[name], horizontal=False)
-    else:
+    w = financements.world(current_app)
+    figures = financements.compute(w, filters)
+
+    def draw() -> str:
+        if name == "lorenz":
+            return graphiques.lorenz_svg(figures)
+        if name == "annees":
+            return graphiques.bars_svg(figures.by_year, CHARTS[name], horizontal=False)
         lines = {"natures": figures.by_nature, "beneficiaires": figures.beneficiaries}.get(name, figures.by_attribuant)
-        svg = graphiques.bars_svg(lines[:CHART_BARS], CHARTS[name])
+        return graphiques.bars_svg(lines[:CHART_BARS], CHARTS[name])
+
+    # drawn once per state of the data, reader's rights and selection (the key says all three)
+    svg = financements.remember(("svg", name, w.key, filters), draw)
     response = Response(svg, mimetype="image/svg+xml")
     # an SVG opened alone must not run anything
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -99,9 +116,12 @@ def map_page() -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    figures = financements.compute(financements.world(current_app), filters)
+    w = financements.world(current_app)
+    figures = financements.compute(w, filters)
     cfg = current_app.cfg
-    document = graphiques.map_document(figures.by_commune, cfg)
+    document = financements.remember(
+        ("carte", w.key, filters), lambda: graphiques.map_document(figures.by_commune, cfg)
+    )
     response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
     tiles = carte.tiles_origin(cfg.map_tiles_url)
     response.headers["Content-Security-Policy"] = (
