@@ -32,7 +32,7 @@ IMPORT_PATH = "/+financements/import"
 
 
 @blueprint.record_once
-def index_source_files_as_empty(state: Any) -> None:
+def source_files_as_data(state: Any) -> None:
     """Subsidy files are data that our layer reads: moin's full-text index would store and index every cell
     of them (for 50,000 rows: minutes and about a gigabyte of memory per import) for a search nobody needs.
     CSV items are therefore indexed by their names and metadata only."""
@@ -41,6 +41,10 @@ def index_source_files_as_empty(state: Any) -> None:
     cfg = state.app.cfg
     current = list(getattr(cfg, "mimetypes_to_index_as_empty", []) or [])
     cfg.mimetypes_to_index_as_empty = current + [t for t in CONTENT_TYPES if t not in current]
+    # and shown as a preview of their first rows, not as one table of every row
+    from plugins import apercu_csv
+
+    apercu_csv.register()
 
 
 def _filters() -> Filters | Response:

@@ -454,3 +454,12 @@ def test_import_command_reports_progress_rows_and_is_idempotent(tmp_path):
     result = run(*PY, "import-subventions", str(bad), check=False)
     assert result.returncode == 1 and "rien n'a été écrit" in result.stderr
     assert "ligne 3, colonne « dateConvention » : la date « 31/02/2023 » n'existe pas" in result.stderr
+
+
+def test_a_big_source_file_is_shown_as_a_preview_and_kept_whole(app, client):
+    rows = [GOOD_ROW.replace("Asso Une", f"Asso {i}") for i in range(1_000)]
+    importing(app, scdl(*rows), "gros.csv")
+    html = content(client, "/" + PREFIX + "gros.csv")
+    assert "Aperçu : les 200 premières lignes sur 1000." in html and "Asso 199<" in html and "Asso 200<" not in html
+    assert 'href="/+get/Données/Subventions/gros.csv"' in html
+    assert client.get("/+get/" + PREFIX + "gros.csv").data == scdl(*rows)
