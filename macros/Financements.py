@@ -13,6 +13,7 @@ obligatoires) :
 - ``commune`` : la commune du bénéficiaire (celle de sa fiche, sinon celle de la table SIRET → commune) ;
 - ``nature`` : « aide en numéraire » ou « aide en nature » ;
 - ``dispositif`` : le dispositif d'aide (une partie de son nom) ;
+- ``fiche`` : le nom de la page d'une fiche (les subventions reliées à cette initiative) ;
 - ``limite`` : le nombre de bénéficiaires du palmarès (10 par défaut, 100 au plus).
 
 La macro montre, pour la sélection : le montant total, le nombre de subventions et de bénéficiaires, la part

@@ -162,29 +162,35 @@ def import_fiches(source: str, prefixe: str, essai: bool) -> None:
 @click.argument("fichiers", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--origine", default="", help="Où le fichier a été publié (adresse web), gardé avec lui")
 def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
-    """Importe des fichiers de subventions (format SCDL 1.x ou 2.x) : chacun tout ou rien, sans doublon."""
-    from plugins.bulk import ImportRefused
-    from plugins.subventions_store import import_file
+    """Importe des fichiers de subventions (format SCDL 1.x ou 2.x) : tout ou rien, sans doublon.
 
-    app = make_app()
-    failed = False
-    with wiki_context(app):
-        for path in fichiers:
-            with open(path, "rb") as f:
-                data = f.read()
-            click.echo(f"{os.path.basename(path)} : vérification…", err=True)
-            try:
-                report = import_file(
-                    app, data, os.path.basename(path), origine=origine, progress=progress_lines("Lignes vérifiées")
-                )
-            except ImportRefused as exc:
-                click.echo(f"{os.path.basename(path)} :", err=True)
-                _report_refusal(exc)
-                failed = True
-                continue
-            click.echo(str(report))
+    Chaque ligne de chaque fichier est vérifiée avant que rien ne soit écrit : une seule ligne fausse, et aucun
+    des fichiers n'est importé. Réimporter un fichier déjà importé ne change rien.
+    """
+    from plugins.bulk import ImportRefused
+    from plugins.subventions_store import check, import_file, item_name
+
+    checked, failed = [], False
+    for path in fichiers:
+        with open(path, "rb") as f:
+            data = f.read()
+        click.echo(f"{os.path.basename(path)} : vérification…", err=True)
+        try:
+            item_name(path)
+            checked.append((path, data, check(data, progress=progress_lines("Lignes vérifiées"))))
+        except ImportRefused as exc:
+            click.echo(f"{os.path.basename(path)} :", err=True)
+            _report_refusal(exc)
+            failed = True
     if failed:
+        if len(fichiers) > 1:
+            click.echo("Aucun des fichiers n'a été importé.", err=True)
         sys.exit(1)
+    app = make_app()
+    with wiki_context(app):
+        for path, data, result in checked:
+            report = import_file(app, data, os.path.basename(path), origine=origine, checked=result)
+            click.echo(str(report))
 
 
 @cli.command("import-communes-siret")

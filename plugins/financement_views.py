@@ -265,7 +265,7 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
         if len(found) > len(shown)
         else []
     )
-    filters = Filters(beneficiaire=fiche_name.rsplit("/", 1)[-1])
+    filters = Filters(fiche=fiche_name)
     return card.div(
         "eco-subventions-fiche",
         [

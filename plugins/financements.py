@@ -36,7 +36,7 @@ from plugins.subventions_store import COMMUNES_PREFIX, Parsed, Visible, readable
 from plugins.text import fold
 
 #: selection arguments, in the order the manual gives them
-FILTERS = ("attribuant", "annee", "beneficiaire", "objet", "commune", "nature", "dispositif")
+FILTERS = ("attribuant", "annee", "beneficiaire", "objet", "commune", "nature", "dispositif", "fiche")
 UNKNOWN_COMMUNE = "commune inconnue"
 NO_NATURE = "non renseignée"
 #: the share of beneficiaries whose part is shown (the best-funded 10 %)
@@ -58,6 +58,7 @@ class Filters:
     commune: str = ""
     nature: str = ""
     dispositif: str = ""
+    fiche: str = ""  # the page name of a fiche: the subsidies linked to it
 
     def items(self) -> list[tuple[str, str]]:
         return [(k, str(getattr(self, k))) for k in FILTERS if getattr(self, k) not in ("", None)]
@@ -249,6 +250,8 @@ def select(w: World, filters: Filters) -> list[int]:
                 or term.replace(" ", "") in (record.siret, record.rna.lower())
             ):
                 continue
+        if "fiche" in wanted and (w.who[i].fiche is None or fold(w.who[i].fiche.fullname) != wanted["fiche"]):
+            continue
         if "commune" in wanted and fold(w.who[i].commune or UNKNOWN_COMMUNE) != wanted["commune"]:
             continue
         if "dispositif" in wanted:

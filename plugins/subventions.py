@@ -25,8 +25,8 @@ from plugins.text import fold
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_CELL = 5000
-#: errors listed one by one; beyond, only counted (a wrong separator would otherwise give 50,000 lines)
-MAX_LISTED_ERRORS = 200
+#: errors listed one by one (every bad row is named); beyond this bound, only counted (memory stays bounded)
+MAX_LISTED_ERRORS = 100_000
 PROGRESS_EVERY = 5000
 
 #: the columns of the national schema (1.x and 2.x), in its order

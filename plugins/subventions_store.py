@@ -315,16 +315,21 @@ def import_file(
     origine: str = "",
     user: str = "",
     progress: Callable[[int, int], None] | None = None,
+    checked: subventions.Parsed | None = None,
 ) -> ImportReport:
-    """Check a whole SCDL file, then store it as one item (all or nothing; the same bytes twice: nothing)."""
+    """Check a whole SCDL file, then store it as one item (all or nothing; the same bytes twice: nothing).
+
+    ``checked`` is the result of :func:`check` on the same bytes, when the caller already checked them.
+    """
     from plugins.pages import store_page
 
     name = item_name(filename)
-    result = check(data, progress)
-    total = sum(r.montant for r in result.records)
     same = _same_file(app, data, PREFIX)
-    if same:
-        return ImportReport(name, False, len(result.records), total, same_as=same)
+    if same:  # these very bytes were checked and stored before
+        known = next((parsed(app, s).records for s in sources(app) if s.name == same), ())
+        return ImportReport(name, False, len(known), sum(r.montant for r in known), same_as=same)
+    result = checked if checked is not None else check(data, progress)
+    total = sum(r.montant for r in result.records)
     known: set[Subvention] = set()
     for source in sources(app):
         if source.name != name:
@@ -347,7 +352,7 @@ def import_communes(app: Any, data: bytes, filename: str, origine: str = "", use
     name = item_name(filename, COMMUNES_PREFIX)
     table, errors = parse_communes(data)
     if errors:
-        raise ImportRefused(f"{len(errors)} erreur(s) dans la table.", errors[: subventions.MAX_LISTED_ERRORS])
+        raise ImportRefused(f"{len(errors)} erreur(s) dans la table.", errors)
     same = _same_file(app, data, COMMUNES_PREFIX)
     if same:
         return f"« {name} » : table déjà importée ({same}), rien n'a changé."

@@ -27,6 +27,8 @@ CHARTS = {
 }
 #: bars drawn at most in a chart (the tables and exports have all)
 CHART_BARS = 15
+#: bad rows listed on the upload page (the command lists them all)
+SHOWN_ERRORS = 1000
 #: where the upload form lives (only admins may use it)
 IMPORT_PATH = "/+financements/import"
 
@@ -173,7 +175,13 @@ def upload() -> Any:
                     )
                     report = str(result)
                 except ImportRefused as exc:
-                    summary, errors, status = f"Import refusé, rien n'a été écrit : {exc.summary}", exc.rows, 422
+                    summary, status = f"Import refusé, rien n'a été écrit : {exc.summary}", 422
+                    errors = exc.rows[:SHOWN_ERRORS]
+                    if len(exc.rows) > SHOWN_ERRORS:
+                        errors.append(
+                            f"… et {len(exc.rows) - SHOWN_ERRORS} autre(s) : la commande make import-subventions "
+                            "les donne toutes."
+                        )
     elif not allowed:
         status = 403
     html = render_template(

@@ -281,6 +281,9 @@ def test_beneficiaries_are_linked_to_fiches_by_siret_rna_or_name_and_fiches_show
     card = plain(content(client, "/Initiatives/Par SIRET"))
     assert "Subventions reçues (données publiques)" in card and "1 000,50 €" in card and "Concerts" in card
     assert "ville.csv" in card and "12345678900012" in card  # the source, and the fiche's SIRET
+    link = re.search(r'href="(/\+donnees/subventions\.csv\?fiche=[^"]+)"', card).group(1).replace("&amp;", "&")
+    exported = client.get(link).get_data(as_text=True)
+    assert exported.count("\r\n") == 2 and "Initiatives/Par SIRET" in exported  # the header and its subsidy
     assert "1 000,50 €" in plain(content(client, "/Initiatives/Par RNA"))
     assert "1 000,50 €" in plain(content(client, "/Initiatives/Par nom"))
     wiki.save("F", "<<Financements>>\n")
@@ -451,9 +454,16 @@ def test_import_command_reports_progress_rows_and_is_idempotent(tmp_path):
     assert "déjà importé" in run(*PY, "import-subventions", str(good)).stdout
     bad = tmp_path / "faux.csv"
     bad.write_bytes(scdl(GOOD_ROW, GOOD_ROW.replace("2023-03-01", "31/02/2023")))
-    result = run(*PY, "import-subventions", str(bad), check=False)
+    other = tmp_path / "autre.csv"
+    other.write_bytes(scdl(GOOD_ROW))
+    result = run(*PY, "import-subventions", str(other), str(bad), check=False)
     assert result.returncode == 1 and "rien n'a été écrit" in result.stderr
     assert "ligne 3, colonne « dateConvention » : la date « 31/02/2023 » n'existe pas" in result.stderr
+    assert "Aucun des fichiers n'a été importé." in result.stderr  # all or nothing, across files too
+    assert (
+        "« Données/Subventions/autre.csv » importé : 1 subvention(s)"
+        in run(*PY, "import-subventions", str(other)).stdout
+    )
 
 
 def test_a_big_source_file_is_shown_as_a_preview_and_kept_whole(app, client):
