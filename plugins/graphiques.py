@@ -25,7 +25,7 @@ from babel.numbers import format_decimal  # noqa: E402
 from branca.element import MacroElement  # noqa: E402
 from jinja2 import Template  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from plugins import carte, nombres  # noqa: E402
 from plugins.financements import Figures, Line, located  # noqa: E402
@@ -55,6 +55,10 @@ def _euros_axis(value: float, _pos: Any = None) -> str:
     if abs(value) >= 1000:
         return f"{format_decimal(value / 1000, format='#,##0.#', locale='fr')} k€"
     return f"{format_decimal(value, format='#,##0', locale='fr')} €"
+
+
+def _percent_axis(value: float, _pos: Any = None) -> str:
+    return f"{format_decimal(round(value * 100), format='#,##0', locale='fr')} %"
 
 
 def _svg(fig: Figure, title: str) -> str:
@@ -87,8 +91,8 @@ def lorenz_svg(figures: Figures) -> str:
             ax.fill_between(xs, xs, ys, color=COLOUR, alpha=0.12)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.xaxis.set_major_formatter(FuncFormatter(_percent_axis))
+        ax.yaxis.set_major_formatter(FuncFormatter(_percent_axis))
         ax.set_xlabel("Part des bénéficiaires (des moins dotés aux mieux dotés)")
         ax.set_ylabel("Part du montant total reçu")
         ax.set_title(f"Concentration : indice de Gini {nombres.index(figures.gini)}")

@@ -120,11 +120,20 @@ def item_name(filename: str, prefix: str = PREFIX) -> str:
 
 
 def sources(app: Any, prefix: str = PREFIX) -> list[Source]:
-    """Every stored file under ``prefix`` (trashed ones excepted), from moin's latest-revisions index."""
+    """Every stored file under ``prefix`` (trashed ones excepted), from moin's latest-revisions index.
+
+    Looked up again only when moin's index has changed (any write makes a new generation).
+    """
+    ix = app.storage.ix[LATEST_REVS]
+    key = f"sources:{id(ix)}:{ix.latest_generation()}:{prefix}"
+    return _cached(key, lambda: _search_sources(ix, prefix))
+
+
+def _search_sources(ix: Any, prefix: str) -> list[Source]:
     from whoosh.query import Prefix
 
     found = []
-    with app.storage.ix[LATEST_REVS].searcher() as searcher:
+    with ix.searcher() as searcher:
         for hit in searcher.search(Prefix(NAME_EXACT, prefix), limit=None, sortedby=NAME_EXACT):
             doc = hit.fields()
             if doc.get(TRASH) or doc.get(NAMESPACE):
@@ -325,9 +334,8 @@ def import_file(
 
     name = item_name(filename)
     same = _same_file(app, data, PREFIX)
-    if same:  # these very bytes were checked and stored before
-        known = next((parsed(app, s).records for s in sources(app) if s.name == same), ())
-        return ImportReport(name, False, len(known), sum(r.montant for r in known), same_as=same)
+    if same:  # these very bytes were checked and stored before: nothing to read again
+        return ImportReport(name, False, 0, 0, same_as=same)
     result = checked if checked is not None else check(data, progress)
     total = sum(r.montant for r in result.records)
     known: set[Subvention] = set()
