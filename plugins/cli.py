@@ -189,6 +189,7 @@ def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
     app = make_app()
     with wiki_context(app):
         for path, data, result in checked:
+            click.echo(f"{os.path.basename(path)} : enregistrement dans le wiki…", err=True)
             report = import_file(app, data, os.path.basename(path), origine=origine, checked=result)
             click.echo(str(report))
 

@@ -6,9 +6,11 @@ links through IRIs, so nothing from a public file can inject markup.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+from urllib.parse import quote
 
 from flask import request
 from moin.utils.tree import html, moin_page
@@ -44,11 +46,14 @@ def chart(name: str, filters: Filters, alt: str) -> Any:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def share(part: int, whole: int) -> str:
     return nombres.percent(nombres.rate(part, whole))
 
 
+@functools.lru_cache(maxsize=4096)
 def euros(cents: int) -> str:
+    """Amounts in cents, written the French way (memoised: a view writes many, babel is slow at it)."""
     return nombres.euros(Decimal(cents) / 100)
 
 
@@ -205,7 +210,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
             card.bullet_list(
                 [
                     [
-                        card.page_link(parsed.source.name, parsed.source.title),
+                        _source_link(parsed),
                         f" : {nombres.count(n)} subvention(s) de la sélection. ",
                         card.span("eco-origine", [parsed.comment]),
                     ]
@@ -249,7 +254,8 @@ def view(figures: Figures, filters: Filters, top: int) -> Any:
 
 
 def _source_link(parsed: Parsed) -> Any:
-    return card.page_link(parsed.source.name, parsed.source.title)
+    """A link to a source file: it exists (it was just read), so no lookup as for a wiki link."""
+    return card.url_link("/" + quote(parsed.source.name), parsed.source.title, css="eco-source")
 
 
 def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any:

@@ -317,6 +317,11 @@ def _row(cells: dict[str, str], line: int, out: Parsed) -> Subvention | None:
             cents = amount_cents(montant_text)
         except ValueError as exc:
             out.add(line, "montant", str(exc))
+    rna_cell = cells.get("rnaBeneficiaire", "").strip()
+    id_cell = cells.get("idBeneficiaire", "").strip()
+    if id_cell and not rna_cell and siret(id_cell) is None and rna(id_cell) is not None:
+        # some 1.x files give an association's RNA number where the SIRET goes: keep it as its RNA number
+        cells = {**cells, "idBeneficiaire": "", "rnaBeneficiaire": id_cell}
     record = Subvention(
         attribuant=text("nomAttribuant", required=True),
         id_attribuant=identifier("idAttribuant", siret, "un SIRET (14 chiffres)"),

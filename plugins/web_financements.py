@@ -15,6 +15,7 @@ from moin import flaskg
 
 from plugins import exports, financements, graphiques
 from plugins.financements import EXPORT_COLUMNS, Filters, SelectionError
+from plugins.subventions import MAX_FILE_BYTES
 
 blueprint = Blueprint("ecossolies_financements", __name__, template_folder="templates")
 
@@ -165,10 +166,11 @@ def upload() -> Any:
             if sent is None or not sent.filename:
                 summary, status = "Choisissez un fichier CSV.", 422
             else:
+                data = sent.stream.read(MAX_FILE_BYTES + 1)  # never more than the import accepts
                 try:
                     result = import_file(
                         current_app,
-                        sent.read(),
+                        data,
                         sent.filename,
                         origine=request.form.get("origine", ""),
                         user=flaskg.user.name[0],

@@ -135,6 +135,10 @@ def test_real_world_files_1x_comma_separator_bom_decimal_commas_extra_columns(ap
     latin = "nom_attribuant;date_convention;nom_beneficiaire;montant\nVille;2022-01-01;Théâtre;1.234,50\n"
     (record,) = subventions.parse(latin.encode("cp1252")).records
     assert record.beneficiaire == "Théâtre" and record.montant == 123450
+    # an RNA number where 1.x files put the SIRET is kept as the RNA number
+    odd = "nomAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;montant\nV;2022-01-01;A;w442000001;12\n"
+    (record,) = subventions.parse(odd.encode()).records
+    assert record.rna == "W442000001" and record.siret == ""
 
 
 BAD_ROWS = [
