@@ -364,6 +364,16 @@ def test_names_from_public_files_are_escaped_in_html_svg_and_map(app, wiki, clie
     assert "Ville $x^2$ &amp; co" in client.get("/+financements/graphique/attribuants.svg").get_data(as_text=True)
     document = client.get("/+financements/carte?beneficiaire=" + EVIL).get_data(as_text=True)
     assert "<script>alert(1)" not in document and "onerror" not in document
+    # a commune written by hand in a SIRET table: listed (escaped), never put on the map
+    from plugins.subventions_store import import_communes
+
+    with app.app_context():
+        before_wiki()
+        import_communes(app, f"siret;commune\n12345678900012;{EVIL}\n".encode(), "table.csv")
+    html = content(client, "/F")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    document = client.get("/+financements/carte").get_data(as_text=True)
+    assert "alert" not in document and "window.ecoDiscs" in document
 
 
 def test_charts_use_french_numbers_and_have_their_figures_in_tables(app, wiki, client):
