@@ -7,6 +7,7 @@ links through IRIs, so nothing from a public file can inject markup.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -41,7 +42,7 @@ def chart(name: str, filters: Filters, alt: str) -> Any:
         attrib={
             html.src: url(f"/+financements/graphique/{name}.svg", filters),
             html.alt: alt,
-            html.class_: f"eco-graphique eco-graphique-{name}",
+            html.class_: f"eco-schema eco-graphique eco-graphique-{name}",  # eco-schema: fits the screen
         }
     )
 
@@ -212,7 +213,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
                     [
                         _source_link(parsed),
                         f" : {nombres.count(n)} subvention(s) de la sélection. ",
-                        card.span("eco-origine", [parsed.comment]),
+                        card.span("eco-origine", [_short_hash(parsed.comment)]),
                     ]
                     for parsed, n in figures.sources
                 ],
@@ -336,3 +337,8 @@ def funded_box(w: World, indices: list[int]) -> Any:
 
 def _top_label(k: int) -> str:
     return "le premier bénéficiaire" if k == 1 else f"les {nombres.count(k)} premiers bénéficiaires"
+
+
+def _short_hash(comment: str) -> str:
+    """The revision comment, its SHA-256 cut short (the whole one is in the item's history; it would not wrap)."""
+    return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{52}\b", r"\1…", comment)

@@ -487,3 +487,48 @@ def test_a_big_source_file_is_shown_as_a_preview_and_kept_whole(app, client):
     assert "Aperçu : les 200 premières lignes sur 1000." in html and "Asso 199<" in html and "Asso 200<" not in html
     assert 'href="/+get/Données/Subventions/gros.csv"' in html
     assert client.get("/+get/" + PREFIX + "gros.csv").data == scdl(*rows)
+
+
+def test_section_page_in_chromium_charts_map_accessibility_and_only_local_requests(app):
+    import os
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    from plugins.seed import load_seed
+    from tests.browser import browser_page, served
+
+    with app.app_context():
+        load_seed(app, os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "pages"))
+    problems = []
+    with served(app) as base:
+        for width in (360, 1280):
+            with browser_page(width=width) as (page, requested):
+                page.goto(base + "/Financements")
+                page.wait_for_load_state("load")
+                charts = page.evaluate(
+                    "() => Array.from(document.querySelectorAll('img.eco-graphique')).map(i => i.naturalWidth)"
+                )
+                assert len(charts) == 4 and all(w > 100 for w in charts), charts  # every SVG chart is drawn
+                frame = page.wait_for_selector("iframe.eco-carte-frame").content_frame()
+                frame.wait_for_function("() => window.ecoDiscs !== undefined", timeout=15000)
+                assert frame.evaluate("() => window.ecoDiscs") == 6  # the six communes of the sample
+                outside = [u for u in requested if not u.startswith((base, "https://tile.openstreetmap.org/", "data:"))]
+                assert outside == [], outside
+                for violation in Axe().run(page).response["violations"]:
+                    if violation["impact"] in ("serious", "critical"):
+                        problems.append(
+                            f"{width} px : {violation['id']} {[n['target'] for n in violation['nodes']][:3]}"
+                        )
+                overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                if overflow > 2:
+                    problems.append(f"{width} px : défilement horizontal de {overflow} px")
+                os.makedirs(
+                    os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts", "captures"), exist_ok=True
+                )
+                page.screenshot(
+                    path=os.path.join(
+                        os.path.dirname(os.path.dirname(__file__)), "artifacts", "captures", f"financements-{width}.png"
+                    ),
+                    full_page=True,
+                )
+    assert not problems, "\n".join(problems)
