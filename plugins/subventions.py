@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -322,23 +323,24 @@ def _row(cells: dict[str, str], line: int, out: Parsed) -> Subvention | None:
     if id_cell and not rna_cell and siret(id_cell) is None and rna(id_cell) is not None:
         # some 1.x files give an association's RNA number where the SIRET goes: keep it as its RNA number
         cells = {**cells, "idBeneficiaire": "", "rnaBeneficiaire": id_cell}
+    intern = sys.intern  # values repeated across rows (grantors, dates, natures) are kept once in memory
     record = Subvention(
-        attribuant=text("nomAttribuant", required=True),
-        id_attribuant=identifier("idAttribuant", siret, "un SIRET (14 chiffres)"),
-        date=checked("dateConvention", iso_date, required=True),
+        attribuant=intern(text("nomAttribuant", required=True)),
+        id_attribuant=intern(identifier("idAttribuant", siret, "un SIRET (14 chiffres)")),
+        date=intern(checked("dateConvention", iso_date, required=True)),
         reference=text("referenceDecision"),
-        beneficiaire=text("nomBeneficiaire", required=True),
+        beneficiaire=intern(text("nomBeneficiaire", required=True)),
         siret=identifier("idBeneficiaire", siret, "un SIRET (14 chiffres)"),
         rna=identifier("rnaBeneficiaire", rna, "un numéro RNA (W suivi de 9 chiffres)"),
         objet=text("objet"),
         montant=cents,
-        nature=checked("nature", lambda v: _choice(v, NATURES, "nature")),
-        conditions=checked("conditionsVersement", lambda v: _choice(v, CONDITIONS, "condition de versement")),
-        periode=checked("datesPeriodeVersement", period),
+        nature=intern(checked("nature", lambda v: _choice(v, NATURES, "nature"))),
+        conditions=intern(checked("conditionsVersement", lambda v: _choice(v, CONDITIONS, "condition de versement"))),
+        periode=intern(checked("datesPeriodeVersement", period)),
         id_rae=text("idRAE"),
-        notification_ue=checked("notificationUE", yes_no),
+        notification_ue=intern(checked("notificationUE", yes_no)),
         pourcentage=checked("pourcentageSubvention", percentage),
-        dispositif=text("dispositifAide"),
+        dispositif=intern(text("dispositifAide")),
     )
     return record if out.error_count == before else None
 

@@ -343,13 +343,17 @@ def import_file(
         if source.name != name:
             known.update(parsed(app, source).records)
     duplicates = sum(1 for r in result.records if r in known)
-    store_page(
+    itemid = store_page(
         app,
         name,
         data,
         _comment("Import SCDL subventions", data, origine, user),
         contenttype=CONTENT_TYPES[0] if result.encoding == "utf-8" else CONTENT_TYPES[1],
     )
+    # the records were just read: this process need not read the file again to show them
+    rev = app.storage.get_item(itemid=itemid)[CURRENT]
+    source = Source(itemid, rev.meta[REVID], name, "", rev.meta.get(ACL))
+    _cached("subventions:" + source.revid, lambda: Parsed(source, tuple(result.records), rev.meta.get(COMMENT, "")))
     return ImportReport(name, True, len(result.records), total, duplicates, result.ignored_columns)
 
 
