@@ -532,3 +532,15 @@ def test_section_page_in_chromium_charts_map_accessibility_and_only_local_reques
                     full_page=True,
                 )
     assert not problems, "\n".join(problems)
+
+
+def test_a_new_version_of_a_file_is_a_new_revision_and_replaces_its_figures(app, wiki, client):
+    importing(app, scdl(GOOD_ROW), "ville.csv")
+    corrected = scdl(GOOD_ROW.replace("1 000,50", "2 000,00"))
+    assert importing(app, corrected, "ville.csv").stored
+    with app.app_context():
+        rev = app.storage.get_item(**CompositeName("", NAME_EXACT, PREFIX + "ville.csv").query)[CURRENT]
+        assert rev.meta[REV_NUMBER] == 2  # moin keeps the first version in the history
+    wiki.save("F", "<<Financements>>\n")
+    html = plain(content(client, "/F"))
+    assert re.search(r"Montant total</dt>\s*<dd>2 000 €<", html) and "1 000,50" not in html
