@@ -52,11 +52,6 @@ reindex: instance
 check-index: instance
 	$(BIN)/python -m plugins.cli verifier-index
 
-## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
-import-fiches: instance
-	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
-	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
-
 ## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
 import-subventions: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-subventions FILE=subventions.csv [ORIGINE=https://…]" && exit 2)
@@ -71,6 +66,11 @@ import-communes-siret: instance
 bench-financements: venv
 	$(BIN)/python benchmarks/financements.py
 bench: bench-financements
+
+## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
+import-fiches: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
+	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
 
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution
 bench: venv
