@@ -7,7 +7,6 @@ PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
 .PHONY: run test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance
-.PHONY: import-subventions import-communes-siret bench-financements
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance
@@ -51,6 +50,9 @@ reindex: instance
 ## make check-index : compare l'index structuré au stockage (code 1 s'ils diffèrent)
 check-index: instance
 	$(BIN)/python -m plugins.cli verifier-index
+
+# the subsidies (financements)
+.PHONY: import-subventions import-communes-siret bench-financements
 
 ## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
 import-subventions: instance
