@@ -125,8 +125,17 @@ def sources(app: Any, prefix: str = PREFIX) -> list[Source]:
     Looked up again only when moin's index has changed (any write makes a new generation).
     """
     ix = app.storage.ix[LATEST_REVS]
-    key = f"sources:{id(ix)}:{ix.latest_generation()}:{prefix}"
-    return _cached(key, lambda: _search_sources(ix, prefix))
+    where = getattr(getattr(ix, "storage", None), "folder", None) or id(ix)  # which wiki (a test run has many)
+    key = (where, ix.latest_generation())
+    known = _SOURCES.get(prefix)
+    if known is not None and known[0] == key:
+        return known[1]
+    found = _search_sources(ix, prefix)
+    _SOURCES[prefix] = (key, found)  # only the latest answer: it never pushes parsed files out of their cache
+    return found
+
+
+_SOURCES: dict[str, tuple[tuple[Any, int], list[Source]]] = {}
 
 
 def _search_sources(ix: Any, prefix: str) -> list[Source]:
