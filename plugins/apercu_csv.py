@@ -1,4 +1,4 @@
-"""A preview of big CSV items (public subsidy files): their first rows, not a table of 50,000 rows.
+"""CSV data items (public subsidy files): a preview of their first rows, and no full-text indexing.
 
 moin shows a CSV item as one table of all its rows: for a public subsidy file of 50,000 rows that takes a
 minute and a lot of memory, each time a reader follows a « source » link. This converter, ahead of moin's
@@ -19,6 +19,9 @@ from moin.utils.tree import moin_page, xlink
 
 PREVIEW_ROWS = 200
 TYPE_CSV = Type("text/csv")
+#: content types of the public data files kept as items (``plugins/subventions_store.py``), by their encoding:
+#: moin indexes them by name and metadata only (see :func:`configure`)
+CONTENT_TYPES = ("text/csv;charset=utf-8", "text/csv;charset=windows-1252")
 
 
 def _count(text: str) -> int:
@@ -64,3 +67,13 @@ def register() -> None:
     if not _registered:
         default_registry.register(PreviewConverter.factory, TYPE_CSV, type_moin_document, RegistryBase.PRIORITY_FIRST)
         _registered = True
+
+
+def configure(app: Any) -> None:
+    """Data files are read by our layer: moin's full-text index would store and index every cell of them (for
+    50,000 rows: minutes and about a gigabyte of memory per import) for a search nobody needs. CSV items are
+    therefore indexed by their names and metadata only, and shown as a preview."""
+    cfg = app.cfg
+    current = list(getattr(cfg, "mimetypes_to_index_as_empty", []) or [])
+    cfg.mimetypes_to_index_as_empty = current + [t for t in CONTENT_TYPES if t not in current]
+    register()

@@ -42,6 +42,7 @@ from moin.constants.keys import (
 )
 
 from plugins import communes, subventions
+from plugins.apercu_csv import CONTENT_TYPES
 from plugins.bulk import ImportRefused
 from plugins.identifiants import siret
 from plugins.subventions import FileRefused, Subvention
@@ -50,8 +51,6 @@ PREFIX = "Données/Subventions/"
 COMMUNES_PREFIX = "Données/SIRET-communes/"
 #: parsed files kept in memory (by revision id)
 CACHE_SIZE = 32
-#: content types of the stored files, by the encoding they came in
-CONTENT_TYPES = ("text/csv;charset=utf-8", "text/csv;charset=windows-1252")
 
 
 @dataclass(frozen=True)

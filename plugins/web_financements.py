@@ -1,5 +1,8 @@
 """Web views of the subsidies: exports of a selection, its charts (SVG), its map, and the admins' upload form.
 
+This module is imported while the app registers its views, which must be quick (requests may already be
+waiting): matplotlib and folium are imported by the views that need them.
+
 Every view computes for the current reader (moin's ACLs on the source files, fiches and schemes) and is
 never cached for another (``Cache-Control: private, no-store``). The selection arguments are those of
 ``<<Financements>>`` (``?annee=2023&commune=Rezé``).
@@ -8,14 +11,13 @@ never cached for another (``Cache-Control: private, no-store``). The selection a
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
 
-from plugins import exports, financements, graphiques
-from plugins.financements import EXPORT_COLUMNS, Filters, SelectionError
-from plugins.subventions import MAX_FILE_BYTES
+if TYPE_CHECKING:
+    from plugins.financements import Filters
 
 blueprint = Blueprint("ecossolies_financements", __name__, template_folder="templates")
 
@@ -36,24 +38,18 @@ IMPORT_PATH = "/+financements/import"
 
 @blueprint.record_once
 def source_files_as_data(state: Any) -> None:
-    """Subsidy files are data that our layer reads: moin's full-text index would store and index every cell
-    of them (for 50,000 rows: minutes and about a gigabyte of memory per import) for a search nobody needs.
-    CSV items are therefore indexed by their names and metadata only."""
-    from plugins.subventions_store import CONTENT_TYPES
-
-    cfg = state.app.cfg
-    current = list(getattr(cfg, "mimetypes_to_index_as_empty", []) or [])
-    cfg.mimetypes_to_index_as_empty = current + [t for t in CONTENT_TYPES if t not in current]
-    # and shown as a preview of their first rows, not as one table of every row
+    """Public data files: indexed by name and metadata only, shown as a preview (``plugins/apercu_csv.py``)."""
     from plugins import apercu_csv
 
-    apercu_csv.register()
+    apercu_csv.configure(state.app)
 
 
 def _filters() -> Filters | Response:
+    from plugins import financements
+
     try:
         return financements.filters_from({}, request.args)
-    except SelectionError as exc:
+    except financements.SelectionError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
 
 
@@ -71,6 +67,8 @@ def url(path: str, filters: Filters) -> str:
 @blueprint.route("/+donnees/subventions.<fmt>")
 def export(fmt: str) -> Response:
     """The selected subsidies as CSV (formulas neutralised) or JSON, with their fiche, commune and source."""
+    from plugins import exports, financements
+
     if fmt not in ("csv", "json"):
         abort(404)
     filters = _filters()
@@ -78,7 +76,8 @@ def export(fmt: str) -> Response:
         return filters
     data = financements.rows(financements.world(current_app), filters)
     if fmt == "csv":
-        response = Response(exports.table_csv(list(EXPORT_COLUMNS), data), mimetype="text/csv; charset=utf-8")
+        columns = list(financements.EXPORT_COLUMNS)
+        response = Response(exports.table_csv(columns, data), mimetype="text/csv; charset=utf-8")
     else:
         body = json.dumps(
             {"selection": dict(filters.items()), "nombre": len(data), "subventions": data}, ensure_ascii=False
@@ -96,6 +95,8 @@ def chart(name: str) -> Response:
     filters = _filters()
     if isinstance(filters, Response):
         return filters
+    from plugins import financements, graphiques  # matplotlib: loaded by the first chart, not at start
+
     w = financements.world(current_app)
     figures = financements.compute(w, filters)
 
@@ -118,7 +119,7 @@ def chart(name: str) -> Response:
 @blueprint.route("/+financements/carte")
 def map_page() -> Response:
     """The map of amounts by commune of the beneficiaries (shown in the macro's frame, or alone)."""
-    from plugins import carte
+    from plugins import carte, financements, graphiques
 
     filters = _filters()
     if isinstance(filters, Response):
@@ -152,6 +153,7 @@ def upload() -> Any:
 
     from plugins.bulk import ImportRefused
     from plugins.forms import csrf_ok, csrf_token
+    from plugins.subventions import MAX_FILE_BYTES
     from plugins.subventions_store import import_file
 
     allowed = may_import()
