@@ -13,6 +13,7 @@ from plugins import exports, query, registry, selection_args
 from plugins.query import QueryError
 
 blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
+blueprint.register_blueprint(__import__("plugins.web_financements", fromlist=["blueprint"]).blueprint)  # subsidies
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -169,7 +170,6 @@ def init_app(app: Any) -> None:
     if "ecossolies" in app.blueprints:
         return
     app.register_blueprint(blueprint)
-    app.register_blueprint(__import__("plugins.web_financements", fromlist=["blueprint"]).blueprint)  # subsidies
     app.after_request(add_lang)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)

@@ -1,7 +1,7 @@
 """Web views of the subsidies: exports of a selection, its charts (SVG), its map, and the admins' upload form.
 
-This module is imported while the app registers its views, which must be quick (requests may already be
-waiting): matplotlib and folium are imported by the views that need them.
+This module is imported with ``plugins/web.py`` (its blueprint is nested in ours, so it is registered in the
+same step); it stays light: matplotlib, folium and the data layer are imported by the views that use them.
 
 Every view computes for the current reader (moin's ACLs on the source files, fiches and schemes) and is
 never cached for another (``Cache-Control: private, no-store``). The selection arguments are those of
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
+
+from plugins import apercu_csv
 
 if TYPE_CHECKING:
     from plugins.financements import Filters
@@ -39,8 +41,6 @@ IMPORT_PATH = "/+financements/import"
 @blueprint.record_once
 def source_files_as_data(state: Any) -> None:
     """Public data files: indexed by name and metadata only, shown as a preview (``plugins/apercu_csv.py``)."""
-    from plugins import apercu_csv
-
     apercu_csv.configure(state.app)
 
 
