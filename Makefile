@@ -61,6 +61,24 @@ reindex: instance
 check-index: instance
 	$(BIN)/python -m plugins.cli verifier-index
 
+# the subsidies (financements)
+.PHONY: import-subventions import-communes-siret bench-financements
+
+## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
+import-subventions: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-subventions FILE=subventions.csv [ORIGINE=https://…]" && exit 2)
+	$(BIN)/python -m plugins.cli import-subventions $(FILE) --origine "$(ORIGINE)"
+
+## make import-communes-siret FILE=table.csv : la commune des bénéficiaires sans fiche (colonnes siret;commune)
+import-communes-siret: instance
+	@test -n "$(FILE)" || (echo "Usage : make import-communes-siret FILE=table.csv" && exit 2)
+	$(BIN)/python -m plugins.cli import-communes-siret "$(FILE)" --origine "$(ORIGINE)"
+
+## make bench-financements : import de 50 000 subventions et rendu de <<Financements>> (aussi lancé par make bench)
+bench-financements: venv
+	$(BIN)/python benchmarks/financements.py
+bench: bench-financements
+
 ## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)

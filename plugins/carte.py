@@ -201,8 +201,8 @@ def tiles_origin(url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any) -> str:
-    """The whole map as an HTML document (served to an iframe), with only local scripts and styles."""
+def local_map(cfg: Any) -> folium.Map:
+    """A folium map whose scripts and styles are served by the wiki, with the configured tile server."""
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=False)
     fmap.default_js = [
         ("leaflet", "/+serve/leaflet/leaflet.js"),
@@ -216,6 +216,12 @@ def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], c
     folium.TileLayer(tiles=cfg.map_tiles_url, attr=cfg.map_tiles_attribution, name="Fond de carte", max_zoom=19).add_to(
         fmap
     )
+    return fmap
+
+
+def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any) -> str:
+    """The whole map as an HTML document (served to an iframe), with only local scripts and styles."""
+    fmap = local_map(cfg)
     ClusteredPlaces(places, legend_rows).add_to(fmap)
     return fmap.get_root().render()
 

@@ -5,7 +5,9 @@
 - ``groupe``: create a working group (moin group and space) or add members to it;
 - ``reindex``: rebuild the structured index from moin's storage;
 - ``verifier-index``: compare the structured index with moin's storage (and repair with ``--reparer``);
-- ``import-fiches``: create many fiches at once from a CSV file or a folder of pages, all or nothing.
+- ``import-fiches``: create many fiches at once from a CSV file or a folder of pages, all or nothing;
+- ``import-subventions``: import public subsidy files (SCDL), each checked whole and kept as a wiki item;
+- ``import-communes-siret``: load a table SIRET → commune (where beneficiaries without a fiche are).
 """
 
 from __future__ import annotations
@@ -241,6 +243,71 @@ def import_fiches(source: str, prefixe: str, essai: bool) -> None:
             sys.exit(1)
     verb = "seraient créées" if essai else "créées"
     click.echo(f"Import réussi : {len(created)} fiche(s) {verb}.")
+
+
+@cli.command("import-subventions")
+@click.argument("fichiers", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--origine", default="", help="Où le fichier a été publié (adresse web), gardé avec lui")
+def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
+    """Importe des fichiers de subventions (format SCDL 1.x ou 2.x) : tout ou rien, sans doublon.
+
+    Chaque ligne de chaque fichier est vérifiée avant que rien ne soit écrit : une seule ligne fausse, et aucun
+    des fichiers n'est importé. Réimporter un fichier déjà importé ne change rien.
+    """
+    from plugins.bulk import ImportRefused
+    from plugins.subventions_store import check, import_file, item_name
+
+    checked, failed = [], False
+    for path in fichiers:
+        with open(path, "rb") as f:
+            data = f.read()
+        click.echo(f"{os.path.basename(path)} : vérification…", err=True)
+        try:
+            item_name(path)
+            checked.append((path, data, check(data, progress=progress_lines("Lignes vérifiées"))))
+        except ImportRefused as exc:
+            click.echo(f"{os.path.basename(path)} :", err=True)
+            _report_refusal(exc)
+            failed = True
+    if failed:
+        if len(fichiers) > 1:
+            click.echo("Aucun des fichiers n'a été importé.", err=True)
+        sys.exit(1)
+    app = make_app()
+    with wiki_context(app):
+        for path, data, result in checked:
+            click.echo(f"{os.path.basename(path)} : enregistrement dans le wiki…", err=True)
+            report = import_file(app, data, os.path.basename(path), origine=origine, checked=result)
+            click.echo(str(report))
+
+
+@cli.command("import-communes-siret")
+@click.argument("fichier", type=click.Path(exists=True, dir_okay=False))
+@click.option("--origine", default="", help="D'où vient la table (adresse web)")
+def import_siret_communes(fichier: str, origine: str) -> None:
+    """Charge une table SIRET → commune (colonnes « siret » et « commune ») : tout ou rien."""
+    from plugins.bulk import ImportRefused
+    from plugins.subventions_store import import_communes
+
+    with open(fichier, "rb") as f:
+        data = f.read()
+    app = make_app()
+    with wiki_context(app):
+        try:
+            click.echo(import_communes(app, data, os.path.basename(fichier), origine=origine))
+        except ImportRefused as exc:
+            _report_refusal(exc)
+            sys.exit(1)
+
+
+def progress_lines(label: str) -> Callable[[int, int], None]:
+    """Progress of a long check, on stderr (the number of lines is known only roughly beforehand)."""
+
+    def show(done: int, total: int) -> None:
+        percent = min(100, int(100 * done / max(total, 1)))
+        click.echo(f"\r{label} : {done} ({percent} %)", nl=done >= total, err=True)
+
+    return show
 
 
 def _report_refusal(exc: Any) -> None:

@@ -182,6 +182,8 @@ class Dispositif(PageType):
                     ]
                 )
             )
+        # what public subsidy files say this scheme funded (reader's rights, latest files)
+        children.append(card.macro_call("SubventionsDispositif", {}))
         children.append(card.heading("Positions qui citent ce dispositif", 3))
         children.append(card.macro_call("PositionsCitant", {"nom": d.get("nom", "")}))
         if d.get("groupe"):

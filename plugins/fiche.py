@@ -7,6 +7,7 @@ from typing import Any
 
 from plugins import card
 from plugins.frontmatter import Probleme
+from plugins.identifiants import Rna, Siret
 from plugins.registry import PageType, Record, register
 from plugins.schema import Commune, Email, Group, ListOf, Phone, Position, Suggested, Text, TextList, Url, Year
 
@@ -50,6 +51,8 @@ class Fiche(PageType):
         TextList("offres", "Offres"),
         TextList("besoins", "Besoins"),
         Text("licence", "Licence"),
+        Siret("siret", "SIRET"),
+        Rna("rna", "Numéro RNA"),
     ]
     facets = {"secteur": "secteurs", "commune": "commune", "theme": "themes", "forme": "forme"}
     sorts = {"nom": "nom", "creation": "creation", "commune": "commune"}
@@ -77,6 +80,8 @@ class Fiche(PageType):
             ("themes", "Thèmes"),
             ("commune", "Commune"),
             ("adresse", "Adresse"),
+            ("siret", "SIRET"),
+            ("rna", "Numéro RNA"),
         ):
             value = d.get(key)
             if value:
@@ -111,5 +116,7 @@ class Fiche(PageType):
             if d.get(key):
                 children.append(card.heading(label, 3))
                 children.append(card.bullet_list(d[key], css=f"eco-{key}"))
+        # subsidies received, from public files (reader's rights, latest files): known when the page is shown
+        children.append(card.macro_call("SubventionsFiche", {}))
         children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))
         return card.div("eco-carte eco-fiche", children)

@@ -46,3 +46,10 @@ def percent(value: Decimal | None) -> str:
 
 def count(value: int | None) -> str:
     return "non renseigné" if value is None else format_decimal(value, format="#,##0", locale="fr")
+
+
+def index(value: Decimal | None) -> str:
+    """An index to the hundredth (« 0,86 » for a Gini index), « non calculable »."""
+    if value is None:
+        return "non calculable"
+    return format_decimal(value, format="0.00", locale="fr")

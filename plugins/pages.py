@@ -86,17 +86,18 @@ def _meta(
 def store_page(
     app: Any,
     name: str,
-    text: str,
+    text: str | bytes,
     comment: str,
     contenttype: str = MOINWIKI,
     acl: str | None = None,
     tags: Iterable[str] = (),
     usergroup: list[str] | None = None,
 ) -> str:
-    """Save a new revision of page ``name``; return its item id. Our index follows."""
+    """Save a new revision of page ``name`` (text, or the bytes of a file); return its item id. Our index follows."""
     indexer = app.storage
     item, meta = _meta(indexer, name, comment, contenttype, acl, tags, usergroup)
-    rev = item.store_revision(meta, BytesIO(text.encode("utf-8")), return_rev=True)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    rev = item.store_revision(meta, BytesIO(data), return_rev=True)
     itemid = rev.meta[ITEMID]
     from plugins.index import get_index
 

@@ -14,6 +14,7 @@ from plugins import ecriture, exports, query, registry, selection_args
 from plugins.query import QueryError
 
 blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
+blueprint.register_blueprint(__import__("plugins.web_financements", fromlist=["blueprint"]).blueprint)  # subsidies
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",

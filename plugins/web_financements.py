@@ -1,0 +1,203 @@
+"""Web views of the subsidies: exports of a selection, its charts (SVG), its map, and the admins' upload form.
+
+This module is imported with ``plugins/web.py`` (its blueprint is nested in ours, so it is registered in the
+same step); it stays light: matplotlib, folium and the data layer are imported by the views that use them.
+
+Every view computes for the current reader (moin's ACLs on the source files, fiches and schemes) and is
+never cached for another (``Cache-Control: private, no-store``). The selection arguments are those of
+``<<Financements>>`` (``?annee=2023&commune=Rezé``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, abort, current_app, request
+from moin import flaskg
+
+from plugins import apercu_csv
+
+if TYPE_CHECKING:
+    from plugins.financements import Filters
+
+blueprint = Blueprint("ecossolies_financements", __name__, template_folder="templates")
+
+CHARTS = {
+    "lorenz": "Courbe de Lorenz",
+    "annees": "Montant par année",
+    "natures": "Montant par nature d'aide",
+    "beneficiaires": "Les bénéficiaires les mieux dotés",
+    "attribuants": "Montant par attribuant",
+}
+#: bars drawn at most in a chart (the tables and exports have all)
+CHART_BARS = 15
+#: bad rows listed on the upload page (the command lists them all)
+SHOWN_ERRORS = 1000
+#: where the upload form lives (only admins may use it)
+IMPORT_PATH = "/+financements/import"
+
+
+@blueprint.record_once
+def source_files_as_data(state: Any) -> None:
+    """Public data files: indexed by name and metadata only, shown as a preview (``plugins/apercu_csv.py``)."""
+    apercu_csv.configure(state.app)
+
+
+def _filters() -> Filters | Response:
+    from plugins import financements
+
+    try:
+        return financements.filters_from({}, request.args)
+    except financements.SelectionError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+
+
+def _private(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def url(path: str, filters: Filters) -> str:
+    qs = filters.query_string()
+    return path + (f"?{qs}" if qs else "")
+
+
+@blueprint.route("/+donnees/subventions.<fmt>")
+def export(fmt: str) -> Response:
+    """The selected subsidies as CSV (formulas neutralised) or JSON, with their fiche, commune and source."""
+    from plugins import exports, financements
+
+    if fmt not in ("csv", "json"):
+        abort(404)
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    data = financements.rows(financements.world(current_app), filters)
+    if fmt == "csv":
+        columns = list(financements.EXPORT_COLUMNS)
+        response = Response(exports.table_csv(columns, data), mimetype="text/csv; charset=utf-8")
+    else:
+        body = json.dumps(
+            {"selection": dict(filters.items()), "nombre": len(data), "subventions": data}, ensure_ascii=False
+        )
+        response = Response(body, mimetype="application/json; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="subventions.{fmt}"'
+    return _private(response)
+
+
+@blueprint.route("/+financements/graphique/<name>.svg")
+def chart(name: str) -> Response:
+    """A chart of the selection, as SVG."""
+    if name not in CHARTS:
+        abort(404)
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    from plugins import financements, graphiques  # matplotlib: loaded by the first chart, not at start
+
+    w = financements.world(current_app)
+    figures = financements.compute(w, filters)
+
+    def draw() -> str:
+        if name == "lorenz":
+            return graphiques.lorenz_svg(figures)
+        if name == "annees":
+            return graphiques.bars_svg(figures.by_year, CHARTS[name], horizontal=False)
+        lines = {"natures": figures.by_nature, "beneficiaires": figures.beneficiaries}.get(name, figures.by_attribuant)
+        return graphiques.bars_svg(lines[:CHART_BARS], CHARTS[name])
+
+    # drawn once per state of the data, reader's rights and selection (the key says all three)
+    svg = financements.remember(("svg", name, w.key, filters), draw)
+    response = Response(svg, mimetype="image/svg+xml")
+    # an SVG opened alone must not run anything
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _private(response)
+
+
+@blueprint.route("/+financements/carte")
+def map_page() -> Response:
+    """The map of amounts by commune of the beneficiaries (shown in the macro's frame, or alone)."""
+    from plugins import carte, financements, graphiques
+
+    filters = _filters()
+    if isinstance(filters, Response):
+        return filters
+    w = financements.world(current_app)
+    figures = financements.compute(w, filters)
+    cfg = current_app.cfg
+    document = financements.remember(
+        ("carte", w.key, filters), lambda: graphiques.map_document(figures.by_commune, cfg)
+    )
+    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    tiles = carte.tiles_origin(cfg.map_tiles_url)
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: {tiles}; connect-src 'self'; base-uri 'none'; form-action 'none'"
+    )
+    return _private(response)
+
+
+def may_import() -> bool:
+    """Importing public files changes the network's figures: admins only (the admin right on the data space)."""
+    from plugins.subventions_store import PREFIX
+
+    return bool(flaskg.user.valid and flaskg.user.may.admin(PREFIX.rstrip("/")))
+
+
+@blueprint.route(IMPORT_PATH, methods=["GET", "POST"])
+def upload() -> Any:
+    """GET: the upload form. POST: check the file whole, then store it (all or nothing), and report."""
+    from moin.themes import render_template
+
+    from plugins.bulk import ImportRefused
+    from plugins.forms import csrf_ok, csrf_token
+    from plugins.subventions import MAX_FILE_BYTES
+    from plugins.subventions_store import import_file
+
+    allowed = may_import()
+    report, errors, summary, status = "", [], "", 200
+    if request.method == "POST":
+        if not csrf_ok():
+            summary, status = "Le formulaire a expiré : envoyez-le de nouveau.", 400
+        elif not allowed:
+            summary, status = "Seuls les administrateurs importent des fichiers de subventions.", 403
+        else:
+            sent = request.files.get("fichier")
+            if sent is None or not sent.filename:
+                summary, status = "Choisissez un fichier CSV.", 422
+            else:
+                data = sent.stream.read(MAX_FILE_BYTES + 1)  # never more than the import accepts
+                try:
+                    result = import_file(
+                        current_app,
+                        data,
+                        sent.filename,
+                        origine=request.form.get("origine", ""),
+                        user=flaskg.user.name[0],
+                    )
+                    report = str(result)
+                except ImportRefused as exc:
+                    summary, status = f"Import refusé, rien n'a été écrit : {exc.summary}", 422
+                    errors = exc.rows[:SHOWN_ERRORS]
+                    if len(exc.rows) > SHOWN_ERRORS:
+                        errors.append(
+                            f"… et {len(exc.rows) - SHOWN_ERRORS} autre(s) : la commande make import-subventions "
+                            "les donne toutes."
+                        )
+    elif not allowed:
+        status = 403
+    html = render_template(
+        "ecossolies/import_subventions.html",
+        title_name="Importer des subventions",
+        allowed=allowed,
+        logged_in=bool(flaskg.user.valid),
+        report=report,
+        summary=summary,
+        errors=errors,
+        origine=request.form.get("origine", ""),
+        csrf_token=csrf_token(),
+        action=IMPORT_PATH,
+    )
+    return html, status
