@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -227,8 +228,16 @@ def add_lang(response: Response) -> Response:
     return response
 
 
+_INIT_LOCK = threading.Lock()
+
+
 def init_app(app: Any) -> None:
     """Attach our views and French defaults to a moin app (once)."""
+    with _INIT_LOCK:  # a threaded worker's first requests arrive together: one registers, the others wait
+        _init_app(app)
+
+
+def _init_app(app: Any) -> None:
     if "ecossolies" in app.blueprints:
         return
     app.register_blueprint(blueprint)
