@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration audit
+.PHONY: charge run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration audit
 WORKERS ?= 4
 THREADS ?= 4
 
@@ -83,6 +83,10 @@ bench: bench-financements
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
 	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
+
+## make charge : test de charge du serveur de production (gunicorn sur 127.0.0.1), notre mélange puis celui de moin
+charge: venv
+	$(BIN)/python benchmarks/charge.py
 
 ## make sauvegarde FICHIER=… : tout le wiki (pages, historique, comptes) dans un fichier, au format de moin
 sauvegarde: venv
