@@ -293,7 +293,7 @@ def siret_communes(app: Any) -> dict[str, str]:
 
 def _same_file(app: Any, data: bytes, prefix: str) -> str:
     """The name of a stored file with exactly these bytes, or ""."""
-    digest = hashlib.sha1(data).hexdigest()  # what moin records of every revision
+    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()  # what moin records of every revision (an identity, not a secret)
     for source in sources(app, prefix):
         rev = app.storage.get_item(itemid=source.itemid)[CURRENT]
         if rev.meta.get(HASH_ALGORITHM) == digest:
