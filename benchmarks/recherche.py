@@ -28,7 +28,6 @@ from urllib.parse import quote
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-os.environ.setdefault("ECOSSOLIES_SECRET_KEY", "cle-de-mesure-seulement")
 
 from benchmarks import jugements  # noqa: E402
 from benchmarks.run import make_app  # noqa: E402

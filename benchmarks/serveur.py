@@ -48,12 +48,15 @@ class Instance:
 
 
 def create_instance(base: str, seed: bool = True, extra_env: dict[str, str] | None = None) -> Instance:
-    """A new instance under ``base/wiki`` (moin's index-create, then our seed)."""
-    env = dict(
-        os.environ,
+    """A new instance under ``base/wiki`` (moin's index-create, then our seed).
+
+    No secret key is passed: as in production without one, the instance makes its own random key
+    (``wiki/secret_key``), shared by the processes that serve it.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "ECOSSOLIES_SECRET_KEY"}
+    env.update(
         MOINCFG=os.path.join(ROOT, "wikiconfig.py"),
         ECOSSOLIES_INSTANCE=os.path.join(base, "wiki"),
-        ECOSSOLIES_SECRET_KEY="cle-de-test-production",
         PYTHONPATH=ROOT,
         **(extra_env or {}),
     )

@@ -190,6 +190,19 @@ def map_url(type_name: str, selection: Any) -> str:
     return f"/+carte/{type_name}" + (f"?{qs}" if qs else "")
 
 
+def map_response(document: str, cfg: Any) -> Any:
+    """A map document as a French page that may load what the wiki serves and the tiles, nothing else."""
+    from flask import Response
+
+    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: {tiles_origin(cfg.map_tiles_url)}; connect-src 'self'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+    return response
+
+
 def tiles_origin(url: str) -> str:
     """The origin of the tile server (for the map's Content-Security-Policy)."""
     from urllib.parse import urlsplit

@@ -117,14 +117,7 @@ def map_page(type_name: str) -> Response:
     places, _unplaced = carte.split_located(query.run(selection, all_rows=True).rows, page_type)
     cfg = current_app.cfg
     document = carte.map_document(places, carte.legend(places), cfg)
-    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
-    # the map may load what the wiki serves and the tiles, nothing else
-    tiles = carte.tiles_origin(cfg.map_tiles_url)
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: {tiles}; connect-src 'self'; base-uri 'none'; form-action 'none'"
-    )
-    return _private(response)
+    return _private(carte.map_response(document, cfg))
 
 
 SEARCH_ARGS = ("q", "page", "limite")

@@ -130,13 +130,7 @@ def map_page() -> Response:
     document = financements.remember(
         ("carte", w.key, filters), lambda: graphiques.map_document(figures.by_commune, cfg)
     )
-    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
-    tiles = carte.tiles_origin(cfg.map_tiles_url)
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: {tiles}; connect-src 'self'; base-uri 'none'; form-action 'none'"
-    )
-    return _private(response)
+    return _private(carte.map_response(document, cfg))
 
 
 def may_import() -> bool:

@@ -51,7 +51,7 @@ def test_concurrent_saves_through_several_processes_are_all_kept_and_indexed(pro
     check = instance.cli("verifier-index")
     assert "0 périmé(s), 0 en trop" in check.stdout, check.stdout
     status, body = client.request("/+index/Initiatives/Concurrence")
-    assert status == 200 and body.count("Fiche ") >= 0  # moin's own index view answers
+    assert status == 200  # moin's own index view lists them too:
     for who in ("Alice", "Bruno", "Chloe", "David"):
         assert f"Concurrence/{who} 5" in body
 
