@@ -17,7 +17,7 @@ run: instance
 ## make serve : le wiki en production (gunicorn, $(WORKERS) processus de $(THREADS) fils) sur $(HOST):$(PORT) ;
 ## réglages dans l'environnement ou dans production.env (ignoré par git, voir README)
 serve: instance
-	$(BIN)/python -m plugins.cli preparer-production
+	$(BIN)/python -m plugins.operations.cli preparer-production
 	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
 		--control-socket wiki/gunicorn.ctl \
 		--graceful-timeout 30 --access-logfile - wsgi:application
@@ -36,30 +36,30 @@ $(STAMP): requirements.txt
 
 ## the French catalogue is compiled at set-up (and again whenever its .po changes)
 translations/fr/LC_MESSAGES/messages.mo: translations/fr/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/python -m plugins.i18n
+	$(BIN)/python -m plugins.operations.i18n
 
 ## l'instance (wiki/) est créée une fois ; ensuite elle est réutilisée telle quelle
 instance: venv
 	@test -d wiki/index || $(BIN)/moin index-create
-	@test -f wiki/.contenu-initial-charge || ($(BIN)/python -m plugins.cli seed && touch wiki/.contenu-initial-charge)
+	@test -f wiki/.contenu-initial-charge || ($(BIN)/python -m plugins.operations.cli seed && touch wiki/.contenu-initial-charge)
 
 ## make admin NAME=… EMAIL=… PASSWORD=… : un compte dans le groupe des administrateurs
 admin: instance
 	@test -n "$(NAME)" -a -n "$(EMAIL)" -a -n "$(PASSWORD)" || (echo "Usage : make admin NAME=… EMAIL=… PASSWORD=…" && exit 2)
-	$(BIN)/python -m plugins.cli admin --name "$(NAME)" --email "$(EMAIL)" --password "$(PASSWORD)"
+	$(BIN)/python -m plugins.operations.cli admin --name "$(NAME)" --email "$(EMAIL)" --password "$(PASSWORD)"
 
 ## make groupe NOM=… MEMBRES=a,b : un groupe de travail (groupe moin, espace GroupesDeTravail/NOM)
 groupe: instance
 	@test -n "$(NOM)" || (echo "Usage : make groupe NOM=… MEMBRES=compte1,compte2" && exit 2)
-	$(BIN)/python -m plugins.cli groupe --nom "$(NOM)" --membres "$(MEMBRES)"
+	$(BIN)/python -m plugins.operations.cli groupe --nom "$(NOM)" --membres "$(MEMBRES)"
 
 ## make reindex : reconstruit l'index structuré depuis le stockage de moin
 reindex: instance
-	$(BIN)/python -m plugins.cli reindex
+	$(BIN)/python -m plugins.operations.cli reindex
 
 ## make check-index : compare l'index structuré au stockage (code 1 s'ils diffèrent)
 check-index: instance
-	$(BIN)/python -m plugins.cli verifier-index
+	$(BIN)/python -m plugins.operations.cli verifier-index
 
 # the subsidies (financements)
 .PHONY: import-subventions import-communes-siret bench-financements
@@ -67,12 +67,12 @@ check-index: instance
 ## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
 import-subventions: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-subventions FILE=subventions.csv [ORIGINE=https://…]" && exit 2)
-	$(BIN)/python -m plugins.cli import-subventions $(FILE) --origine "$(ORIGINE)"
+	$(BIN)/python -m plugins.operations.cli import-subventions $(FILE) --origine "$(ORIGINE)"
 
 ## make import-communes-siret FILE=table.csv : la commune des bénéficiaires sans fiche (colonnes siret;commune)
 import-communes-siret: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-communes-siret FILE=table.csv" && exit 2)
-	$(BIN)/python -m plugins.cli import-communes-siret "$(FILE)" --origine "$(ORIGINE)"
+	$(BIN)/python -m plugins.operations.cli import-communes-siret "$(FILE)" --origine "$(ORIGINE)"
 
 ## make bench-financements : import de 50 000 subventions et rendu de <<Financements>> (aussi lancé par make bench)
 bench-financements: venv
@@ -82,7 +82,7 @@ bench: bench-financements
 ## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
-	$(BIN)/python -m plugins.cli import-fiches "$(FILE)"
+	$(BIN)/python -m plugins.operations.cli import-fiches "$(FILE)"
 
 ## make charge : test de charge du serveur de production (gunicorn sur 127.0.0.1), notre mélange puis celui de moin
 charge: venv
@@ -91,13 +91,13 @@ charge: venv
 ## make sauvegarde FICHIER=… : tout le wiki (pages, historique, comptes) dans un fichier, au format de moin
 sauvegarde: venv
 	@test -n "$(FICHIER)" || (echo "Usage : make sauvegarde FICHIER=sauvegarde.moin" && exit 2)
-	$(BIN)/python -m plugins.cli sauvegarder "$(FICHIER)"
+	$(BIN)/python -m plugins.operations.cli sauvegarder "$(FICHIER)"
 
 ## make restauration FICHIER=… : une sauvegarde dans une instance neuve (wiki/ sans pages), index reconstruits
 restauration: venv
 	@test -n "$(FICHIER)" || (echo "Usage : make restauration FICHIER=sauvegarde.moin" && exit 2)
 	@test -d wiki/index || $(BIN)/moin index-create
-	$(BIN)/python -m plugins.cli restaurer "$(FICHIER)"
+	$(BIN)/python -m plugins.operations.cli restaurer "$(FICHIER)"
 	touch wiki/.contenu-initial-charge
 
 ## make bench : les mesures de performance (hors tests), comparées à moin dans la même exécution

@@ -21,8 +21,8 @@ ROOT = os.path.abspath(os.path.dirname(__file__))
 if ROOT not in sys.path:  # moin may read this file from elsewhere (MOINCFG=…/wikiconfig.py)
     sys.path.insert(0, ROOT)
 
-import plugins.integration  # noqa: E402,F401  (registers our converter, signal handlers and web views)
-from plugins.production import load_environment  # noqa: E402
+import plugins.web.integration  # noqa: E402,F401  (registers our converter, signal handlers and web views)
+from plugins.operations.production import load_environment  # noqa: E402
 
 load_environment()  # production.env (git-ignored): secret key, tiles, storage, admin; the environment wins
 
@@ -95,7 +95,7 @@ class Config(DefaultConfig):
     registration_only_by_superuser = True
     registration_hint = "Pour contribuer, demandez un compte à l'équipe d'animation des Écossolies."
     user_email_verification = False
-    # self-registration (plugins/securite.py): closed while registration_only_by_superuser is True; once opened,
+    # self-registration (plugins/web/security.py): closed while registration_only_by_superuser is True; once opened,
     # a visitor must answer this question (answers compared without case or accents), and with
     # registration_approval the new account stays disabled until an administrator enables it (+admin)
     registration_question = "Dans quelle ville se trouve le siège des Écossolies ? (un seul mot)"
@@ -107,7 +107,7 @@ class Config(DefaultConfig):
     login_window = 300
     #: web servers (proxies) in front of the wiki: their X-Forwarded-For gives the visitor's address (README)
     proxies_in_front = int(os.environ.get("ECOSSOLIES_PROXIES", "0"))
-    # the Content-Security-Policy of every page is set by plugins/securite.py (a policy written here replaces it);
+    # the Content-Security-Policy of every page is set by plugins/web/security.py (a policy written here replaces it);
     # moin's default report-only policy would only log our allowed inline handlers: none
     content_security_policy = ""
     content_security_policy_report_only = ""

@@ -28,8 +28,8 @@ os.environ.setdefault("ECOSSOLIES_SECRET_KEY", "cle-de-mesure-seulement")
 
 
 def venues(n: int) -> list[tuple[str, str]]:
-    from plugins import communes
-    from plugins.lieu import CATEGORIES
+    from plugins.data import communes
+    from plugins.data.types.lieu import CATEGORIES
 
     rng = random.Random(7)
     names = communes.names()
@@ -50,7 +50,7 @@ def naive_map(places) -> str:
     """What one would write with folium alone: one Marker with a popup per venue (assets left local)."""
     import folium
 
-    from plugins.carte import DEFAULT_CENTRE
+    from plugins.views.maps import DEFAULT_CENTRE
 
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=11, tiles=None)
     # folium's popups need jQuery: moin serves one
@@ -108,9 +108,10 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     from benchmarks.run import make_app
-    from plugins import carte, registry
-    from plugins.index import get_index
-    from plugins.pages import store_page, store_pages_batched
+    from plugins.data import registry
+    from plugins.indexing.structured import get_index
+    from plugins.operations.pages import store_page, store_pages_batched
+    from plugins.views import maps
 
     directory = tempfile.mkdtemp(prefix="bench-carte-")
     try:
@@ -127,7 +128,7 @@ def main() -> None:
             start = time.perf_counter()
             store_pages_batched(app, venues(args.lieux), "mesure")
             load = time.perf_counter() - start
-            places, _ = carte.split_located(get_index(app).pages("lieu"), registry.get("lieu"))
+            places, _ = maps.split_located(get_index(app).pages("lieu"), registry.get("lieu"))
         naive_start = time.perf_counter()
         naive = naive_document["html"] = naive_map(places)
         naive_build = time.perf_counter() - naive_start

@@ -2,7 +2,7 @@
 
 On a wiki on disk (moin's file stores, in a temporary directory), in one run:
 
-1. import of a generated SCDL file of 50,000 rows (``plugins.subventions_store.import_file``, the code behind
+1. import of a generated SCDL file of 50,000 rows (``plugins.subventions.store.import_file``, the code behind
    ``make import-subventions``): time, peak memory of the Python objects (tracemalloc, in a second import of
    the same rows under another name on a fresh wiki, as tracemalloc slows the run) and growth of the
    process's peak RSS;
@@ -72,7 +72,7 @@ def scdl_file(path: str, rows: int, seed: int = 7) -> int:
 def import_once(app, path: str, name: str) -> tuple[float, object]:
     from moin.app import before_wiki
 
-    from plugins.subventions_store import import_file
+    from plugins.subventions.store import import_file
 
     with open(path, "rb") as f:
         data = f.read()
@@ -100,7 +100,7 @@ def main() -> None:
         os.makedirs(os.path.join(directory, "wiki"))
         os.makedirs(os.path.join(directory, "wiki-memoire"))
         app = make_app(os.path.join(directory, "wiki"))
-        from plugins.pages import store_page
+        from plugins.operations.pages import store_page
 
         with app.app_context():
             store_page(app, "Simple", "= Une page simple =\n\nDu texte, " * 20 + "\n", "mesure")
@@ -136,12 +136,12 @@ def main() -> None:
         print(
             f"pic RSS du processus          : {rss_after / 1024:6.1f} Mio (+{(rss_after - rss_before) / 1024:.1f} Mio pendant l'import)"
         )
-        from plugins import subventions
+        from plugins.subventions import scdl
 
         with open(path, "rb") as f:
             data = f.read()
         start = time.perf_counter()
-        subventions.parse(data)
+        scdl.parse(data)
         print(f"relecture du fichier (un autre processus, à sa première vue) : {time.perf_counter() - start:5.2f} s")
 
         client = app.test_client()

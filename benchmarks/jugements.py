@@ -294,7 +294,7 @@ def moin_search(query: str, limit: int = 100) -> list[str]:
 
 
 def our_search(query: str, limit: int = 100) -> list[str]:
-    """Our search (plugins.recherche), its first ``limit`` results. Needs a request context."""
-    from plugins import recherche
+    """Our search (plugins.indexing.search), its first ``limit`` results. Needs a request context."""
+    from plugins.indexing import search as recherche
 
     return [h.page.fullname for h in recherche.search(query, limit=limit).hits]

@@ -38,8 +38,8 @@ EXTRA_QUERIES = ["commune:Rezé", "secteur:culture théâtre", "type:lieu", "ate
 def build(directory: str, n: int):
     from moin.app import before_wiki
 
-    from plugins.pages import store_pages_batched
-    from plugins.seed import load_seed
+    from plugins.operations.pages import store_pages_batched
+    from plugins.operations.seed import load_seed
 
     app = make_app(directory)
     pages = jugements.corpus(n)
@@ -134,14 +134,14 @@ def main() -> None:
     directory = tempfile.mkdtemp(prefix="bench-recherche-")
     try:
         app, pages, saved = build(directory, args.pages)
-        from plugins.index import get_index
+        from plugins.indexing.structured import get_index
 
         if not args.sans_reconstructions:
             rebuilds(app, get_index(app), args.pages, saved)
 
         judged = jugements.judged_set(pages)
         queries = [j.query for j in judged] + EXTRA_QUERIES
-        from plugins import recherche
+        from plugins.indexing import search as recherche
 
         client = app.test_client()
 

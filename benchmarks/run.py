@@ -3,7 +3,7 @@
 On a wiki on disk (moin's file stores, in a temporary directory), in one run:
 
 1. saving fiches one by one through moin (its Item API, as its edit form does) against our bulk import
-   of 2,000 fiches from a CSV file (``plugins.bulk``, the code behind ``make import-fiches``);
+   of 2,000 fiches from a CSV file (``plugins.operations.bulk``, the code behind ``make import-fiches``);
 2. warm rendering of a plain page, of a page with ``<<Classeur>>`` (first page and facets) and of a page
    with moin's ``<<ItemList>>`` over the same 2,000 items, through the Flask test client.
 
@@ -60,7 +60,7 @@ def make_app(directory: str):
 
 
 def csv_of_fiches(path: str, n: int) -> None:
-    from plugins import communes
+    from plugins.data import communes
 
     rng = random.Random(42)
     names = communes.names()
@@ -82,7 +82,7 @@ def moin_saves(app, n: int) -> float:
     from moin.constants.keys import CONTENTTYPE, ITEMTYPE
     from moin.items import Item
 
-    from plugins.accounts import make_admin
+    from plugins.operations.accounts import make_admin
 
     with app.app_context():
         before_wiki()
@@ -104,7 +104,7 @@ def moin_saves(app, n: int) -> float:
 def bulk_import(app, csv_path: str) -> tuple[float, int]:
     from moin.app import before_wiki
 
-    from plugins.bulk import import_fiches, read_source
+    from plugins.operations.bulk import import_fiches, read_source
 
     start = time.perf_counter()
     pages = read_source(csv_path, "Initiatives/")
@@ -139,7 +139,7 @@ def main() -> None:
     directory = tempfile.mkdtemp(prefix="bench-ecossolies-")
     try:
         app = make_app(directory)
-        from plugins.pages import store_page
+        from plugins.operations.pages import store_page
 
         with app.app_context():
             store_page(app, "Simple", "= Une page simple =\n\nDu texte, " * 20 + "\n", "mesure")

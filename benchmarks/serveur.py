@@ -44,7 +44,7 @@ class Instance:
         return result
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return self.run(sys.executable, "-m", "plugins.cli", *args, check=check)
+        return self.run(sys.executable, "-m", "plugins.operations.cli", *args, check=check)
 
 
 def create_instance(base: str, seed: bool = True, extra_env: dict[str, str] | None = None) -> Instance:

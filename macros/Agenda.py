@@ -19,11 +19,13 @@ from flask import request
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import moin_page
 
-from plugins import agenda, card, carte, query, registry, selection_args
-from plugins.evenement import french
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import QueryError
-from plugins.text import fold
+from plugins.data import registry
+from plugins.data.text import fold
+from plugins.data.types.evenement import french
+from plugins.indexing import agenda, query, selection_args
+from plugins.indexing.query import QueryError
+from plugins.views import card, maps
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -101,7 +103,7 @@ class Macro(MacroBlockBase):
                         mimetype="text/calendar",
                     ),
                     " · ",
-                    card.url_link(carte.map_url("evenement", selection), "Carte des événements", css="eco-export"),
+                    card.url_link(maps.map_url("evenement", selection), "Carte des événements", css="eco-export"),
                 ],
                 "eco-exports",
             )

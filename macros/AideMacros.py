@@ -6,9 +6,9 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import help_pages
+from plugins.views import help
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
-        return help_pages.macros_manual()
+        return help.macros_manual()

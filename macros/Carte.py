@@ -24,9 +24,11 @@ from flask import request
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import html
 
-from plugins import card, carte, listing, query, registry, selection_args
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import QueryError
+from plugins.data import registry
+from plugins.indexing import query, selection_args
+from plugins.indexing.query import QueryError
+from plugins.views import card, listing, maps
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):
@@ -37,19 +39,19 @@ class Macro(MacroBlockBase):
             small = args.pop("taille", "normale")
             if small not in ("normale", "petite"):
                 raise ArgumentError("Carte : « taille » vaut « normale » ou « petite ».")
-            if type_name not in carte.MAPPABLE:
+            if type_name not in maps.MAPPABLE:
                 raise ArgumentError(
-                    f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(carte.MAPPABLE)}."
+                    f"Carte : type « {type_name} » impossible ; types possibles : {', '.join(maps.MAPPABLE)}."
                 )
             page_type = registry.get(type_name)
             selection = selection_args.build(page_type, args, request.args)
         except (ArgumentError, QueryError) as exc:
             return error_box(f"Carte : {exc}" if not str(exc).startswith("Carte") else str(exc), alternative)
         result = query.run(selection, all_rows=True)
-        places, unplaced = carte.split_located(result.rows, page_type)
-        legend_rows = carte.legend(places)
+        places, unplaced = maps.split_located(result.rows, page_type)
+        legend_rows = maps.legend(places)
         label = page_type.plural
-        map_url = carte.map_url(type_name, selection)
+        map_url = maps.map_url(type_name, selection)
         frame = html.iframe(
             attrib={
                 html.src: map_url,
@@ -60,7 +62,7 @@ class Macro(MacroBlockBase):
         )
         approx = sum(1 for p in places if p.approximate)
         summary = (
-            f"{len(places)} {label} sur la carte"
+            f"{len(places)} {label if len(places) > 1 else page_type.label.lower()} sur la carte"
             + (f", dont {approx} au centre de leur commune (position approximative)" if approx else "")
             + (f" ; {len(unplaced)} non localisé{'s' if len(unplaced) > 1 else ''}" if unplaced else "")
             + "."
@@ -77,7 +79,7 @@ class Macro(MacroBlockBase):
                 " — "
                 + " · ".join(
                     x
-                    for x in (p.category if p.category != carte.OTHER else "", str(p.page.data.get("commune") or ""))
+                    for x in (p.category if p.category != maps.OTHER else "", str(p.page.data.get("commune") or ""))
                     if x
                 ),
                 *([" ", card.span("eco-approx", ["(position approximative)"])] if p.approximate else []),

@@ -14,9 +14,9 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import chain_views
-from plugins.chaine import build_view, find_chain
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.data.types.chaine import build_view, find_chain
+from plugins.views import chains
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):
@@ -34,4 +34,4 @@ class Macro(MacroBlockBase):
                 "sur la page Chaînes.",
                 alternative,
             )
-        return chain_views.chain_block(build_view(chain))
+        return chains.chain_block(build_view(chain))

@@ -9,8 +9,8 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import chain_views
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views import chains
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):
@@ -20,4 +20,4 @@ class Macro(MacroBlockBase):
                 raise ArgumentError("x")
         except ArgumentError:
             return error_box("Chaines : cette macro ne prend pas d'argument.", alternative)
-        return chain_views.chains_table()
+        return chains.chains_table()

@@ -10,11 +10,11 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import card
-from plugins.chaine import find_chain, readable_chains
-from plugins.frontmatter import Probleme
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.text import fold
+from plugins.data.frontmatter import Probleme
+from plugins.data.text import fold
+from plugins.data.types.chaine import find_chain, readable_chains
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):

@@ -10,8 +10,9 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import help_pages, registry
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.data import registry
+from plugins.views import help
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):
@@ -25,4 +26,4 @@ class Macro(MacroBlockBase):
                 raise ArgumentError(f"Champs : type inconnu ; types possibles : {', '.join(registry.types())}.")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        return help_pages.fields_table(page_type)
+        return help.fields_table(page_type)

@@ -12,9 +12,11 @@ from typing import Any
 from babel.dates import format_date
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, query, registry
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import Selection
+from plugins.data import registry
+from plugins.indexing import query
+from plugins.indexing.query import Selection
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):

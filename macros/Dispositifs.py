@@ -15,8 +15,9 @@ from typing import Any
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import moin_page
 
-from plugins import card, listing, nombres
-from plugins.dispositif import figures
+from plugins.data import numbers
+from plugins.data.types.dispositif import figures
+from plugins.views import card, listing
 
 COLUMNS = (
     "Dispositif",
@@ -51,13 +52,13 @@ class Macro(MacroBlockBase):
                         cell(card.page_link(page.fullname, page.title)),
                         cell(d.get("porteur", "")),
                         cell(d.get("echelle", "")),
-                        cell(nombres.euros(budget.get("prevu"))),
-                        cell(nombres.euros(budget.get("consomme"))),
-                        cell(nombres.percent(computed["taux_budget"])),
-                        cell(nombres.count(people.get("vises"))),
-                        cell(nombres.count(people.get("reels"))),
-                        cell(nombres.percent(computed["taux_beneficiaires"])),
-                        cell(nombres.euros(computed["par_beneficiaire"])),
+                        cell(numbers.euros(budget.get("prevu"))),
+                        cell(numbers.euros(budget.get("consomme"))),
+                        cell(numbers.percent(computed["taux_budget"])),
+                        cell(numbers.count(people.get("vises"))),
+                        cell(numbers.count(people.get("reels"))),
+                        cell(numbers.percent(computed["taux_beneficiaires"])),
+                        cell(numbers.euros(computed["par_beneficiaire"])),
                     ]
                 )
             )

@@ -14,8 +14,10 @@ from moin.constants.rights import READ
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import html
 
-from plugins import card, forms, groupes
-from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
+from plugins.operations import groupes
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
+from plugins.web import forms
 
 
 def _changed(name: str) -> str | None:

@@ -11,10 +11,12 @@ from typing import Any
 from flask import request
 from moin.macros._base import MacroBlockBase
 
-from plugins import query, registry
-from plugins.index import get_index
-from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
-from plugins.registry import Record
+from plugins.data import registry
+from plugins.data.registry import Record
+from plugins.indexing import query
+from plugins.indexing.structured import get_index
+from plugins.views import cards
+from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):
@@ -34,4 +36,4 @@ class Macro(MacroBlockBase):
             return error_box(f"Fiche : aucune fiche lisible nommée « {name} ».", alternative)
         page_type = registry.get("fiche")
         page = pages[0]
-        return page_type.card(Record(type=page_type, data=page.data), [])
+        return cards.render(Record(type=page_type, data=page.data), [])

@@ -39,9 +39,9 @@ from typing import Any
 from flask import current_app, request
 from moin.macros._base import MacroBlockBase
 
-from plugins import financement_views, financements
-from plugins.financements import SelectionError
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.subventions import analysis, views
+from plugins.subventions.analysis import SelectionError
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 DEFAULT_TOP = 10
 MAX_TOP = 100
@@ -54,11 +54,11 @@ class Macro(MacroBlockBase):
             raw_top = args.pop("limite", str(DEFAULT_TOP)).strip()
             if not raw_top.isdigit() or not 1 <= int(raw_top) <= MAX_TOP:
                 raise ArgumentError(f"« limite » doit être un nombre entre 1 et {MAX_TOP}, pas « {raw_top} ».")
-            filters = financements.filters_from(args, request.args)
+            filters = analysis.filters_from(args, request.args)
         except (ArgumentError, SelectionError) as exc:
             message = str(exc)
             return error_box(
                 message if message.startswith("Financements") else f"Financements : {message}", alternative
             )
-        figures = financements.compute(financements.world(current_app), filters)
-        return financement_views.view(figures, filters, int(raw_top))
+        figures = analysis.compute(analysis.world(current_app), filters)
+        return views.view(figures, filters, int(raw_top))

@@ -11,7 +11,8 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, listing, registry
+from plugins.data import registry
+from plugins.views import card, cards, listing
 
 
 class Macro(MacroBlockBase):
@@ -20,6 +21,6 @@ class Macro(MacroBlockBase):
         if not isinstance(selected, listing.Selected):
             return selected  # moin's error box
         page_type = registry.get("position")
-        rows = [page_type.list_row(page) for page in selected.result.rows]
+        rows = [cards.list_row(page_type, page) for page in selected.result.rows]
         body = card.bullet_list(rows, css="eco-liste") if rows else card.para(["Aucune position."], "eco-vide")
         return listing.frame(selected, body, "eco-positions")

@@ -8,12 +8,12 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import card
-from plugins.index import get_index
-from plugins.macro_support import ArgumentError, current_page, error_box, keyword_arguments
-from plugins.position import cites
-from plugins.query import readable
-from plugins.text import fold
+from plugins.data.text import fold
+from plugins.data.types.position import cites
+from plugins.indexing.query import readable
+from plugins.indexing.structured import get_index
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):

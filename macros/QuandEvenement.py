@@ -9,12 +9,12 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
-from plugins import card
-from plugins.evenement import PARIS, find_venue, french, looks_like_address, occurrences
-from plugins.frontmatter import Probleme
-from plugins.index import by_alias, get_index
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
-from plugins.query import readable
+from plugins.data.frontmatter import Probleme
+from plugins.data.types.evenement import PARIS, find_venue, french, looks_like_address, occurrences
+from plugins.indexing.query import readable
+from plugins.indexing.structured import by_alias, get_index
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):

@@ -11,15 +11,16 @@ from typing import Any
 from flask import current_app
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, financements
-from plugins.financement_views import funded_box
-from plugins.macro_support import current_page
+from plugins.subventions import analysis
+from plugins.subventions.views import funded_box
+from plugins.views import card
+from plugins.views.macro_support import current_page
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
         name = current_page(page_url)
-        w = financements.world(current_app)
+        w = analysis.world(current_app)
         indices = w.by_scheme.get(name, [])
         if not indices:
             return card.div("eco-subventions-dispositif", [])

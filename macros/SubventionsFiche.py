@@ -13,15 +13,16 @@ from typing import Any
 from flask import current_app
 from moin.macros._base import MacroBlockBase
 
-from plugins import card, financements
-from plugins.financement_views import received_box
-from plugins.macro_support import current_page
+from plugins.subventions import analysis
+from plugins.subventions.views import received_box
+from plugins.views import card
+from plugins.views.macro_support import current_page
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
         name = current_page(page_url)
-        found, _world = financements.received(current_app, name)
+        found, _world = analysis.received(current_app, name)
         if not found:
             return card.div("eco-subventions-fiche", [])
         return received_box(name, found)

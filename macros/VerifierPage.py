@@ -11,9 +11,9 @@ from typing import Any
 from moin import flaskg
 from moin.macros._base import MacroBlockBase
 
-from plugins import card
-from plugins.frontmatter import Probleme
-from plugins.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.data.frontmatter import Probleme
+from plugins.views import card
+from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
 class Macro(MacroBlockBase):

@@ -15,7 +15,7 @@ from moin.config import IndexStorageConfig, PasswordHasherConfig  # noqa: E402
 from moin.storage import create_simple_mapping  # noqa: E402
 
 import wikiconfig  # noqa: E402
-from plugins.i18n import compile_catalogues  # noqa: E402
+from plugins.operations.i18n import compile_catalogues  # noqa: E402
 from tests import helpers  # noqa: E402
 
 compile_catalogues()  # the French catalogue, as the set-up compiles it

@@ -10,7 +10,7 @@ from moin.app import before_wiki, teardown_wiki
 from moin.constants.keys import ACL, CONTENTTYPE, ITEMTYPE
 from moin.items import Item
 
-from plugins.pages import store_page
+from plugins.operations.pages import store_page
 
 MOINWIKI = "text/x.moin.wiki;charset=utf-8"
 MARKDOWN = "text/x-markdown;charset=utf-8"
@@ -67,8 +67,11 @@ class Wiki:
 
 
 def login(client: Any, name: str, password: str = "motdepasse-solide-2026") -> None:
+    """Log in through moin's form, and check that the session now holds that account (a failed login answers 200)."""
     response = client.post("/+login", data={"login_username": name, "login_password": password, "login_submit": "1"})
     assert response.status_code in (200, 302)
+    with client.session_transaction() as session:
+        assert session.get("user.itemid"), f"login of {name} failed"
 
 
 def modify(client: Any, name: str, text: str, contenttype: str = MOINWIKI, comment: str = "modification") -> Any:

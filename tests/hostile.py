@@ -12,7 +12,7 @@ import re
 
 import lxml.html
 
-from plugins.securite import MOIN_INLINE_HANDLERS
+from plugins.web.security import MOIN_INLINE_HANDLERS
 
 JS = "window.__xss=1"
 

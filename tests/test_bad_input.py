@@ -52,7 +52,7 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_xss_in_every_field_comes_out_escaped(wiki, client):
     import yaml
 
-    from plugins.fiche import Fiche
+    from plugins.data.types.fiche import Fiche
 
     payload = {f.key: XSS for f in Fiche.fields}
     payload.update(
@@ -87,4 +87,4 @@ def test_xss_in_macro_arguments_comes_out_escaped(wiki, client):
     )
     html = client.get("/Args").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<img src=x" not in html and "<b>=" not in html
-    assert "&lt;script&gt;" in html or "Aucune fiche" in html
+    assert "&lt;script&gt;" in html

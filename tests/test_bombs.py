@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from plugins import bulk, frontmatter
+from plugins.data import frontmatter
+from plugins.operations import bulk
 from tests.helpers import content, login, modify
 
 SECONDS = 5

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
-PY = [sys.executable, "-m", "plugins.cli"]
+PY = [sys.executable, "-m", "plugins.operations.cli"]
 
 
 def instance_runner(base):
@@ -89,7 +89,7 @@ def test_backup_and_restore_round_trip(instance, tmp_path_factory):
 
 DIGEST = """
 import hashlib
-from plugins.cli import make_app, wiki_context
+from plugins.operations.cli import make_app, wiki_context
 app = make_app()
 with wiki_context(app):
     lines = []
@@ -104,8 +104,8 @@ with wiki_context(app):
 
 
 LIST_FICHES = """
-from plugins.cli import make_app, wiki_context
-from plugins.index import get_index
+from plugins.operations.cli import make_app, wiki_context
+from plugins.indexing.structured import get_index
 app = make_app()
 with wiki_context(app):
     print("\\n".join(sorted(f"{p.title} {p.revid} {p.facets}" for p in get_index(app).pages("fiche"))))

@@ -7,7 +7,7 @@ import io
 import re
 from decimal import Decimal
 
-from plugins import nombres
+from plugins.data import numbers
 from tests.helpers import content
 
 PASS = """---
@@ -25,13 +25,13 @@ Texte de la critique.
 
 
 def test_rates_to_the_tenth_and_amounts_to_the_cent_rounded_half_up():
-    assert nombres.rate(304798, 1234000) == Decimal("24.7")  # 24.6999…
-    assert nombres.rate(1, 8) == Decimal("12.5") and nombres.rate(1, 16) == Decimal("6.3")  # 6.25 → 6.3
-    assert nombres.per(304798, 2223) == Decimal("137.11")  # 137.110…
-    assert nombres.per(1, 8) == Decimal("0.13")  # 0.125 → 0.13
-    assert nombres.euros(1234000) == "1\u202f234\u202f000 €" and nombres.euros(Decimal("137.11")) == "137,11 €"
-    assert nombres.percent(Decimal("24.7")) == "24,7 %"
-    assert nombres.rate(5, 0) is None and nombres.per(5, None) is None
+    assert numbers.rate(304798, 1234000) == Decimal("24.7")  # 24.6999…
+    assert numbers.rate(1, 8) == Decimal("12.5") and numbers.rate(1, 16) == Decimal("6.3")  # 6.25 → 6.3
+    assert numbers.per(304798, 2223) == Decimal("137.11")  # 137.110…
+    assert numbers.per(1, 8) == Decimal("0.13")  # 0.125 → 0.13
+    assert numbers.euros(1234000) == "1\u202f234\u202f000 €" and numbers.euros(Decimal("137.11")) == "137,11 €"
+    assert numbers.percent(Decimal("24.7")) == "24,7 %"
+    assert numbers.rate(5, 0) is None and numbers.per(5, None) is None
 
 
 def test_scheme_card_shows_figures_the_french_way(wiki, client):

@@ -131,7 +131,7 @@ def test_classeur_arguments_sort_and_limit(wiki, client):
 
 
 def test_classeur_pages_by_50_by_default(wiki, client, app):
-    from plugins.pages import store_pages_batched
+    from plugins.operations.pages import store_pages_batched
 
     with app.app_context():
         store_pages_batched(app, [(f"P{i:03d}", fiche(f"Fiche {i:03d}")) for i in range(120)], "lot")
@@ -189,4 +189,4 @@ def test_card_styles_are_served_by_the_wiki(wiki, client):
     html = client.get("/F").get_data(as_text=True)
     css_url = re.search(r'href="([^"]*custom\.css)"', html).group(1)
     css = client.get(css_url)
-    assert css.status_code == 200 and ".eco-carte" in css.get_data(as_text=True)
+    assert css.status_code == 200 and ".eco-card" in css.get_data(as_text=True)

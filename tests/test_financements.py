@@ -15,9 +15,10 @@ from moin.app import before_wiki
 from moin.constants.keys import CURRENT, NAME_EXACT, REV_NUMBER
 from moin.utils.names import CompositeName
 
-from plugins import financements, subventions
-from plugins.bulk import ImportRefused
-from plugins.subventions_store import PREFIX, import_file
+from plugins.operations.bulk import ImportRefused
+from plugins.subventions import analysis
+from plugins.subventions import scdl as subventions
+from plugins.subventions.store import PREFIX, import_file
 from tests.helpers import content, fiche, login
 
 HEADER_2X = (
@@ -89,15 +90,15 @@ def test_known_totals_shares_and_gini_to_the_cent(app, wiki, client):
 
 
 def test_gini_and_top_share_edge_cases():
-    assert financements.gini([5, 5, 5, 5]) == 0
-    assert financements.gini([0, 0, 0, 100]) == Fraction(3, 4)  # one of four gets all: (n-1)/n
-    assert financements.gini([]) is None and financements.gini([0, 0]) is None
-    assert financements.top_share([1] * 11) == (2, Decimal("18.2"))  # 10 % of 11 is rounded up to 2
-    assert financements.lorenz([1, 3])[-1] == (1, 1) and financements.lorenz([1, 3])[1] == (
+    assert analysis.gini([5, 5, 5, 5]) == 0
+    assert analysis.gini([0, 0, 0, 100]) == Fraction(3, 4)  # one of four gets all: (n-1)/n
+    assert analysis.gini([]) is None and analysis.gini([0, 0]) is None
+    assert analysis.top_share([1] * 11) == (2, Decimal("18.2"))  # 10 % of 11 is rounded up to 2
+    assert analysis.lorenz([1, 3])[-1] == (1, 1) and analysis.lorenz([1, 3])[1] == (
         Fraction(1, 2),
         Fraction(1, 4),
     )
-    assert financements.rounded(Fraction(86, 100) - Fraction(1, 200)) == Decimal("0.86")  # 0,855 → 0,86 (half up)
+    assert analysis.rounded(Fraction(86, 100) - Fraction(1, 200)) == Decimal("0.86")  # 0,855 → 0,86 (half up)
 
 
 def test_selection_arguments_and_narrowing(app, wiki, client):
@@ -245,7 +246,7 @@ def test_warm_render_does_not_parse_again(app, wiki, client, monkeypatch):
 
 
 def test_a_restricted_file_is_not_counted_for_readers_who_may_not_read_it(app, wiki, client):
-    from plugins.accounts import make_admin
+    from plugins.operations.accounts import make_admin
 
     importing(app, scdl(GOOD_ROW), "public.csv")
     secret_row = GOOD_ROW.replace("Asso Une", "Association Secrète").replace("1 000,50", "777 777")
@@ -304,7 +305,7 @@ def test_beneficiaries_are_linked_to_fiches_by_siret_rna_or_name_and_fiches_show
 
 
 def test_commune_from_a_siret_table_and_the_map(app, wiki, client):
-    from plugins.subventions_store import import_communes
+    from plugins.subventions.store import import_communes
 
     importing(app, scdl(GOOD_ROW))
     with app.app_context():
@@ -365,7 +366,7 @@ def test_names_from_public_files_are_escaped_in_html_svg_and_map(app, wiki, clie
     document = client.get("/+financements/carte?beneficiaire=" + EVIL).get_data(as_text=True)
     assert "<script>alert(1)" not in document and "onerror" not in document
     # a commune written by hand in a SIRET table: listed (escaped), never put on the map
-    from plugins.subventions_store import import_communes
+    from plugins.subventions.store import import_communes
 
     with app.app_context():
         before_wiki()
@@ -398,7 +399,7 @@ def token(client, path: str = "/+financements/import") -> str:
 
 
 def test_upload_form_for_admins_only_with_csrf_and_row_errors(app, wiki, client):
-    from plugins.accounts import make_admin
+    from plugins.operations.accounts import make_admin
 
     wiki.create_user("Membre")
     wiki.create_user("Claire")
@@ -442,7 +443,7 @@ def test_upload_form_for_admins_only_with_csrf_and_row_errors(app, wiki, client)
 def test_seed_sample_is_marked_invented_and_feeds_the_section_page(app, client):
     import os
 
-    from plugins.seed import load_seed
+    from plugins.operations.seed import load_seed
 
     with app.app_context():
         load_seed(app, os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "pages"))
@@ -494,7 +495,7 @@ def test_section_page_in_chromium_charts_map_accessibility_and_only_local_reques
 
     from axe_playwright_python.sync_playwright import Axe
 
-    from plugins.seed import load_seed
+    from plugins.operations.seed import load_seed
     from tests.browser import browser_page, served
 
     with app.app_context():

@@ -9,8 +9,8 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plugins import frontmatter
-from plugins.macro_support import ArgumentError, keyword_arguments
+from plugins.data import frontmatter
+from plugins.views.macro_support import ArgumentError, keyword_arguments
 
 #: words of PyYAML's or Python's English messages, which must never reach a reader
 ENGLISH = re.compile(r"\b(expected|found|while|could not|not allowed|scanning|parsing|exceeds|limit|character)\b", re.I)

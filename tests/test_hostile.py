@@ -16,8 +16,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from plugins import registry
-from plugins.schema import Group, Links, ListOf, Position, TextList
+from plugins.data import registry
+from plugins.data.schema import Group, Links, ListOf, Position, TextList
 from tests.browser import browser_page, served
 from tests.conftest import make_app
 from tests.helpers import login
@@ -75,7 +75,7 @@ def page_name(type_name: str, i: int) -> str:
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from moin.app import destroy_app
 
-    from plugins.pages import store_pages_batched
+    from plugins.operations.pages import store_pages_batched
 
     app = make_app(tmp_path_factory.mktemp("hostile"))
     pages = [(page_name(t, i), hostile_page(t, p)) for t in TYPES for i, p in enumerate(PAYLOADS)]
@@ -172,8 +172,8 @@ def test_hostile_page_names_are_escaped(hostile_app: Any, hostile_client: Any) -
 
 
 def test_csv_bulk_import_of_payloads_is_escaped(wiki: Any, client: Any, app: Any, tmp_path: Any) -> None:
-    from plugins import bulk
-    from plugins.flat import EXTRA_COLUMNS, GROUPED, PAIRS
+    from plugins.data.flat import EXTRA_COLUMNS, GROUPED, PAIRS
+    from plugins.operations import bulk
 
     columns = ["nom", *[f.key for f in registry.get("fiche").fields if f.key not in ("nom", "contact", "position")]]
     columns += [*GROUPED, *[c for c in EXTRA_COLUMNS if c != "page"]]
@@ -214,8 +214,8 @@ def form_token(client: Any, path: str) -> str:
 def test_payloads_through_our_forms_are_escaped(wiki: Any, client: Any, app: Any) -> None:
     from moin.app import before_wiki
 
-    from plugins import forms
-    from plugins.groupes import create_group
+    from plugins.operations.groupes import create_group
+    from plugins.web import forms
 
     wiki.create_user("Alice")
     with app.app_context():

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from plugins.bulk import ImportRefused, import_fiches, read_source
-from plugins.cli import SEED_DIR
-from plugins.index import get_index
-from plugins.seed import load_seed, seed_entries
+from plugins.indexing.structured import get_index
+from plugins.operations.bulk import ImportRefused, import_fiches, read_source
+from plugins.operations.cli import SEED_DIR
+from plugins.operations.seed import load_seed, seed_entries
 from tests.helpers import content, fiche
 
 
@@ -75,7 +75,7 @@ def test_seed_content_loads_once_and_renders(app, client):
 
 
 def test_admin_joins_admin_group_and_may_set_acls(app, wiki):
-    from plugins.accounts import group_members, make_admin
+    from plugins.operations.accounts import group_members, make_admin
 
     with app.app_context():
         load_seed(app, SEED_DIR)

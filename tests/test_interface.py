@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from plugins.cli import SEED_DIR
-from plugins.seed import load_seed
+from plugins.operations.cli import SEED_DIR
+from plugins.operations.seed import load_seed
 from tests.browser import browser_page, served
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

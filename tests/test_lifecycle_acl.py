@@ -10,7 +10,7 @@ import re
 from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 
-from plugins.index import get_index
+from plugins.indexing.structured import get_index
 from tests.helpers import content, fiche, listing_names, login, modify
 
 
@@ -29,7 +29,7 @@ def as_admin(app, fn):
 
 
 def setup_admin(wiki, app):
-    from plugins.accounts import make_admin
+    from plugins.operations.accounts import make_admin
 
     with app.app_context():
         before_wiki()

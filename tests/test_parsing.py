@@ -6,8 +6,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins import frontmatter
-from plugins.registry import analyse
+from plugins.data import frontmatter
+from plugins.data.registry import analyse
 
 GOOD = """---
 type: fiche

@@ -6,7 +6,7 @@ import re
 
 from moin.app import before_wiki
 
-from plugins.groupes import create_group, group_item
+from plugins.operations.groupes import create_group, group_item
 from tests.helpers import content, login, modify
 
 

@@ -57,7 +57,7 @@ def test_concurrent_saves_through_several_processes_are_all_kept_and_indexed(pro
 
 
 def test_production_settings_come_from_a_git_ignored_file(tmp_path):
-    from plugins.production import admin_from_environment, load_environment
+    from plugins.operations.production import admin_from_environment, load_environment
 
     env = tmp_path / "production.env"
     env.write_text("# réglages\nECOSSOLIES_TEST_REGLAGE='valeur lue'\n\nECOSSOLIES_TEST_AUTRE=2\n", encoding="utf-8")

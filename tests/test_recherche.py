@@ -7,7 +7,7 @@ import re
 
 from moin.items import Item
 
-from plugins.pages import store_page
+from plugins.operations.pages import store_page
 from tests.helpers import content, fiche, login
 from tests.test_lifecycle_acl import as_admin, setup_admin
 

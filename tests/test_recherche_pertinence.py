@@ -6,8 +6,8 @@ from __future__ import annotations
 from moin.app import before_wiki, teardown_wiki
 
 from benchmarks import jugements
-from plugins.pages import store_pages_batched
-from plugins.seed import load_seed
+from plugins.operations.pages import store_pages_batched
+from plugins.operations.seed import load_seed
 from tests.test_index_and_import import SEED_DIR
 
 

@@ -9,7 +9,7 @@ import time
 from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 
-from plugins import ecriture
+from plugins.web import write_lock
 from tests.helpers import content, fiche, listing_names, login, modify
 
 
@@ -81,7 +81,7 @@ def test_write_lock_is_exclusive_across_processes_and_says_busy_in_french(app, t
         [
             sys.executable,
             "-c",
-            f"from plugins.ecriture import acquire; import time; acquire({path!r}); print('ok', flush=True); time.sleep(30)",
+            f"from plugins.web.write_lock import acquire; import time; acquire({path!r}); print('ok', flush=True); time.sleep(30)",
         ],
         cwd=os.path.dirname(os.path.dirname(__file__)),
         stdout=subprocess.PIPE,
@@ -91,32 +91,32 @@ def test_write_lock_is_exclusive_across_processes_and_says_busy_in_french(app, t
         assert holder.stdout.readline().strip() == "ok"
         start = time.monotonic()
         try:
-            ecriture.acquire(path, wait=0.3)
+            write_lock.acquire(path, wait=0.3)
             raise AssertionError("the lock held by another process was taken")
-        except ecriture.Busy:
+        except write_lock.Busy:
             assert time.monotonic() - start >= 0.3
         holder.kill()  # the kernel releases the lock of a dead process
         holder.wait()
-        ecriture.release(ecriture.acquire(path, wait=5))
+        write_lock.release(write_lock.acquire(path, wait=5))
     finally:
         holder.kill()
     # a request that cannot have the lock in time gets a French 503, and nothing is written
-    fd = ecriture.acquire(ecriture.lock_path(app))
+    fd = write_lock.acquire(write_lock.lock_path(app))
     try:
-        original = ecriture.WAIT_SECONDS
-        ecriture.WAIT_SECONDS = 0.2
+        original = write_lock.WAIT_SECONDS
+        write_lock.WAIT_SECONDS = 0.2
         client = app.test_client()
         response = client.post("/+modify/Occupé", data={"content_form_data_text": "x"})
         assert response.status_code == 503 and "réessayez" in response.get_data(as_text=True)
         assert response.headers["Retry-After"] == "5"
         assert client.get("/Occupé").status_code == 404
     finally:
-        ecriture.WAIT_SECONDS = original
-        ecriture.release(fd)
+        write_lock.WAIT_SECONDS = original
+        write_lock.release(fd)
 
 
 def test_damaged_index_is_detected_and_rebuilt(wiki, client, app):
-    from plugins.index import get_index
+    from plugins.indexing.structured import get_index
 
     wiki.save("Liste", "<<Classeur>>\n")
     for n in range(5):
@@ -138,7 +138,7 @@ def test_full_disk_loses_no_edit_and_the_index_catches_up(wiki, client, app, tmp
 
     import pytest
 
-    from plugins.index import get_index
+    from plugins.indexing.structured import get_index
 
     directory = str(tmp_path / "index-structure")
     os.makedirs(directory, exist_ok=True)
@@ -186,7 +186,7 @@ def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
     csv_of_fiches(source, 300)
     for delay in (1.5, 3.0, 4.5):  # killed at different points of the import: storing, indexing
         process = subprocess.Popen(
-            [sys.executable, "-m", "plugins.cli", "import-fiches", source, "--prefixe", f"Tuee{delay}/"],
+            [sys.executable, "-m", "plugins.operations.cli", "import-fiches", source, "--prefixe", f"Tuee{delay}/"],
             cwd=instance.base,
             env=instance.env,
             stdout=subprocess.DEVNULL,
@@ -200,8 +200,8 @@ def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
     assert "Index de moin : 0 révision(s) en écart" in check.stdout and "0 périmé(s), 0 en trop" in check.stdout
     # the listing equals the truth: every fiche stored is listed, none more
     script = (
-        "from plugins.cli import make_app, wiki_context\n"
-        "from plugins.index import get_index\n"
+        "from plugins.operations.cli import make_app, wiki_context\n"
+        "from plugins.indexing.structured import get_index\n"
         "app = make_app()\n"
         "with wiki_context(app):\n"
         "    stored = [i for i in app.storage.documents() if i.name and i.name.startswith('Tuee')]\n"
@@ -234,7 +234,7 @@ def test_cached_results_of_a_privileged_reader_never_reach_another(wiki, app):
 
 
 def test_a_revision_cut_short_by_a_kill_is_set_aside_not_lost_nor_fatal(wiki, app):
-    from plugins.reparation import moin_index_drift, repair_moin_index
+    from plugins.operations.repair import moin_index_drift, repair_moin_index
 
     wiki.save("Intacte", fiche("Intacte"))
     store = app.storage.backend.backends["default"].meta_store

@@ -1,4 +1,4 @@
-"""plugins/securite.py: headers and CSP (checked in Chromium), CSRF, ?regex=, failed logins, registration."""
+"""plugins/web/security.py: headers and CSP (checked in Chromium), CSRF, ?regex=, failed logins, registration."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def form_token(client: Any, path: str) -> str:
 def test_our_forms_refuse_a_missing_or_wrong_token(token: str | None, wiki: Any, client: Any, app: Any) -> None:
     from moin.app import before_wiki
 
-    from plugins.groupes import create_group
+    from plugins.operations.groupes import create_group
 
     wiki.create_user("Alice")
     with app.app_context():
@@ -236,7 +236,7 @@ def test_sixth_failed_login_from_one_address_is_refused_and_a_success_resets_the
 
 def test_failed_logins_are_shared_between_workers(app: Any, tmp_path: Any) -> None:
     """Two processes (here: two stores on the same file) see the same count."""
-    from plugins.securite import LoginFailures
+    from plugins.web.security import LoginFailures
 
     first, second = LoginFailures(str(tmp_path / "c.sqlite")), LoginFailures(str(tmp_path / "c.sqlite"))
     first.record(["compte:alice"], 300)

@@ -85,7 +85,7 @@ def snapshot(folder: Any) -> set[str]:
 
 
 def test_reading_through_traversal_names_finds_nothing_outside(disk_app: Any, tmp_path: Any) -> None:
-    from plugins.pages import store_page
+    from plugins.operations.pages import store_page
 
     with disk_app.app_context():
         store_page(disk_app, "Accueil", "Bienvenue.\n", "test")
@@ -140,7 +140,7 @@ def test_writing_through_traversal_names_stays_in_the_storage(disk_app: Any, tmp
 
 
 def test_bulk_import_names_stay_page_names(disk_app: Any, tmp_path: Any) -> None:
-    from plugins import bulk
+    from plugins.operations import bulk
 
     path = tmp_path / "noms.csv"
     path.write_text("nom;page\nA;../../evil\nB;/etc/evil\nC;..\nD;Initiatives/../../evil\n", encoding="utf-8")

@@ -1,0 +1,55 @@
+"""Identifiers of organisations: SIRET (14 digits) and RNA number (« W » and 9 digits).
+
+Shared by the SCDL import (``plugins/subventions/scdl.py``), the fiche fields ``siret`` and ``rna`` and the
+matching of subsidies to fiches (``plugins/subventions/analysis.py``), so that « 123 456 789 00012 » written in a
+fiche finds « 12345678900012 » in a public file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from plugins.data.schema import Invalide, Text, _shown
+
+_SPACES = re.compile(r"[\s\u00a0\u202f.-]")
+
+
+def siret(value: str) -> str | None:
+    """The 14 digits of a SIRET written with or without spaces, dots or dashes; None if it is not one."""
+    digits = _SPACES.sub("", value)
+    return digits if re.fullmatch(r"\d{14}", digits) else None
+
+
+def rna(value: str) -> str | None:
+    """An RNA number (« W » then 9 digits, e.g. W442001234), upper-cased; None if it is not one."""
+    text = _SPACES.sub("", value).upper()
+    return text if re.fullmatch(r"W\d{9}", text) else None
+
+
+class Siret(Text):
+    """The SIRET of an organisation (14 digits), as in the public subsidy files."""
+
+    expected = "un numéro SIRET de 14 chiffres, par exemple 123 456 789 00012"
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        found = siret(text)
+        if found is None:
+            # YAML reads 01234567800012 as a number and drops its leading zero: quotes keep it
+            hint = " ; écrivez-le entre guillemets" if isinstance(value, int) else ""
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(text)}{hint}.")
+        return found
+
+
+class Rna(Text):
+    """The RNA number of an association (« W » then 9 digits), as in the public subsidy files (SCDL 2.x)."""
+
+    expected = "un numéro RNA (W suivi de 9 chiffres), par exemple W442001234"
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        found = rna(text)
+        if found is None:
+            raise Invalide(f"attendu {self.expected}, trouvé {_shown(text)}.")
+        return found

@@ -1,0 +1,1 @@
+"""One module a page type: its fields, facets and computations."""

@@ -1,0 +1,214 @@
+"""The one query layer of every listing, map and export: filter, check read rights, count, sort, page.
+
+Facet counts are computed after the ACL check, so a page a reader may not read never shows, not even
+as a number. Read rights are asked of moin (its protecting middleware, with its own caches) once per
+distinct ACL, not once per page.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from moin import flaskg
+from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
+
+from plugins.data.errors import UserError
+from plugins.data.registry import PageType
+from plugins.data.text import fold
+from plugins.indexing.structured import IndexedPage, get_index
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class QueryError(UserError):
+    """A selection that cannot be run; the message (French) says what would be right."""
+
+
+@dataclass
+class Selection:
+    """What a reader asks for: a page type, facet filters, a sort, a page."""
+
+    page_type: PageType
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "nom"
+    descending: bool = False
+    limit: int = DEFAULT_PAGE_SIZE
+    page: int = 1
+
+    def validate(self) -> None:
+        facets = self.page_type.facets
+        for key in self.filters:
+            if key not in facets:
+                raise QueryError(f"filtre inconnu « {key} » ; filtres possibles : {', '.join(facets)}.")
+        sorts = self.sort_names()
+        if self.sort not in sorts:
+            raise QueryError(f"tri inconnu « {self.sort} » ; tris possibles : {', '.join(sorts)}.")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise QueryError(f"« limite » doit être un nombre entre 1 et {MAX_PAGE_SIZE}.")
+        if self.page < 1:
+            raise QueryError("« page » doit être un nombre à partir de 1.")
+
+    def sort_names(self) -> list[str]:
+        return [*self.page_type.sorts, "modification"]
+
+
+@dataclass
+class Result:
+    selection: Selection
+    rows: list[IndexedPage]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.selection.limit))
+
+
+#: moin's verdicts, kept across requests: (index, its version, reader's rights) -> ACL key -> may read.
+#: Any change to any item (group pages included) makes a new index version, hence new verdicts.
+_VERDICTS: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], bool]] = OrderedDict()
+_VERDICTS_SIZE = 256
+_VERDICTS_LOCK = threading.Lock()
+
+
+def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
+    index = get_index()
+    if index is None:
+        return {}
+    key = (index.directory, index.snapshot().version, reader_key())
+    with _VERDICTS_LOCK:
+        verdicts = _VERDICTS.get(key)
+        if verdicts is None:
+            verdicts = _VERDICTS[key] = {}
+            while len(_VERDICTS) > _VERDICTS_SIZE:
+                _VERDICTS.popitem(last=False)
+        return verdicts
+
+
+def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
+    """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL, and remembered
+    for this reader's rights until the next change to the wiki)."""
+    storage = flaskg.storage
+    verdicts = _verdicts_for_reader()
+    hierarchic: dict[str, bool] = {}
+    out = []
+    for page in pages:
+        if page.namespace not in hierarchic:
+            hierarchic[page.namespace] = _hierarchic(page.namespace)
+        key = (page.namespace, page.acl, page.names[:1] if hierarchic[page.namespace] else ())
+        verdict = verdicts.get(key)
+        if verdict is None:
+            meta = {ITEMID: page.itemid, NAME: list(page.names), NAMESPACE: page.namespace}
+            if page.acl is not None:
+                meta[ACL] = page.acl
+            verdict = bool(storage.may_read_rev(meta))
+            storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
+            verdicts[key] = verdict
+        if verdict:
+            out.append(page)
+    return out
+
+
+def _hierarchic(namespace: str) -> bool:
+    for ns, acls in flaskg.storage.acl_mapping:
+        if ns == namespace:
+            return bool(acls.get("hierarchic"))
+    return False
+
+
+def _folded(page: IndexedPage, facet: str) -> dict[str, str]:
+    """A page's values for a facet, folded (accents, case) -> as written."""
+    return {fold(v): v for v in page.facets.get(facet, ())}
+
+
+def _matches(page: IndexedPage, filters: dict[str, str]) -> bool:
+    return all(fold(wanted) in _folded(page, key) for key, wanted in filters.items())
+
+
+def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> list[IndexedPage]:
+    """Sort on a field (pages without it last, by title) or, with ``key`` None, on the last change."""
+    if key is None:
+        return sorted(pages, key=lambda p: (p.mtime, fold(p.title)), reverse=descending)
+    present = [p for p in pages if p.data.get(key) not in (None, "", [])]
+    missing = sorted((p for p in pages if p.data.get(key) in (None, "", [])), key=lambda p: fold(p.title))
+
+    def value(page: IndexedPage) -> tuple[Any, ...]:
+        v = page.data[key]
+        return (0, v, fold(page.title)) if isinstance(v, (int, float)) else (1, fold(str(v)), fold(page.title))
+
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def reader_key() -> tuple[Any, ...]:
+    """What moin's ACL evaluation knows of the reader: names, logged in or not, trusted or not."""
+    user = flaskg.user
+    return (tuple(user.name), bool(user.valid), bool(getattr(user, "trusted", False)))
+
+
+#: recent results: (index, its generation, reader, selection) -> (ordered matching pages, facets)
+_RESULTS: OrderedDict[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[tuple[str, int]]]]] = OrderedDict()
+_RESULTS_SIZE = 64
+_RESULTS_LOCK = threading.Lock()
+
+
+def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[IndexedPage], dict[str, Any]]:
+    visible = readable(pages)
+    matching = [p for p in visible if _matches(p, selection.filters)] if selection.filters else visible
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for facet in selection.page_type.facets:
+        counts: dict[str, int] = {}
+        spelling: dict[str, str] = {}
+        for page in matching:
+            for folded, written in _folded(page, facet).items():
+                counts[folded] = counts.get(folded, 0) + 1
+                spelling.setdefault(folded, written)
+        facets[facet] = sorted(((spelling[k], n) for k, n in counts.items()), key=lambda vn: (-vn[1], fold(vn[0])))
+    sort_field = None if selection.sort == "modification" else selection.page_type.sorts[selection.sort]
+    return _ordered(matching, sort_field, selection.descending), facets
+
+
+def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
+    """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``.
+
+    Results over the index are kept a while, keyed by the index generation (any change to any item, group
+    pages included, makes a new one), by what moin's ACLs know of the reader and by the selection: output
+    computed for one reader is never served to a reader with other rights.
+    """
+    selection.validate()
+    if pages is not None:
+        ordered, facets = _compute(selection, pages)
+    else:
+        index = get_index()
+        snapshot = index.snapshot() if index else None
+        pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
+        key = (
+            index.directory if index else None,
+            snapshot.version if snapshot else None,
+            reader_key(),
+            selection.page_type.name,
+            tuple(sorted(selection.filters.items())),
+            selection.sort,
+            selection.descending,
+        )
+        with _RESULTS_LOCK:
+            cached = _RESULTS.get(key)
+            if cached is not None:
+                _RESULTS.move_to_end(key)
+        if cached is None:
+            cached = _compute(selection, pages)
+            with _RESULTS_LOCK:
+                _RESULTS[key] = cached
+                while len(_RESULTS) > _RESULTS_SIZE:
+                    _RESULTS.popitem(last=False)
+        ordered, facets = cached
+    total = len(ordered)
+    if not all_rows:
+        start = (selection.page - 1) * selection.limit
+        ordered = ordered[start : start + selection.limit]
+    return Result(selection=selection, rows=ordered, total=total, facets=facets)

@@ -1,0 +1,375 @@
+"""French search over the wiki: words (stemmed, accents folded), fields (`commune:Rezé`), facets, snippets.
+
+The searched text lives in the structured index (:mod:`plugins.indexing.structured`), so a search is one Whoosh query
+there; read rights come from :func:`plugins.indexing.query.readable`, applied to every match *before* anything is
+counted, so a page the reader may not read never shows, not even in a facet count. Only the shown page of
+results is scored in order, and only its hits have their text read back for a snippet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from whoosh import qparser
+from whoosh import query as wquery
+from whoosh.highlight import ContextFragmenter, Formatter, highlight
+from whoosh.query import Query
+
+from plugins.data import frontmatter, registry
+from plugins.data.text import fold
+from plugins.indexing.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
+from plugins.indexing.query import readable, reader_key
+from plugins.indexing.structured import FIELD_BOOSTS, IndexedPage, get_index
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_QUERY_CHARS = 500
+PARIS = ZoneInfo("Europe/Paris")
+
+#: the facets of the results page, in the order shown, with their labels
+FACETS = {
+    "type": "Type de page",
+    "secteur": "Secteur",
+    "commune": "Commune",
+    "groupe": "Groupe de travail",
+    "annee": "Année de modification",
+}
+#: pages whose name lies under this space belong to the working group named by the next part
+GROUP_SPACE = "GroupesDeTravail/"
+PLAIN_PAGE = "Page"
+
+_FIELD = re.compile(r"""(?<!\S)([^\W\d][\w-]*):(?:"([^"]*)"|(\S+))""")
+
+
+class SearchError(ValueError):
+    """A search that cannot be run as asked; the message (French) says what would be right."""
+
+
+@dataclass
+class Hit:
+    page: IndexedPage
+    score: float
+    #: fragments of text, each a list of (text, is a match)
+    snippet: list[list[tuple[str, bool]]]
+
+    @property
+    def type_label(self) -> str:
+        page_type = registry.get(self.page.type)
+        return page_type.label if page_type else PLAIN_PAGE
+
+
+@dataclass
+class SearchResult:
+    query: str
+    words: str
+    fields: dict[str, str]
+    facet_filters: dict[str, str]
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    page: int
+    limit: int
+    #: True when no page holds every word and the results hold some of them
+    some_words: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.limit))
+
+
+# -- what each page offers to facets and fields ---------------------------------------------------------
+
+
+def field_names() -> list[str]:
+    """Every name usable as `nom:valeur` in a query: our facets, then every facet of every page type."""
+    names = list(FACETS)
+    for page_type in registry.types().values():
+        names += [f for f in page_type.facets if f not in names]
+    return names
+
+
+def values_of(page: IndexedPage, name: str) -> list[str]:
+    """A page's values for a facet or field of the search."""
+    if name == "type":
+        page_type = registry.get(page.type)
+        return [page_type.label if page_type else PLAIN_PAGE]
+    if name == "annee":
+        return [str(datetime.fromtimestamp(page.mtime, PARIS).year)] if page.mtime else []
+    values = list(page.facets.get(name, ()))
+    if name == "groupe" and page.fullname.startswith(GROUP_SPACE):
+        space = page.fullname[len(GROUP_SPACE) :].split("/", 1)[0]
+        if space and space not in values:
+            values.append(space)
+    return values
+
+
+def _field_matches(page: IndexedPage, name: str, wanted: str, table: dict[str, Any]) -> bool:
+    """`commune:Reze` finds Rezé, `secteur:récup` finds « Récupération » (a word of the value starts so)."""
+    folded = fold(wanted)
+    known = table[page.itemid].get(name)
+    values = list(known) if known is not None else [fold(v) for v in values_of(page, name)]
+    if name == "type":
+        return folded in values or folded == fold(page.type or PLAIN_PAGE)
+    return any(v.startswith(folded) or any(w.startswith(folded) for w in re.split(r"[\W_]+", v)) for v in values)
+
+
+# -- the query ----------------------------------------------------------------------------------------
+
+
+def parse(query: str) -> tuple[str, dict[str, str], list[str]]:
+    """Split a query into its words and its `nom:valeur` fields; unknown field names are said, kept as words."""
+    known = field_names()
+    fields: dict[str, str] = {}
+    messages: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        name = fold(match.group(1))
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if name not in known:
+            messages.append(
+                f"champ inconnu « {match.group(1)} » (champs possibles : {', '.join(known)}) : cherché comme des mots."
+            )
+            return f" {match.group(1)} {value} "
+        fields[name] = value
+        return " "
+
+    words = _FIELD.sub(take, query)
+    return " ".join(words.split()), fields, messages
+
+
+def whoosh_query(words: str, schema: Any, every_word: bool = True) -> Query:
+    """Words as a Whoosh query over title, data and text (weighted in the schema); wildcards are folded."""
+    group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
+    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema=schema, group=group)
+    parser.remove_plugin_class(qparser.FieldsPlugin)  # fields are ours (parse), not Whoosh's
+    parser.remove_plugin_class(qparser.OperatorsPlugin)  # AND/OR/NOT are English: plain words here
+    parser.remove_plugin_class(qparser.PhrasePlugin)  # a word's stem and root share a position
+    return parser.parse(fold(words))
+
+
+# -- the search ---------------------------------------------------------------------------------------
+
+
+#: recent searches: (index, its version, reader's rights, query, filters, page, limit) -> result
+_RESULTS: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+_RESULTS_SIZE = 128
+_RESULTS_LOCK = threading.Lock()
+
+
+def search(
+    query: str, facet_filters: dict[str, str] | None = None, page: int = 1, limit: int = PAGE_SIZE
+) -> SearchResult:
+    """Run a search for the current reader; the same search by a reader with the same rights, on the same
+    state of the index, is answered from a small cache (never across rights, never across a change)."""
+    index = get_index()
+    if index is None:
+        return _search(index, query, facet_filters, page, limit)
+    key = (
+        index.directory,
+        index.snapshot().version,
+        reader_key(),
+        query,
+        tuple(sorted((facet_filters or {}).items())),
+        page,
+        limit,
+    )
+    with _RESULTS_LOCK:
+        cached = _RESULTS.get(key)
+        if cached is not None:
+            _RESULTS.move_to_end(key)
+            return cached
+    result = _search(index, query, facet_filters, page, limit)
+    with _RESULTS_LOCK:
+        _RESULTS[key] = result
+        while len(_RESULTS) > _RESULTS_SIZE:
+            _RESULTS.popitem(last=False)
+    return result
+
+
+def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: int, limit: int) -> SearchResult:
+    facet_filters = {k: v for k, v in (facet_filters or {}).items() if v}
+    for name in facet_filters:
+        if name not in FACETS:
+            raise SearchError(f"facette inconnue « {name} » ; facettes possibles : {', '.join(FACETS)}.")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise SearchError(f"« limite » doit être un nombre entre 1 et {MAX_PAGE_SIZE}.")
+    if page < 1:
+        raise SearchError("« page » doit être un nombre à partir de 1.")
+    query = query.strip()[:MAX_QUERY_CHARS]
+    words, fields, messages = parse(query)
+    result = SearchResult(query, words, fields, facet_filters, [], 0, {}, page, limit, messages=messages)
+    if index is None or not (words or fields or facet_filters):
+        return result
+    snapshot = index.snapshot()
+    facet_table = _search_values(snapshot)
+    with index.ix.searcher() as searcher:
+        reader = searcher.reader()
+        if not reader.has_column("itemid"):
+            return result  # an empty index
+        # document numbers belong to one reader: the snapshot's table if it was read at the same generation
+        itemids = snapshot.itemid_at if reader.generation() == snapshot.reader_generation else None
+        if itemids is None:
+            itemids = reader.column_reader("itemid")
+        q = None
+        if terms(words):
+            q = _without_idle_roots(whoosh_query(words, index.ix.schema), searcher)
+            matched = list(searcher.docs_for_query(q))
+            if not matched and len(set(terms(words))) > 1:
+                q = _without_idle_roots(whoosh_query(words, index.ix.schema, every_word=False), searcher)
+                result.some_words = True
+                matched = list(searcher.docs_for_query(q))
+            candidates = {}
+            for docnum in matched:
+                found = snapshot.by_itemid.get(itemids[docnum])
+                if found is not None:
+                    candidates[found.itemid] = (docnum, found)
+            pages = [p for _, p in candidates.values()]
+        elif words:
+            result.messages.append("ces mots sont trop courants pour être cherchés : précisez la recherche.")
+            return result
+        else:
+            pages = list(snapshot.by_itemid.values())
+        visible = readable(pages)
+        selected = [p for p in visible if all(_field_matches(p, n, v, facet_table) for n, v in fields.items())]
+        if facet_filters:
+            wanted = {n: fold(v) for n, v in facet_filters.items()}
+            selected = [p for p in selected if all(w in facet_table[p.itemid][n] for n, w in wanted.items())]
+        result.facets = _facet_counts(selected, facet_table)
+        result.total = len(selected)
+        start = (page - 1) * limit
+        if q is not None:
+            allowed = {candidates[p.itemid][0] for p in selected}
+            found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
+            ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
+        else:
+            ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
+            ranked = [(p, 0.0) for p in ordered[start : start + limit]]
+    highlighted = terms_and_roots(words)
+    result.hits = [Hit(p, score, snippet(index, p, highlighted)) for p, score in ranked]
+    return result
+
+
+def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
+    """itemid -> facet -> {folded value: value as written}, computed once per index snapshot."""
+    table = snapshot.memo.get("recherche")
+    if table is None:
+        table = {
+            itemid: {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
+            for itemid, page in snapshot.by_itemid.items()
+        }
+        snapshot.memo["recherche"] = table
+    return table
+
+
+def _facet_counts(pages: list[IndexedPage], table: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name in FACETS:
+        counts: dict[str, int] = {}
+        spelling: dict[str, str] = {}
+        for page in pages:
+            for folded, written in table[page.itemid][name].items():
+                counts[folded] = counts.get(folded, 0) + 1
+                spelling.setdefault(folded, written)
+        order = (lambda vn: (-int(vn[0]), 0)) if name == "annee" else (lambda vn: (-vn[1], fold(vn[0])))
+        facets[name] = sorted(((spelling[k], n) for k, n in counts.items()), key=order)
+    return facets
+
+
+def _without_idle_roots(q: Query, searcher: Any) -> Query:
+    """Drop a word's root where it finds no more pages than its stem (most words): half the postings to
+    read and score, same pages found. Roots stay where they join other words (compost, compostage)."""
+    if isinstance(q, wquery.Or) and len(q.subqueries) == 2 and all(isinstance(t, wquery.Term) for t in q.subqueries):
+        stem, root = q.subqueries
+        if stem.text.startswith(ROOT_MARK):
+            stem, root = root, stem
+        if root.text.startswith(ROOT_MARK) and stem.fieldname == root.fieldname:
+            if searcher.doc_frequency(root.fieldname, root.text) <= searcher.doc_frequency(stem.fieldname, stem.text):
+                return stem
+        return q
+    if isinstance(q, wquery.CompoundQuery):
+        return q.__class__([_without_idle_roots(s, searcher) for s in q.subqueries], boost=q.boost)
+    return q
+
+
+# -- snippets -----------------------------------------------------------------------------------------
+
+
+class _Parts(Formatter):
+    """Keeps a snippet as (text, is a match) parts, so the page escapes it like any other text."""
+
+    def format(self, fragments: Any, replace: bool = False) -> list[list[tuple[str, bool]]]:
+        out = []
+        for fragment in fragments:
+            parts: list[tuple[str, bool]] = []
+            index, text = fragment.startchar, fragment.text
+            for token in fragment.matches:
+                if token.startchar is None or token.startchar < index:
+                    continue
+                if token.startchar > index:
+                    parts.append((text[index : token.startchar], False))
+                parts.append((text[token.startchar : token.endchar], True))
+                index = token.endchar
+            parts.append((text[index : fragment.endchar], False))
+            out.append(parts)
+        return out
+
+
+SNIPPET_CHARS = 220
+
+
+def snippet(index: Any, page: IndexedPage, words: set[str]) -> list[list[tuple[str, bool]]]:
+    """Up to two passages of the page where the searched words are, else its beginning."""
+    text = index.text_of(page)
+    body = " ".join(plain_text(frontmatter.split(text).body).split()) if text else ""
+    sources = [body, data_text(page.data).replace("\n", " · ")] if page.type else [body]
+    for source in sources:
+        if source and words:
+            parts = highlight(source, words, french_analyzer(), ContextFragmenter(SNIPPET_CHARS, 60), _Parts(), top=2)
+            if parts:
+                return parts
+    start = next((s for s in sources if s.strip()), "")
+    if not start:
+        return []
+    cut = start[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(start) > SNIPPET_CHARS else start
+    return [[(cut + (" …" if len(start) > SNIPPET_CHARS else ""), False)]]
+
+
+def snippet_text(parts: list[list[tuple[str, bool]]]) -> str:
+    return " … ".join("".join(text for text, _ in fragment) for fragment in parts)
+
+
+def as_json(result: SearchResult, url_of: Any) -> dict[str, Any]:
+    """The results for other tools: same content as the page, readable names, French keys."""
+    return {
+        "requete": result.query,
+        "mots": result.words,
+        "champs": result.fields,
+        "facettes_choisies": result.facet_filters,
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "certains_mots_seulement": result.some_words,
+        "messages": result.messages,
+        "resultats": [
+            {
+                "page": h.page.fullname,
+                "titre": h.page.title or h.page.name,
+                "type": h.page.type or "page",
+                "url": url_of(h.page.fullname),
+                "score": round(h.score, 4),
+                "modification": datetime.fromtimestamp(h.page.mtime, PARIS).isoformat() if h.page.mtime else None,
+                "extrait": snippet_text(h.snippet),
+                "mots_trouves": sorted({t for frag in h.snippet for t, m in frag if m}),
+            }
+            for h in result.hits
+        ],
+        "facettes": {name: [{"valeur": v, "nombre": n} for v, n in values] for name, values in result.facets.items()},
+    }

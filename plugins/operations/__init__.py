@@ -1,0 +1,1 @@
+"""Operations: the CLI, seed content, accounts and groups, production settings, repair, imports."""

@@ -1,0 +1,164 @@
+"""Bulk creation of fiches from a CSV file or a folder of pages: checked whole, then written whole.
+
+Every row is validated first; if one is wrong, nothing is written and each bad row is reported with
+its line, column and reason. The writing itself groups the index commits (``store_pages_batched``).
+A page that already exists with the same text is skipped, so importing the same file twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from moin.constants.keys import CURRENT, NAME_EXACT
+from moin.utils.names import CompositeName
+
+from plugins.data import frontmatter
+from plugins.data.errors import UserError
+from plugins.data.flat import MAX_CELL, flat_to_data, page_name_problem
+from plugins.data.registry import analyse, get
+from plugins.operations.pages import store_pages_batched
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20000
+#: a fiche has about twenty columns: more is a mistake (or a CSV bomb of a million columns)
+MAX_COLUMNS = 100
+MAX_HEADER_CHARS = 10_000
+#: past this many bad rows, stop reading and report the first ones
+MAX_ERRORS = 1000
+
+
+@dataclass
+class PageToCreate:
+    name: str
+    text: str
+    where: str  # "ligne 12" or the file name
+
+
+@dataclass
+class ImportRefused(UserError):
+    summary: str
+    rows: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.summary + ("\n" + "\n".join(self.rows) if self.rows else "")
+
+
+def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCreate | None, list[str]]:
+    """One CSV row -> a page text, or the reasons it is refused."""
+    data, column_errors = flat_to_data(row)
+    errors = [f"ligne {line}" + (f", colonne « {c} »" if c else "") + f" : {m}" for c, m in column_errors]
+    record = get("fiche").validate(data)
+    errors += [f"ligne {line}, colonne « {p.champ} » : {p.message}" for p in record.problems]
+    if errors:
+        return None, errors
+    name = (row.get("page") or "").strip() or prefix + record.title
+    problem = page_name_problem(name)
+    if problem:
+        return None, [f"ligne {line}, colonne « page » : {problem}"]
+    text = frontmatter.join({"type": "fiche", **record.data}, (row.get("texte") or "").strip() + "\n")
+    return PageToCreate(name=name, text=text, where=f"ligne {line}"), []
+
+
+def read_csv(path: str, prefix: str) -> list[PageToCreate]:
+    """Read and check a CSV file of fiches, row by row (never the whole file in memory at once)."""
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise ImportRefused(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo).")
+    csv.field_size_limit(MAX_CELL + 1)
+    pages, errors = [], []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            first_line = f.readline(MAX_HEADER_CHARS + 1)
+            if len(first_line) > MAX_HEADER_CHARS:
+                raise ImportRefused(f"première ligne trop longue (plus de {MAX_HEADER_CHARS} caractères).")
+            f.seek(0)
+            delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+            reader = csv.DictReader(f, delimiter=delimiter)
+            if not reader.fieldnames or "nom" not in [c.strip() for c in reader.fieldnames]:
+                raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
+            if len(reader.fieldnames) > MAX_COLUMNS:
+                raise ImportRefused(f"trop de colonnes ({len(reader.fieldnames)} ; au plus {MAX_COLUMNS}).")
+            reader.fieldnames = [c.strip() for c in reader.fieldnames]
+            # count the rows first (cheap) so that a file of millions of rows is refused before any checking
+            if any(n > MAX_ROWS for n, _row in enumerate(csv.reader(f, delimiter=delimiter))):
+                raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
+            f.seek(0)
+            reader = csv.DictReader(f, delimiter=delimiter, fieldnames=reader.fieldnames)
+            next(reader)  # the header line, already read
+            for n, row in enumerate(reader, 2):
+                if n - 1 > MAX_ROWS:
+                    raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
+                if len(row.get(None) or ()) > MAX_COLUMNS:  # a million extra cells: one message, not a million
+                    row = {**row, None: [""]}
+                page, row_errors = row_to_page(row, n, prefix)
+                errors.extend(row_errors)
+                if page:
+                    pages.append(page)
+                if len(errors) > MAX_ERRORS:
+                    raise ImportRefused(f"plus de {MAX_ERRORS} erreurs : rien n'est importé.", errors[:MAX_ERRORS])
+    except UnicodeDecodeError:
+        raise ImportRefused("le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».") from None
+    except csv.Error as exc:
+        detail = "cellule trop longue ou guillemets jamais fermés" if "field larger" in str(exc) else "caractère illisible"
+        raise ImportRefused(f"fichier CSV illisible à la ligne {reader.line_num} ({detail}).") from None
+    if errors:
+        raise ImportRefused(f"{len(errors)} erreur(s) dans le fichier.", errors)
+    return pages
+
+
+def read_folder(path: str, prefix: str) -> list[PageToCreate]:
+    pages, errors = [], []
+    for filename in sorted(os.listdir(path)):
+        stem, ext = os.path.splitext(filename)
+        if ext not in (".moin", ".md", ".txt"):
+            continue
+        with open(os.path.join(path, filename), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        analysis = analyse(text)
+        if analysis.record is None or analysis.record.type.name != "fiche":
+            errors.append(f"{filename} : ce n'est pas une fiche (la page doit commencer par un bloc « type: fiche »).")
+        errors.extend(f"{filename} : {p}" for p in analysis.problems if analysis.record is not None)
+        pages.append(PageToCreate(name=prefix + stem, text=text, where=filename))
+    if errors:
+        raise ImportRefused(f"{len(errors)} erreur(s) dans le dossier.", errors)
+    return pages
+
+
+def read_source(path: str, prefix: str) -> list[PageToCreate]:
+    pages = read_folder(path, prefix) if os.path.isdir(path) else read_csv(path, prefix)
+    seen: dict[str, str] = {}
+    duplicates = []
+    for page in pages:
+        if page.name in seen:
+            duplicates.append(f"{page.where} : même page « {page.name} » qu'en {seen[page.name]}.")
+        seen.setdefault(page.name, page.where)
+    if duplicates:
+        raise ImportRefused(f"{len(duplicates)} doublon(s).", duplicates)
+    if not pages:
+        raise ImportRefused("aucune fiche à importer.")
+    return pages
+
+
+def import_fiches(
+    app: Any, pages: list[PageToCreate], dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> list[str]:
+    """Write the pages that are new (all or nothing); return their names."""
+
+    to_create, conflicts = [], []
+    for page in pages:
+        item = app.storage.get_item(**CompositeName("", NAME_EXACT, page.name).query)
+        if not item:
+            to_create.append(page)
+            continue
+        current = item[CURRENT].data.read().decode("utf-8", "replace")
+        if current.replace("\r\n", "\n").strip() != page.text.replace("\r\n", "\n").strip():
+            conflicts.append(f"{page.where} : la page « {page.name} » existe déjà avec un autre contenu.")
+    if conflicts:
+        raise ImportRefused(f"{len(conflicts)} page(s) existent déjà.", conflicts)
+    if not dry_run and to_create:
+        store_pages_batched(app, [(p.name, p.text) for p in to_create], "Import de fiches", progress=progress)
+    return [p.name for p in to_create]

@@ -1,0 +1,261 @@
+"""Maps of located pages (venues, fiches, later events): folium (Leaflet) with clustered markers.
+
+Leaflet and MarkerCluster are served by the wiki (XStatic packages, ``/+serve/…``); the tile server is the
+only other address a map page asks, set in ``wikiconfig.py``. The places travel as one JSON array inside
+the map's script, with ``<``, ``>`` and ``&`` escaped, and the popups are built with DOM text nodes, so no
+name can break out of the script or inject markup. Markers are made on the client from that array and
+clustered there (folium's one-``Marker``-per-place output is far too heavy for thousands of places).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import folium
+from branca.element import MacroElement
+from flask import Response
+from jinja2 import Template
+
+from plugins.data import communes
+from plugins.data.registry import PageType
+from plugins.data.types.evenement import find_venue
+from plugins.indexing.query import readable
+from plugins.indexing.selection_args import query_string
+from plugins.indexing.structured import IndexedPage, by_alias, get_index
+
+#: marker colours by legend rank (WCAG AA against white for the text legend)
+COLOURS = ("#0b5d5b", "#8a3a0b", "#3b4cc0", "#7b2d8b", "#2e6b30", "#b00020", "#5d4037", "#37474f", "#ad1457", "#00606b")
+OTHER = "autre"
+DEFAULT_CENTRE = (47.2184, -1.5536)  # Nantes
+#: the page types a map can show (events are placed at their venue)
+MAPPABLE = ("lieu", "fiche", "evenement")
+
+
+@dataclass(frozen=True)
+class Place:
+    page: IndexedPage
+    lat: float
+    lon: float
+    approximate: bool
+    category: str
+
+
+def locate(page: IndexedPage, legend_field: str) -> Place | None:
+    """Where a page is: its position, else its commune's centre (approximate), else nowhere (None)."""
+    category = str(page.data.get(legend_field) or OTHER)
+    position = page.data.get("position")
+    if isinstance(position, dict) and "lat" in position and "lon" in position:
+        return Place(page, float(position["lat"]), float(position["lon"]), False, category)
+    commune = communes.find(str(page.data.get("commune") or ""))
+    if commune is not None:
+        return Place(page, commune.lat, commune.lon, True, category)
+    return None
+
+
+def split_located(pages: list[IndexedPage], page_type: PageType) -> tuple[list[Place], list[IndexedPage]]:
+    legend_field = getattr(page_type, "legend_field", "")
+    venues = by_alias(_readable_venues()) if page_type.name == "evenement" else {}
+    places, unplaced = [], []
+    for page in pages:
+        place = locate(page, legend_field)
+        if page_type.name == "evenement" and page.data.get("lieu"):
+
+            venue = find_venue(str(page.data["lieu"]), venues)
+            where = locate(venue, "") if venue is not None else None
+            if where is not None:
+                place = Place(page, where.lat, where.lon, where.approximate, str(page.data.get(legend_field) or OTHER))
+        if place is None:
+            unplaced.append(page)
+        else:
+            places.append(place)
+    return places, unplaced
+
+
+def _readable_venues() -> list[IndexedPage]:
+
+    index = get_index()
+    return readable(index.pages("lieu")) if index else []
+
+
+def legend(places: list[Place]) -> list[tuple[str, str, int]]:
+    """(category, colour, count), the most frequent first; beyond the palette, « autre »."""
+    counts: dict[str, int] = {}
+    for place in places:
+        counts[place.category] = counts.get(place.category, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    out = [(cat, COLOURS[i], n) for i, (cat, n) in enumerate(ranked[: len(COLOURS) - 1])]
+    rest = sum(n for _cat, n in ranked[len(COLOURS) - 1 :])
+    if rest:
+        out.append((OTHER, COLOURS[-1], rest))
+    return out
+
+
+def page_path(page: IndexedPage) -> str:
+    return "/" + quote(page.fullname)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script>: ASCII only, and no <, > or & that could close the script."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class ClusteredPlaces(MacroElement):
+    """Places as one array, turned into clustered markers on the client."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.eco-pin { width: 14px; height: 14px; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 2px #000; }
+.eco-pin.eco-approx { border-style: dashed; opacity: 0.8; }
+.eco-popup strong { display: block; font-size: 14px; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function(map) {
+  var places = {{ this.places_json }};
+  var colours = {{ this.colours_json }};
+  var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+  function popup(p) {
+    var box = document.createElement("div"); box.className = "eco-popup";
+    var name = document.createElement("strong"); name.textContent = p[2]; box.appendChild(name);
+    var what = document.createElement("div");
+    what.textContent = [p[4], p[5]].filter(Boolean).join(" · ") + (p[6] ? " (position approximative)" : "");
+    box.appendChild(what);
+    var link = document.createElement("a"); link.href = p[7]; link.target = "_top";
+    link.textContent = "Voir la page"; box.appendChild(link);
+    return box;
+  }
+  var markers = places.map(function(p) {
+    var icon = L.divIcon({className: "", iconSize: [18, 18],
+      html: '<div class="eco-pin' + (p[6] ? ' eco-approx' : '') + '" style="background:' + colours[p[3]] + '"></div>'});
+    var marker = L.marker([p[0], p[1]], {icon: icon, title: p[2], alt: p[2], keyboard: true});
+    marker.bindPopup(function() { return popup(p); });
+    return marker;
+  });
+  cluster.addLayers(markers);
+  map.addLayer(cluster);
+  // fit the places once the frame has its size (at script time it may still be 0×0)
+  var bounds = {{ this.bounds_json }};
+  function fit() {
+    map.invalidateSize();
+    if (bounds) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 15}); }
+  }
+  fit();
+  window.addEventListener("load", fit);
+  // until the reader moves the map, follow the frame's size (it may be laid out after this script runs)
+  var touched = false;
+  map.on("dragstart", function() { touched = true; });
+  map.getContainer().addEventListener("wheel", function() { touched = true; });
+  map.on("resize", function() { if (!touched) { fit(); } });
+  window.ecoCluster = cluster;
+  window.ecoPlaces = places.length;
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, places: list[Place], legend_rows: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self._name = "ClusteredPlaces"
+        rank = {cat: i for i, (cat, _colour, _n) in enumerate(legend_rows)}
+        other = len(legend_rows) - 1
+        rows = [
+            [
+                round(p.lat, 6),
+                round(p.lon, 6),
+                p.page.title,
+                rank.get(p.category, other),
+                p.category,
+                str(p.page.data.get("commune") or ""),
+                1 if p.approximate else 0,
+                page_path(p.page),
+            ]
+            for p in places
+        ]
+        self.places_json = script_json(rows)
+        self.colours_json = script_json([colour for _cat, colour, _n in legend_rows] or [COLOURS[0]])
+        lats, lons = [p.lat for p in places], [p.lon for p in places]
+        self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if places else None)
+
+
+def map_url(type_name: str, selection: Any) -> str:
+    """Where the map document of a selection is served (``/+carte/<type>?filters``)."""
+
+    qs = query_string(selection, page=None, limite=None)
+    return f"/+carte/{type_name}" + (f"?{qs}" if qs else "")
+
+
+def map_response(document: str, cfg: Any) -> Any:
+    """A map document as a French page that may load what the wiki serves and the tiles, nothing else."""
+
+    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: {tiles_origin(cfg.map_tiles_url)}; connect-src 'self'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+    return response
+
+
+def tiles_origin(url: str) -> str:
+    """The origin of the tile server (for the map's Content-Security-Policy)."""
+
+    parts = urlsplit(url.replace("{s}.", "a."))
+    host = parts.netloc
+    if "{s}." in url:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def local_map(cfg: Any) -> folium.Map:
+    """A folium map whose scripts and styles are served by the wiki, with the configured tile server."""
+    fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=False)
+    fmap.default_js = [
+        ("leaflet", "/+serve/leaflet/leaflet.js"),
+        ("markercluster", "/+serve/leaflet_markercluster/leaflet.markercluster.js"),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", "/+serve/leaflet/leaflet.css"),
+        ("markercluster_css", "/+serve/leaflet_markercluster/MarkerCluster.css"),
+        ("markercluster_default_css", "/+serve/leaflet_markercluster/MarkerCluster.Default.css"),
+    ]
+    folium.TileLayer(tiles=cfg.map_tiles_url, attr=cfg.map_tiles_attribution, name="Fond de carte", max_zoom=19).add_to(
+        fmap
+    )
+    return fmap
+
+
+def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any) -> str:
+    """The whole map as an HTML document (served to an iframe), with only local scripts and styles."""
+    fmap = local_map(cfg)
+    ClusteredPlaces(places, legend_rows).add_to(fmap)
+    return fmap.get_root().render()
+
+
+def geojson(places: list[Place], unplaced: list[IndexedPage], base_url: str) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the located pages (the others are listed apart, without geometry)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "properties": {
+                    "nom": p.page.title,
+                    "page": p.page.fullname,
+                    "url": base_url + page_path(p.page),
+                    "categorie": p.category,
+                    "commune": p.page.data.get("commune"),
+                    "approximatif": p.approximate,
+                    "donnees": p.page.data,
+                },
+            }
+            for p in places
+        ],
+        "non_localises": [{"nom": p.title, "page": p.fullname, "url": base_url + page_path(p)} for p in unplaced],
+    }

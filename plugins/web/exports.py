@@ -1,0 +1,62 @@
+"""Exports of a selection: CSV (UTF-8, spreadsheet formulas neutralised) and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import quote
+
+from plugins.data.registry import PageType, Record
+from plugins.indexing.structured import IndexedPage
+
+#: a cell starting with one of these would be run as a formula by a spreadsheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: str) -> str:
+    """Make a cell inert in spreadsheets (OWASP "CSV injection"): prefix risky cells with a quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def page_url(base_url: str, page: IndexedPage) -> str:
+    return f"{base_url}/{quote(page.fullname)}"
+
+
+def _record(page_type: PageType, page: IndexedPage) -> Record:
+    return Record(type=page_type, data=page.data)
+
+
+def table_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """CSV (separator « ; », UTF-8 with a BOM for spreadsheets), every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(str(row.get(c, ""))) for c in columns])
+    return "\ufeff" + out.getvalue()
+
+
+def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """One line per page; the first columns are the page and its address."""
+    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields], *page_type.extra_columns]
+    rows = [
+        {"page": page.fullname, "adresse_wiki": page_url(base_url, page), **page_type.row(_record(page_type, page))}
+        for page in pages
+    ]
+    return table_csv(columns, rows)
+
+
+def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    items: list[dict[str, Any]] = [
+        {
+            "page": p.fullname,
+            "adresse_wiki": page_url(base_url, p),
+            "type": page_type.name,
+            "modification": p.mtime,
+            "donnees": p.data,
+        }
+        for p in pages
+    ]
+    return json.dumps({"type": page_type.name, "nombre": len(items), "elements": items}, ensure_ascii=False, indent=1)

@@ -1,0 +1,53 @@
+"""Where the structured layer plugs into moin: converter registry, moin's signals, Flask's app signals.
+
+Imported by ``wikiconfig.py`` (and the tests' config): importing it is all it takes.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from typing import Any
+
+from flask import appcontext_pushed
+from moin.constants.keys import ITEMID, REVID
+from moin.signalling import ANY, item_modified
+
+from plugins.indexing.structured import get_index
+from plugins.views import rendering
+from plugins.web import routes
+
+DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
+log = logging.getLogger(__name__)
+
+rendering.register()
+# some systems' mime.types map .svg to text/xml, which browsers refuse in <img> (our logo, chain diagrams)
+mimetypes.add_type("image/svg+xml", ".svg")
+
+
+@item_modified.connect_via(ANY)
+def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: Any) -> None:
+    """Keep the structured index in step with every save, rename, trash, revert, destroy, convert."""
+    index = get_index(app)
+    if index is None:
+        return
+    new_meta = kwargs.get("new_meta")  # moin's Meta mapping: test against None, its truth value is unreliable
+    if str(action) not in DESTROY_ACTIONS and new_meta is not None and new_meta.get(REVID):
+        try:
+            index.store_revision(new_meta)
+        except OSError:
+            # the revision is safe in moin's storage; our index (disk full, say) catches up at the next read
+            log.exception("index structuré non mis à jour (%s) : il sera vérifié et réparé", fqname)
+            index.mark_stale()
+        return
+    meta = new_meta if new_meta is not None else kwargs.get("meta")
+    itemid = meta.get(ITEMID) if meta is not None else None
+    if itemid:
+        index.defer(itemid)  # moin signals a destroy before doing it: look again once it is done
+
+
+@appcontext_pushed.connect_via(ANY)
+def on_app_context(app: Any, **kwargs: Any) -> None:
+    """Attach our views to moin's app the first time it is used (before its first request)."""
+    if getattr(app, "cfg", None) is not None and not getattr(app, "_got_first_request", False):
+        routes.init_app(app)

@@ -1,0 +1,242 @@
+"""Our web views (exports) and the French defaults, attached to moin's Flask app."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, request
+from moin import flaskg
+from moin.themes import render_template
+from moin.utils.interwiki import url_for_item
+
+from plugins.data import registry
+from plugins.data.types.chaine import build_view, find_chain, rows
+from plugins.indexing import agenda, query, selection_args
+from plugins.indexing import search as recherche
+from plugins.indexing.query import QueryError
+from plugins.subventions import web as subventions_web
+from plugins.views import chain_svg, maps
+from plugins.web import exports, forms, security, write_lock
+
+blueprint = Blueprint("ecossolies", __name__)
+blueprint.register_blueprint(subventions_web.blueprint)  # the subsidies' routes, under ours
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "geojson": "application/geo+json; charset=utf-8",
+}
+
+
+@blueprint.route("/+donnees/<type_name>.<fmt>")
+def export(type_name: str, fmt: str) -> Response:
+    """A selection of structured pages as CSV or JSON (same arguments as the listing macros)."""
+    page_type = registry.get(type_name)
+    if page_type is None or fmt not in MIMETYPES:
+        abort(404)
+    try:
+        selection = selection_args.build(page_type, {}, request.args)
+    except QueryError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    result = query.run(selection, all_rows=True)
+    base_url = request.host_url.rstrip("/")
+    if fmt == "geojson":
+
+        places, unplaced = maps.split_located(result.rows, page_type)
+        body = json.dumps(maps.geojson(places, unplaced, base_url), ensure_ascii=False)
+    else:
+        body = (exports.to_csv if fmt == "csv" else exports.to_json)(page_type, result.rows, base_url)
+    response = Response(body, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'inline; filename="{page_type.plural}.{fmt}"'
+    return _private(response)
+
+
+@blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
+def new_fiche() -> Any:
+    """The « Nouvelle fiche » form (plugins/web/forms.py)."""
+
+    return forms.new_fiche()
+
+
+@blueprint.route("/+donnees/maillons.<fmt>")
+def chain_export(fmt: str) -> Response:
+    """A chain (``?chaine=…``) as a diagram (SVG) or as data (CSV, JSON), for the current reader."""
+
+    if fmt not in ("svg", "csv", "json"):
+        abort(404)
+    chain = find_chain(request.args.get("chaine", ""))
+    if chain is None:
+        return Response("Chaîne inconnue ou illisible.\n", status=404, mimetype="text/plain")
+    view = build_view(chain)
+    if fmt == "svg":
+        response = Response(chain_svg.render(view), mimetype="image/svg+xml")
+    else:
+        data = rows(view)
+        if fmt == "csv":
+            columns = ["chaine", "ordre", "maillon", "description", "acteur", "page", "commune", "statut"]
+            response = Response(exports.table_csv(columns, data), mimetype=MIMETYPES["csv"])
+        else:
+            body = json.dumps(
+                {"chaine": view.title, "page": chain.fullname, "lignes": data}, ensure_ascii=False, indent=1
+            )
+            response = Response(body, mimetype=MIMETYPES["json"])
+    return _private(response)
+
+
+@blueprint.route("/+agenda.ics")
+def agenda_feed() -> Response:
+    """The agenda of a selection as iCalendar (same arguments as <<Agenda>>), for the current reader."""
+
+    page_type = registry.get("evenement")
+    asked = dict(request.args)
+    try:
+        start, end, label = agenda.window(asked.pop("periode", ""))
+        selection = selection_args.build(page_type, {}, asked)
+    except QueryError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    found = agenda.entries(query.run(selection, all_rows=True).rows, start, end)
+    body = agenda.ics(found, request.host_url.rstrip("/"))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="agenda-ecossolies.ics"'
+    return _private(response)
+
+
+@blueprint.route("/+carte/<type_name>")
+def map_page(type_name: str) -> Response:
+    """The map document of a selection (shown in a <<Carte>> frame, or alone), for the current reader."""
+
+    page_type = registry.get(type_name)
+    if page_type is None or type_name not in maps.MAPPABLE:
+        abort(404)
+    try:
+        selection = selection_args.build(page_type, {}, request.args)
+    except QueryError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    places, _unplaced = maps.split_located(query.run(selection, all_rows=True).rows, page_type)
+    cfg = current_app.cfg
+    document = maps.map_document(places, maps.legend(places), cfg)
+    return _private(maps.map_response(document, cfg))
+
+
+SEARCH_ARGS = ("q", "page", "limite")
+
+
+@blueprint.route("/+recherche")
+@blueprint.route("/+recherche.<fmt>")
+def search(fmt: str = "html") -> Any:
+    """The wiki's French search (plugins/indexing/search.py): a results page, or JSON for other tools."""
+
+
+    if fmt not in ("html", "json"):
+        abort(404)
+    args = request.args
+    facet_filters = {k: v for k, v in args.items() if k in recherche.FACETS}
+    unknown = [k for k in args if k not in recherche.FACETS and k not in SEARCH_ARGS]
+    error = f"argument inconnu « {unknown[0]} »." if unknown else None
+    result = None
+    if error is None:
+        try:
+            page = int(args.get("page", "1"))
+            limit = int(args.get("limite", str(recherche.PAGE_SIZE)))
+        except ValueError:
+            error = "« page » et « limite » doivent être des nombres."
+        else:
+            try:
+                result = recherche.search(args.get("q", ""), facet_filters, page, limit)
+            except recherche.SearchError as exc:
+                error = str(exc)
+    if fmt == "json":
+        if error:
+            body, status = {"erreur": error}, 400
+        else:
+            body, status = recherche.as_json(result, lambda name: url_for_item(name, _external=True)), 200
+        return _private(Response(json.dumps(body, ensure_ascii=False), status, mimetype=MIMETYPES["json"]))
+
+    def link(**changes: Any) -> str:
+        """This search with some arguments changed (None removes one); a new selection starts at page 1."""
+        kept = {k: v for k, v in args.items() if k != "page"}
+        kept.update({k: v for k, v in changes.items() if v is not None})
+        for k, v in changes.items():
+            if v is None:
+                kept.pop(k, None)
+        return "/+recherche" + (f"?{urlencode(kept)}" if kept else "")
+
+    html = render_template(
+        "ecossolies/recherche.html",
+        title_name="Recherche",
+        search_query=args.get("q", ""),
+        result=result,
+        error=error,
+        facet_labels=recherche.FACETS,
+        field_names=recherche.field_names(),
+        link=link,
+        json_url="/+recherche.json" + (f"?{request.query_string.decode()}" if request.query_string else ""),
+        page_url=lambda name: url_for_item(name),
+    )
+    return _private(Response(html, 400 if error else 200, mimetype="text/html"))
+
+
+def _private(response: Response) -> Response:
+    """Data shown to one reader (ACLs) is never cached for another."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route("/+nouvelle/position", methods=["GET", "POST"])
+def new_position() -> Any:
+    """A working group's new position (plugins/web/forms.py)."""
+
+    return forms.new_position()
+
+
+@blueprint.route("/+position/publier", methods=["POST"])
+def publish_position() -> Any:
+    """A member makes a draft position public (plugins/web/forms.py)."""
+
+    return forms.publish_position()
+
+
+def reader_locale() -> str:
+    """The reader's language: the one chosen in their settings, otherwise the wiki's (French)."""
+    user = getattr(flaskg, "user", None)
+    locale = getattr(user, "locale", None) if user else None
+    return locale or current_app.cfg.locale_default
+
+
+def add_lang(response: Response) -> Response:
+    """moin's base template has a bare <html>: say which language the page is in."""
+    if response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed:
+        head = response.get_data()[:400]
+        if b"<html>" in head:
+            lang = reader_locale().replace("_", "-")
+            response.set_data(response.get_data().replace(b"<html>", f'<html lang="{lang}">'.encode(), 1))
+    return response
+
+
+_INIT_LOCK = threading.Lock()
+
+
+def init_app(app: Any) -> None:
+    """Attach our views and French defaults to a moin app (once)."""
+    with _INIT_LOCK:  # a threaded worker's first requests arrive together: one registers, the others wait
+        _init_app(app)
+
+
+def _init_app(app: Any) -> None:
+    if "ecossolies" in app.blueprints:
+        return
+    app.register_blueprint(blueprint)
+    app.after_request(add_lang)
+    write_lock.init_app(app)
+    security.init_app(app)  # security headers and guards
+    # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
+    # undoing its own right answer: look where the configuration says (our card styles live there)
+    app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))
+    babel = app.extensions.get("babel")
+    if babel is not None:
+        babel.locale_selector = reader_locale

@@ -1,0 +1,138 @@
+"""The rooms of plugins/ and the rules between them, read from the imports (``ast``): a broken rule fails here.
+
+- the data layer (``plugins/data``) imports neither Flask, nor moin's DOM (``moin.utils.tree``), nor the views
+  or the web side, and names no macro;
+- the views (``plugins/views``, and the subsidies' views and charts) never import the web side;
+- nothing imports ``macros/`` (moin loads them as plugins);
+- every import sits at the top of its module, unless a comment on its line or the line above says why.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PLUGINS = ROOT / "plugins"
+VIEWS = ("plugins.views", "plugins.subventions.views", "plugins.subventions.charts")
+WEB = ("plugins.web", "plugins.subventions.web")
+MACRO_NAMES = sorted(p.stem for p in (ROOT / "macros").glob("[A-Z]*.py"))
+#: French words that are both a page type's label and a macro's name
+LABELS = {"Fiche", "Chaine"}
+
+
+def module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules(folder: pathlib.Path = PLUGINS) -> list[pathlib.Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+def imports(path: pathlib.Path) -> list[tuple[str, int]]:
+    """Every module a file imports (``from a import b`` counts as ``a`` and ``a.b``), with its line."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+            found += [(f"{node.module}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def within(name: str, packages: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def broken(paths: list[pathlib.Path], forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in paths
+        for name, line in imports(path)
+        if within(name, forbidden)
+    ]
+
+
+def test_the_rooms_exist_and_plugins_holds_only_packages() -> None:
+    rooms = sorted(p.name for p in PLUGINS.iterdir() if (p / "__init__.py").is_file())
+    assert rooms == ["data", "indexing", "operations", "subventions", "views", "web"]
+    assert sorted(p.name for p in PLUGINS.glob("*.py")) == ["__init__.py"]
+
+
+def test_the_data_layer_knows_no_flask_no_dom_no_views_no_web() -> None:
+    data = modules(PLUGINS / "data")
+    assert data, "no data modules found"
+    assert broken(data, ("flask", "moin.utils.tree", "moin.themes", *VIEWS, *WEB, "plugins.operations", "macros")) == []
+
+
+def code_strings(path: pathlib.Path) -> list[str]:
+    """The string constants of a module's code, docstrings left out (they may speak of a macro)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_the_data_layer_names_no_macro() -> None:
+    # a macro is named by a call: ``<<Name(…)>>`` in a text, or its name alone as a call's argument
+    call = re.compile(r"<<(" + "|".join(MACRO_NAMES) + r")\b")
+    named = [
+        f"{path.relative_to(ROOT)} names the macro {text}"
+        for path in modules(PLUGINS / "data")
+        for text in code_strings(path)
+        if call.search(text) or (text in MACRO_NAMES and text not in LABELS)
+    ]
+    assert named == []
+
+
+def test_views_never_import_the_web_side() -> None:
+    views = [p for p in modules() if within(module_name(p), VIEWS)]
+    assert len(views) >= 10
+    assert broken(views, WEB) == []
+
+
+def test_nothing_imports_macros() -> None:
+    everything = modules() + modules(ROOT / "tests") + modules(ROOT / "macros") + [ROOT / "wikiconfig.py"]
+    assert broken(everything, ("macros",)) == []
+
+
+def test_every_import_is_at_the_top_unless_a_comment_says_why() -> None:
+    late: list[str] = []
+    for path in modules() + modules(ROOT / "macros"):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for sub in ast.walk(node):
+                    if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                        here, above = lines[sub.lineno - 1], lines[sub.lineno - 2].strip()
+                        if "#" not in here and not above.startswith("#"):
+                            late.append(f"{path.relative_to(ROOT)}:{sub.lineno}: {here.strip()}")
+    assert late == []
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_module_says_why_it_exists(path: pathlib.Path) -> None:
+    assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no docstring"
+
+
+def test_every_card_section_named_by_a_type_has_a_renderer_and_none_is_orphan() -> None:
+    from plugins.data import registry  # the page types, loaded by the registry
+    from plugins.views.cards.sections import SECTIONS
+
+    declared = {name for page_type in registry.types().values() for name in page_type.sections}
+    assert declared == set(SECTIONS)
