@@ -313,7 +313,7 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
             card.para(
                 [
                     card.url_link(
-                        url("/+donnees/subventions.csv", filters),
+                        url("/+donnees/subventions-enrichi.csv", filters),
                         "Télécharger en CSV",
                         css="eco-export eco-export-csv",
                         mimetype="text/csv",

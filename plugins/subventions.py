@@ -432,9 +432,11 @@ def period(text: str, note: Note = _ignore) -> str:
         if end < start:
             note(W_PERIOD, f"« {text} » : la fin ({end}) est avant le début ({start})")
         return f"{start}/{end}"
-    if len(parts) == 1 and "/" not in value:
-        day = iso_date(value, note)
-        return day
+    if len(parts) == 1:
+        try:
+            return iso_date(value, note)
+        except ValueError:
+            pass
     raise ValueError(f"période illisible « {text} » (attendu AAAA-MM-JJ ou AAAA-MM-JJ/AAAA-MM-JJ)")
 
 
