@@ -341,6 +341,12 @@ _PLAIN = re.compile(r"\d+(?:[.,]\d+)?")
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.234.567,89
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234,567.89
 _PERIOD = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FRENCH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_TIME_AFTER = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_LOAN = re.compile(r"\b(?:" + "|".join(LOAN_WORDS) + ")")
+#: the latest year a date may have (a public file does not plan grants further ahead)
+LAST_YEAR = datetime.date.today().year + 10
 
 
 def _ignore(kind: str, reason: str) -> None:
@@ -384,7 +390,7 @@ def _real_date(value: str, text: str) -> str:
         day = datetime.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"la date « {text} » n'existe pas") from None
-    if not 1950 <= day.year <= datetime.date.today().year + 10:
+    if not 1950 <= day.year <= LAST_YEAR:
         raise ValueError(f"date improbable « {text} »")
     return day.isoformat()
 
@@ -394,16 +400,16 @@ def iso_date(text: str, note: Note = _ignore, year_alone: bool = False) -> str:
     ``year_alone``, ``AAAA`` (kept as a year, never turned into a day). Raises ValueError."""
     value = text.strip()
     if year_alone and re.fullmatch(r"\d{4}", value):
-        if not 1950 <= int(value) <= datetime.date.today().year + 10:
+        if not 1950 <= int(value) <= LAST_YEAR:
             raise ValueError(f"année improbable « {text} »")
         note(W_YEAR, f"« {text} » : le schéma attend une date AAAA-MM-JJ ; gardée comme l'année {value}")
         return value
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
+    match = _FRENCH_DAY.fullmatch(value)
     if match:
         value = f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
     else:
-        value = re.sub(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", "", value)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        value = _TIME_AFTER.sub("", value)
+    if not _ISO_DAY.fullmatch(value):
         raise ValueError(f"date illisible « {text} » (attendu AAAA-MM-JJ, par exemple 2023-03-15)")
     day = _real_date(value, text)
     if day != text.strip():
@@ -523,8 +529,7 @@ def identify(text: str, note: Note = _ignore) -> tuple[str, str, str]:
 
 def is_loan(*texts: str) -> bool:
     """Whether a row speaks of a loan or a guarantee (départements publish them without amount)."""
-    folded = " ".join(fold(t) for t in texts)
-    return any(re.search(rf"\b{word}", folded) for word in LOAN_WORDS)
+    return bool(_LOAN.search(" ".join(fold(t) for t in texts)))
 
 
 # -- rows --------------------------------------------------------------------------------------------
@@ -570,8 +575,8 @@ def _row(cells: dict[str, str], line: int, out: Parsed) -> Subvention | None:
             out.add(line, column, str(exc))
             return "", "", ""
 
-    loan = is_loan(cells.get("nature", ""), cells.get("objet", ""))
     montant_text = cells.get("montant", "").strip()
+    loan = not montant_text and is_loan(cells.get("nature", ""), cells.get("objet", ""))
     cents, apart = 0, False
     if not montant_text and loan:
         apart = True
@@ -602,7 +607,7 @@ def _row(cells: dict[str, str], line: int, out: Parsed) -> Subvention | None:
     rna_number = rna_number or rna_in_id
     if not (siren or rna_number):
         out.warn(W_NO_ID, line, "idBeneficiaire", "ni SIRET ni RNA : le bénéficiaire n'est reconnu que par son nom")
-    kind = nature if not (loan and apart) else (lambda v, note: v.strip())
+    kind = nature if not loan else (lambda v, note: v.strip())
     date = text("dateConvention", required=True)
     if date:
         try:
