@@ -335,3 +335,33 @@ def test_the_command_says_what_it_found_and_essai_writes_nothing(tmp_path):
     assert "7 subvention(s) sur 9 ligne(s), 81 000,50 € au total" in out
     assert f"{subventions.W_LOAN} : 2" in out and "Essai : rien n'a été écrit." in out
     assert "importé :" not in out
+
+
+def test_headers_as_the_2x_field_titles_read_the_same_records():
+    with open(subventions.SCHEMA_2, encoding="utf-8") as f:
+        titles = [spec["title"] for spec in json.load(f)["fields"]]
+    lines = read(VALID).decode("utf-8").split("\n")
+    retitled = "\n".join([",".join(f'"{t}"' for t in titles), *lines[1:]]).encode("utf-8")
+    by_title, by_name = subventions.parse(retitled), subventions.parse(read(VALID))
+    assert by_title.convention == "titres des champs" and by_title.version == "2.x"
+    assert by_title.records == by_name.records and not by_title.warnings.get(subventions.W_HEADER)
+
+
+@pytest.mark.parametrize(
+    ("version", "written", "ratio", "warned"),
+    [
+        ("2.x", "0.45", "0.45", False),
+        ("1.x", "0.45", "0.45", False),
+        ("1.x", "45", "0.45", True),
+        ("2.x", "1", "1", False),
+    ],
+)
+def test_a_share_is_read_as_the_schema_says_and_a_legacy_percent_with_a_warning(version, written, ratio, warned):
+    notes: list[tuple[str, str]] = []
+    assert subventions.percentage(written, version, lambda kind, reason: notes.append((kind, reason))) == ratio
+    assert [kind for kind, _reason in notes] == ([subventions.W_PERCENT] if warned else [])
+
+
+def test_a_share_over_one_is_an_error_in_a_2x_file():
+    with pytest.raises(ValueError, match="supérieur à 1"):
+        subventions.percentage("45", "2.x")
