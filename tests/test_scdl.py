@@ -365,3 +365,21 @@ def test_a_share_is_read_as_the_schema_says_and_a_legacy_percent_with_a_warning(
 def test_a_share_over_one_is_an_error_in_a_2x_file():
     with pytest.raises(ValueError, match="supérieur à 1"):
         subventions.percentage("45", "2.x")
+
+
+def test_the_shipped_1_1_schema_is_a_working_table_schema_and_a_1x_file_is_read_as_one():
+    rows = list(csv.reader(io.StringIO(read(VALID).decode("utf-8"))))
+    keep = [i for i, name in enumerate(rows[0]) if name not in ("rnaBeneficiaire", "dispositifAide")]
+    old = [[row[i] for i in keep] for row in rows if re.fullmatch(r"\d{14}", row[5]) or row is rows[0]]
+    assert len(old) > 20 and len(old[0]) == 14
+    with open(subventions.SCHEMA_1, encoding="utf-8") as f:
+        schema = Schema.from_descriptor(json.load(f))
+    assert Resource(data=old, schema=schema).validate().valid
+    text = "\n".join(",".join(f'"{cell}"' for cell in row) for row in old).encode("utf-8")
+    result = subventions.parse(text)
+    assert result.version == "1.x" and result.error_count == 0 and len(result.records) == len(old) - 1
+    assert not result.warnings.get(subventions.W_HEADER)  # a 1.x file lacks no column of its schema
+    # bad: a 1.x file with a value the 1.1 schema refuses is refused by frictionless with the same schema
+    old[1][13] = "1.5"
+    report = Resource(data=old, schema=schema).validate()
+    assert report.flatten(["rowNumber", "fieldName", "type"]) == [[2, "pourcentageSubvention", "constraint-error"]]
