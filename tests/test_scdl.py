@@ -383,3 +383,18 @@ def test_the_shipped_1_1_schema_is_a_working_table_schema_and_a_1x_file_is_read_
     old[1][13] = "1.5"
     report = Resource(data=old, schema=schema).validate()
     assert report.flatten(["rowNumber", "fieldName", "type"]) == [[2, "pourcentageSubvention", "constraint-error"]]
+
+
+def test_the_seed_file_is_an_scdl_2_1_1_file_and_its_export_passes_the_validator(app, client):
+    from plugins.seed import load_seed
+
+    seed = os.path.join(os.path.dirname(HERE), "data", "pages")
+    result = subventions.parse(read(os.path.join(seed, "donnees", "subventions-exemple.csv")))
+    assert result.error_count == 0 and len(result.records) == 18 and not result.warning_counts
+    assert {r.pourcentage for r in result.records} == {"0.4", "1"}  # 40 % written as the schema says: 0.4
+    with app.app_context():
+        load_seed(app, seed)
+    response = client.get("/+donnees/subventions.csv")
+    assert response.headers["X-Subventions-Hors-Schema"] == "0"
+    body = response.get_data()
+    assert len(body.decode("utf-8").strip().split("\r\n")) == 1 + 18 and official_report(data=body) == []
