@@ -159,7 +159,7 @@ BAD_ROWS = [
     ("rnaBeneficiaire", GOOD_ROW.replace("W442000001", "442000001"), "n'est pas un numéro RNA"),
     ("nature", GOOD_ROW.replace("aide en numéraire", "cadeau"), "nature « cadeau » inconnue"),
     ("conditionsVersement", GOOD_ROW.replace(";unique;", ";" + "x" * 5001 + ";"), "texte trop long"),
-    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01/2023-06-30", "du 1er avril au 30 juin"), "période illisible"),
+    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01/2023-06-30", "1er avril-30 juin"), "période illisible"),
     ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01/2023-06-30", "2023_04_01"), "période illisible"),
     ("notificationUE", GOOD_ROW.replace(";non;", ";peut-être;"), "attendu oui ou non"),
     ("pourcentageSubvention", GOOD_ROW.replace(";1;Pass", ";150;Pass"), "supérieur à 1"),
