@@ -64,10 +64,10 @@ check-index: instance
 # the subsidies (financements)
 .PHONY: import-subventions import-communes-siret bench-financements
 
-## make import-subventions FILE=fichier.csv [ORIGINE=https://…] : subventions au format SCDL, tout ou rien
+## make import-subventions FILE=fichier.csv [ORIGINE=https://…] [ESSAI=1] : subventions au format SCDL, tout ou rien (ESSAI=1 : dit ce qu'il a trouvé sans rien écrire)
 import-subventions: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-subventions FILE=subventions.csv [ORIGINE=https://…]" && exit 2)
-	$(BIN)/python -m plugins.operations.cli import-subventions $(FILE) --origine "$(ORIGINE)"
+	$(BIN)/python -m plugins.operations.cli import-subventions $(FILE) --origine "$(ORIGINE)" $(if $(ESSAI),--essai,)
 
 ## make import-communes-siret FILE=table.csv : la commune des bénéficiaires sans fiche (colonnes siret;commune)
 import-communes-siret: instance

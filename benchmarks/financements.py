@@ -63,7 +63,7 @@ def scdl_file(path: str, rows: int, seed: int = 7) -> int:
             )
             amount = f"{cents // 100:,}".replace(",", " ") + f",{cents % 100:02d}"
             f.write(
-                f"{rng.choice(ATTRIBUANTS)};;{day};D-{i};Association {b:05d};{10_000_000_000_000 + b:014d};"
+                f"{rng.choice(ATTRIBUANTS)};;{day};D-{i};Association {b:05d};{100_000_000 + b}00017;"
                 f"W44{b:07d};{rng.choice(OBJETS)} {i};{amount};aide en numéraire;unique;;;non;;\n"
             )
     return total

@@ -28,7 +28,7 @@ HEADER_2X = (
 )
 GOOD_ROW = (
     "Ville;21440109300015;2023-03-01;D1;Asso Une;12345678900012;W442000001;Concerts;1 000,50;aide en numéraire;"
-    "unique;2023-04-01_2023-06-30;;non;50;Pass"
+    "unique;2023-04-01/2023-06-30;;non;1;Pass"
 )
 
 
@@ -41,7 +41,7 @@ def ten_beneficiaries() -> bytes:
     rows = []
     for i in range(1, 11):
         cents = i * 123456
-        siret = f"{i:014d}"
+        siret = f"{i:09d}{i:05d}"  # one SIREN each: one organisation each
         payments = [cents] if i % 2 else [cents // 2, cents - cents // 2]
         for n, part in enumerate(payments):
             amount = f"{part // 100},{part % 100:02d}"
@@ -131,7 +131,9 @@ def test_real_world_files_1x_comma_separator_bom_decimal_commas_extra_columns(ap
     (record,) = result.records
     assert record.montant == 250075 and record.date == "2022-03-15" and record.siret == "12345678900012"
     assert record.beneficiaire == "Asso, avec virgule" and record.nature == "aide en numéraire"
-    assert record.periode == "2022-04-01_2022-06-30" and record.notification_ue == "non"
+    # the underscore period of the 2017 format is read, with a warning, and kept in the schema's form
+    assert record.periode == "2022-04-01/2022-06-30" and record.notification_ue == "non"
+    assert result.warning_counts[subventions.W_UNDERSCORE] == 1 and result.version == "1.x"
     # Windows-1252 and snake_case column names are read too
     latin = "nom_attribuant;date_convention;nom_beneficiaire;montant\nVille;2022-01-01;Théâtre;1.234,50\n"
     (record,) = subventions.parse(latin.encode("cp1252")).records
@@ -157,11 +159,13 @@ BAD_ROWS = [
     ("idAttribuant", GOOD_ROW.replace("21440109300015", "ABC"), "n'est pas un SIRET"),
     ("rnaBeneficiaire", GOOD_ROW.replace("W442000001", "442000001"), "n'est pas un numéro RNA"),
     ("nature", GOOD_ROW.replace("aide en numéraire", "cadeau"), "nature « cadeau » inconnue"),
-    ("conditionsVersement", GOOD_ROW.replace(";unique;", ";parfois;"), "condition de versement « parfois » inconnue"),
-    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01_2023-06-30", "2023-06-30_2023-04-01"), "avant son début"),
-    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01_2023-06-30", "2023_04_01"), "période illisible"),
+    ("conditionsVersement", GOOD_ROW.replace(";unique;", ";" + "x" * 5001 + ";"), "texte trop long"),
+    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01/2023-06-30", "1er avril-30 juin"), "période illisible"),
+    ("datesPeriodeVersement", GOOD_ROW.replace("2023-04-01/2023-06-30", "2023_04_01"), "période illisible"),
     ("notificationUE", GOOD_ROW.replace(";non;", ";peut-être;"), "attendu oui ou non"),
-    ("pourcentageSubvention", GOOD_ROW.replace(";50;", ";150;"), "hors de 0 à 100"),
+    ("pourcentageSubvention", GOOD_ROW.replace(";1;Pass", ";150;Pass"), "supérieur à 1"),
+    ("pourcentageSubvention", GOOD_ROW.replace(";1;Pass", ";1.5;Pass"), "supérieur à 1"),
+    ("pourcentageSubvention", GOOD_ROW.replace(";1;Pass", ";0;Pass"), "au moins 0.01"),
     ("objet", GOOD_ROW.replace("Concerts", "x" * 5001), "texte trop long"),
     ("", GOOD_ROW + ";en trop", "17 cellules au lieu de 16"),
     ("", GOOD_ROW.rsplit(";", 2)[0], "14 cellules au lieu de 16"),
@@ -197,7 +201,7 @@ def test_one_bad_row_in_ten_thousand_imports_nothing_and_names_it(app):
     rows[7_341] = rows[7_341].replace("1 000,50", "mille euros")
     error = refused(app, scdl(*rows))
     assert error.rows == [
-        "ligne 7343, colonne « montant » : montant illisible « mille euros » (attendu un nombre, par exemple 1 234,56)"
+        "ligne 7343, colonne « montant » : montant illisible « mille euros » (attendu un nombre, par exemple 1234.56)"
     ]
 
 
@@ -286,7 +290,7 @@ def test_beneficiaries_are_linked_to_fiches_by_siret_rna_or_name_and_fiches_show
     card = plain(content(client, "/Initiatives/Par SIRET"))
     assert "Subventions reçues (données publiques)" in card and "1 000,50 €" in card and "Concerts" in card
     assert "ville.csv" in card and "12345678900012" in card  # the source, and the fiche's SIRET
-    link = re.search(r'href="(/\+donnees/subventions\.csv\?fiche=[^"]+)"', card).group(1).replace("&amp;", "&")
+    link = re.search(r'href="(/\+donnees/subventions-enrichi\.csv\?fiche=[^"]+)"', card).group(1).replace("&amp;", "&")
     exported = client.get(link).get_data(as_text=True)
     assert exported.count("\r\n") == 2 and "Initiatives/Par SIRET" in exported  # the header and its subsidy
     assert "1 000,50 €" in plain(content(client, "/Initiatives/Par RNA"))
@@ -328,9 +332,12 @@ def test_commune_from_a_siret_table_and_the_map(app, wiki, client):
 
 def test_formula_injection_in_objet_is_neutralised_in_the_csv_export(app, client):
     importing(app, scdl(GOOD_ROW.replace("Concerts", '"=HYPERLINK(""http://evil.example"";""clic"")"')))
-    text = client.get("/+donnees/subventions.csv").get_data(as_text=True).lstrip("\ufeff")
+    text = client.get("/+donnees/subventions.csv").get_data(as_text=True)
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["objet"].startswith("'=HYPERLINK") and row["montant"] == "1000.50"
+    text = client.get("/+donnees/subventions-enrichi.csv").get_data(as_text=True).lstrip("\ufeff")
     (row,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert row["objet"].startswith("'=HYPERLINK") and row["montant"] == "1000.50" and row["source"] == PREFIX + "f.csv"
+    assert row["objet"].startswith("'=HYPERLINK") and row["source"] == PREFIX + "f.csv"
     data = json.loads(client.get("/+donnees/subventions.json?annee=2023").get_data(as_text=True))
     assert data["nombre"] == 1 and data["subventions"][0]["nomBeneficiaire"] == "Asso Une"
     assert client.get("/+donnees/subventions.csv?annee=deux").status_code == 400
@@ -448,7 +455,8 @@ def test_seed_sample_is_marked_invented_and_feeds_the_section_page(app, client):
     with app.app_context():
         load_seed(app, os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "pages"))
     html = plain(content(client, "/Financements"))
-    assert "612 350,75 €" in html and "inventé" in html and "subventions-exemple.csv" in html
+    # 612 350,75 € of grants, of which the Grand Théâtre had 40 % of two (185 000 € and 190 000 €): shares count
+    assert "387 350,75 €" in html and "inventé" in html and "subventions-exemple.csv" in html
     assert "Le Grand Théâtre de l'exemple" in html and "Saint-Herblain" in html  # commune from the SIRET table
     ressourcerie = plain(content(client, "/Initiatives/La Ressourcerie de l'Île"))
     assert "Subventions reçues" in ressourcerie and "9 500 €" in ressourcerie

@@ -242,11 +242,14 @@ def import_fiches(source: str, prefixe: str, essai: bool) -> None:
 @cli.command("import-subventions")
 @click.argument("fichiers", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--origine", default="", help="Où le fichier a été publié (adresse web), gardé avec lui")
-def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
+@click.option("--essai", is_flag=True, help="Dit ce que contient chaque fichier, sans rien écrire")
+def import_subventions(fichiers: tuple[str, ...], origine: str, essai: bool) -> None:
     """Importe des fichiers de subventions (format SCDL 1.x ou 2.x) : tout ou rien, sans doublon.
 
     Chaque ligne de chaque fichier est vérifiée avant que rien ne soit écrit : une seule ligne fausse, et aucun
-    des fichiers n'est importé. Réimporter un fichier déjà importé ne change rien.
+    des fichiers n'est importé. Avant d'écrire, la commande dit ce qu'elle a trouvé (lignes, total, années,
+    attribuants, avertissements par sorte) ; avec --essai, elle s'arrête là. Réimporter un fichier déjà importé
+    ne change rien.
     """
 
     checked, failed = [], False
@@ -256,7 +259,13 @@ def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
         click.echo(f"{os.path.basename(path)} : vérification…", err=True)
         try:
             item_name(path)
-            checked.append((path, data, check(data, progress=progress_lines("Lignes vérifiées"))))
+            result = check(data, progress=progress_lines("Lignes vérifiées"))
+            checked.append((path, data, result))
+            click.echo(f"{os.path.basename(path)} : ce que contient le fichier")
+            for line in result.summary():
+                click.echo("  " + line)
+            for line in result.warning_lines():
+                click.echo("    " + line)
         except ImportRefused as exc:
             click.echo(f"{os.path.basename(path)} :", err=True)
             _report_refusal(exc)
@@ -265,6 +274,9 @@ def import_subventions(fichiers: tuple[str, ...], origine: str) -> None:
         if len(fichiers) > 1:
             click.echo("Aucun des fichiers n'a été importé.", err=True)
         sys.exit(1)
+    if essai:
+        click.echo("Essai : rien n'a été écrit.")
+        return
     app = make_app()
     with wiki_context(app):
         for path, data, result in checked:

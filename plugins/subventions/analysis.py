@@ -3,10 +3,13 @@
 Everything is computed on integer cents and exact fractions, and rounded half up only when shown:
 a total is exact to the cent, a share to the tenth of a percent, the Gini index to the hundredth.
 
-- Beneficiaries: subsidies of one organisation are added up. A beneficiary is matched to a fiche of the
-  wiki by its SIRET (``idBeneficiaire``), else its RNA number, else its name (accents and case ignored,
-  as any page is named by another); it is then counted as that fiche. Otherwise, it is its SIRET, its RNA
-  number, or its name.
+- Amounts: the schema's ``montant`` is the total of a grant *before* it is shared between beneficiaries;
+  what a beneficiary received is its share, ``montant`` × ``pourcentageSubvention`` (rounded half up to the
+  cent). Every total, ranking and concentration figure adds shares (:data:`METHOD` says so on the page).
+- Beneficiaries: one organisation is one beneficiary: identified by its SIREN (the first 9 digits of its
+  SIRET), else its RNA number, else its normalised name (accents, case, punctuation, an article in front or
+  behind); a row without ids takes the SIREN its name or RNA number has elsewhere (:func:`identities`). Its
+  spellings are kept. It is matched to a fiche by SIREN, RNA number or name, and then counted as that fiche.
 - Concentration: the share of the best-funded 10 % of beneficiaries (rounded up to a whole number of
   beneficiaries, at least one) and the Gini index, from 0 (everyone gets the same) to nearly 1 (one gets
   everything), with its Lorenz curve (share of the total received by the poorest x % of beneficiaries).
@@ -19,8 +22,9 @@ Only what the reader may read is used: the files (moin's ACLs on their items), t
 from __future__ import annotations
 
 import math
+import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,18 +32,28 @@ from fractions import Fraction
 from typing import Any
 from urllib.parse import urlencode
 
-from plugins.data import communes, numbers
+from plugins.data import communes
+from plugins.data import numbers as nombres
 from plugins.data.identifiants import rna, siret
 from plugins.data.text import fold
 from plugins.indexing.query import readable
 from plugins.indexing.structured import IndexedPage, by_alias, get_index
-from plugins.subventions.scdl import COLUMNS, EXPORT_NAMES, Subvention
+from plugins.subventions.scdl import COLUMNS, EXPORT_NAMES, MAX_SCHEMA_TEXT, NATURES, Subvention
 from plugins.subventions.store import COMMUNES_PREFIX, Parsed, Visible, readable_sources, siret_communes, visible
 
 #: selection arguments, in the order the manual gives them
 FILTERS = ("attribuant", "annee", "beneficiaire", "objet", "commune", "nature", "dispositif", "fiche")
 UNKNOWN_COMMUNE = "commune inconnue"
 NO_NATURE = "non renseignée"
+#: how amounts and beneficiaries are counted, as the page states it
+METHOD = (
+    "Méthode : le montant d'une subvention (colonne « montant » du schéma SCDL) est son total avant répartition ; "
+    "chaque bénéficiaire est compté pour sa part, montant × pourcentageSubvention (arrondie au centime). "
+    "Un bénéficiaire est reconnu par son SIREN (les 9 premiers chiffres du SIRET), sinon son numéro RNA, sinon "
+    "son nom normalisé (sans accents, majuscules, ponctuation ni article « Le », « La », « Les », « L' » devant ou "
+    "derrière) : ses différentes graphies comptent pour un seul bénéficiaire. Les prêts et garanties publiés sans "
+    "montant ne sont pas comptés."
+)
 #: the share of beneficiaries whose part is shown (the best-funded 10 %)
 TOP_SHARE = Fraction(1, 10)
 
@@ -107,6 +121,9 @@ class Beneficiary:
     commune: str
     siret: str
     rna: str
+    #: the spellings of its name in the files, most frequent first
+    spellings: tuple[str, ...] = ()
+    siren: str = ""
 
 
 @dataclass
@@ -127,46 +144,116 @@ def _readable(type_name: str) -> list[IndexedPage]:
     return readable(index.pages(type_name)) if index else []
 
 
+#: articles dropped in front of or behind a name (« Les Écossolies », « ECOSSOLIES (LES) », « L'Atelier »)
+ARTICLES = frozenset({"le", "la", "les", "l"})
+
+
+def normalised_name(name: str) -> str:
+    """A beneficiary's name as compared: accents, case and punctuation ignored, an article in front or behind
+    dropped (« Les Écossolies », « ECOSSOLIES (LES) » and « Ecossolies » are one name)."""
+    words = re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    if len(words) > 1 and words[-1] in ARTICLES:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def identities(records: tuple[Subvention, ...]) -> list[str]:
+    """The identity of each record's beneficiary: its SIREN (the first 9 digits of a SIRET), else its RNA
+    number, else its normalised name. A row without SIREN takes the SIREN that the same RNA number or the same
+    normalised name has elsewhere (when only one SIREN goes with it), so that one association published under
+    several spellings, with or without its ids, is one beneficiary."""
+    siren_of_rna: dict[str, set[str]] = {}
+    siren_of_name: dict[str, set[str]] = {}
+    rna_of_name: dict[str, set[str]] = {}
+    for record in records:
+        name = normalised_name(record.beneficiaire)
+        if record.siren:
+            if record.rna:
+                siren_of_rna.setdefault(record.rna, set()).add(record.siren)
+            siren_of_name.setdefault(name, set()).add(record.siren)
+        elif record.rna:
+            rna_of_name.setdefault(name, set()).add(record.rna)
+
+    def only(found: set[str] | None) -> str:
+        return next(iter(found)) if found and len(found) == 1 else ""
+
+    out = []
+    for record in records:
+        name = normalised_name(record.beneficiaire)
+        siren = record.siren
+        if not siren and record.rna:
+            siren = only(siren_of_rna.get(record.rna))
+        elif not siren:
+            siren = only(siren_of_name.get(name))
+        if siren:
+            out.append("siren:" + siren)
+            continue
+        number = record.rna or only(rna_of_name.get(name))
+        out.append("rna:" + number if number else "nom:" + name)
+    return out
+
+
 class _Matcher:
-    """Finds the fiche of a beneficiary: by SIRET, else RNA number, else name."""
+    """Finds the fiche of a beneficiary: by SIRET or SIREN, else RNA number, else name."""
 
     def __init__(self, fiches: list[IndexedPage], table: dict[str, str]) -> None:
-        self.by_siret: dict[str, IndexedPage] = {}
+        self.by_siren: dict[str, IndexedPage] = {}
         self.by_rna: dict[str, IndexedPage] = {}
+        self.by_normalised: dict[str, IndexedPage] = {}
         for page in fiches:
             number = siret(str(page.data.get("siret") or ""))
             if number:
-                self.by_siret.setdefault(number, page)
+                self.by_siren.setdefault(number[:9], page)
             number = rna(str(page.data.get("rna") or ""))
             if number:
                 self.by_rna.setdefault(number, page)
+            self.by_normalised.setdefault(normalised_name(page.title), page)
         self.by_name = by_alias(fiches)
         self.table = table
-        self.seen: dict[tuple[str, str, str], Beneficiary] = {}
 
-    def __call__(self, record: Subvention) -> Beneficiary:
-        key = (record.beneficiaire, record.siret, record.rna)
-        found = self.seen.get(key)
-        if found is None:
-            fiche = (
-                (self.by_siret.get(record.siret) if record.siret else None)
-                or (self.by_rna.get(record.rna) if record.rna else None)
-                or self.by_name.get(fold(record.beneficiaire))
+    def fiche(self, records: list[Subvention]) -> IndexedPage | None:
+        for record in records:
+            if record.siren and record.siren in self.by_siren:
+                return self.by_siren[record.siren]
+        for record in records:
+            if record.rna and record.rna in self.by_rna:
+                return self.by_rna[record.rna]
+        for record in records:
+            page = self.by_name.get(fold(record.beneficiaire)) or self.by_normalised.get(
+                normalised_name(record.beneficiaire)
             )
-            if fiche is not None:
-                ident, name = "fiche:" + fiche.fullname, fiche.title
-            elif record.siret:
-                ident, name = "siret:" + record.siret, record.beneficiaire
-            elif record.rna:
-                ident, name = "rna:" + record.rna, record.beneficiaire
-            else:
-                ident, name = "nom:" + fold(record.beneficiaire), record.beneficiaire
+            if page is not None:
+                return page
+        return None
+
+    def __call__(self, records: tuple[Subvention, ...]) -> list[Beneficiary]:
+        """The beneficiary of each record, one per identity (see :func:`identities`)."""
+        keys = identities(records)
+        groups: dict[str, list[Subvention]] = {}
+        for key, record in zip(keys, records, strict=True):
+            groups.setdefault(key, []).append(record)
+        found: dict[str, Beneficiary] = {}
+        for key, members in groups.items():
+            fiche = self.fiche(members)
+            spellings = tuple(name for name, _n in Counter(r.beneficiaire for r in members).most_common())
+            sirets = [r.siret for r in members if r.siret]
+            numbers = [r.rna for r in members if r.rna]
             commune = str(fiche.data.get("commune") or "") if fiche is not None else ""
-            if not commune and record.siret:
-                commune = self.table.get(record.siret, "")
-            found = Beneficiary(ident, name, fiche, commune, record.siret, record.rna)
-            self.seen[key] = found
-        return found
+            if not commune:
+                commune = next((self.table[s] for s in sirets if s in self.table), "")
+            found[key] = Beneficiary(
+                "fiche:" + fiche.fullname if fiche is not None else key,
+                fiche.title if fiche is not None else spellings[0],
+                fiche,
+                commune,
+                sirets[0] if sirets else "",
+                numbers[0] if numbers else "",
+                spellings,
+                next((r.siren for r in members if r.siren), ""),
+            )
+        return [found[key] for key in keys]
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -204,12 +291,12 @@ def world(app: Any) -> World:
         match = _Matcher(fiches, siret_communes(app) if tables else {})
         scheme_names = by_alias(schemes)
         scheme_cache: dict[str, IndexedPage | None] = {}
-        who, scheme = [], []
+        who = match(seen.records)
+        scheme = []
         by_fiche: dict[str, list[int]] = {}
         by_scheme: dict[str, list[int]] = {}
         for i, record in enumerate(seen.records):
-            beneficiary = match(record)
-            who.append(beneficiary)
+            beneficiary = who[i]
             if beneficiary.fiche is not None:
                 by_fiche.setdefault(beneficiary.fiche.fullname, []).append(i)
             page = None
@@ -247,7 +334,7 @@ def select(w: World, filters: Filters) -> list[int]:
             if not (
                 term in fold(record.beneficiaire)
                 or term in fold(who.name)
-                or term.replace(" ", "") in (record.siret, record.rna.lower())
+                or term.replace(" ", "") in (record.siret, record.siren, record.rna.lower())
             ):
                 continue
         if "fiche" in wanted and (w.who[i].fiche is None or fold(w.who[i].fiche.fullname) != wanted["fiche"]):
@@ -277,6 +364,7 @@ class Line:
     beneficiaries: int = 0
     page: IndexedPage | None = None
     commune: str = ""
+    spellings: tuple[str, ...] = ()
 
     @property
     def euros(self) -> Decimal:
@@ -298,6 +386,10 @@ class Figures:
     by_commune: list[Line]
     by_scheme: list[Line]
     sources: list[tuple[Parsed, int]] = field(default_factory=list)
+    #: selected records the SCDL 2.1.1 export cannot hold (they are in the enriched export)
+    outside_schema: int = 0
+    #: loans and guarantees without amount in the files read (kept apart, never counted)
+    apart: int = 0
 
     @property
     def euros(self) -> Decimal:
@@ -333,7 +425,7 @@ def top_share(amounts: list[int], share: Fraction = TOP_SHARE) -> tuple[int, Dec
     if not values or sum(values) == 0:
         return 0, None
     k = max(1, math.ceil(len(values) * share))
-    return k, numbers.rate(sum(values[:k]), sum(values))
+    return k, nombres.rate(sum(values[:k]), sum(values))
 
 
 def rounded(value: Fraction | None, places: str = "0.01") -> Decimal | None:
@@ -351,7 +443,7 @@ def split(w: World, indices: list[int], label_of: Any, page_of: Any = None) -> l
         if line is None:
             line = lines[label] = Line(label, 0, 0, page=page_of(i) if page_of else None)
             people[label] = set()
-        line.cents += w.visible.records[i].montant
+        line.cents += w.visible.records[i].part
         line.count += 1
         people[label].add(w.who[i].key)
     for label, line in lines.items():
@@ -370,7 +462,8 @@ def compute(w: World, filters: Filters) -> Figures:
         for i in indices:
             names.setdefault(w.who[i].key, w.who[i])
         for line in beneficiaries:
-            line.label, line.commune = names[line.label].name, names[line.label].commune
+            who = names[line.label]
+            line.label, line.commune, line.spellings = who.name, who.commune, who.spellings
         amounts = [line.cents for line in beneficiaries]
         k, share = top_share(amounts)
         years = split(w, indices, lambda i: str(records[i].annee))
@@ -381,7 +474,7 @@ def compute(w: World, filters: Filters) -> Figures:
             parsed, n = origins.get(origin.source.revid, (origin, 0))
             origins[origin.source.revid] = (parsed, n + 1)
         return Figures(
-            total=sum(records[i].montant for i in indices),
+            total=sum(records[i].part for i in indices),
             count=len(indices),
             beneficiaries=beneficiaries,
             top_count=k,
@@ -399,6 +492,8 @@ def compute(w: World, filters: Filters) -> Figures:
                 lambda i: w.scheme[i],
             ),
             sources=sorted(origins.values(), key=lambda pn: pn[0].source.name),
+            outside_schema=sum(1 for i in indices if outside_schema(records[i])),
+            apart=len(w.visible.apart),
         )
 
     return remember(("figures", w.key, filters), run)
@@ -418,22 +513,111 @@ def located(lines: list[Line]) -> tuple[list[tuple[Line, communes.Commune]], lis
 
 # -- rows for exports -------------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (*COLUMNS, "fiche", "communeBeneficiaire", "source")
+#: the enriched export: the schema's columns, then ours
+ENRICHED_COLUMNS = (
+    *COLUMNS,
+    "sirenBeneficiaire",
+    "partBeneficiaire",
+    "beneficiaire",
+    "fiche",
+    "communeBeneficiaire",
+    "source",
+    "avertissements",
+)
+_SCHEMA_PERIOD = re.compile(r"\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?")
 
 
-def rows(w: World, filters: Filters) -> list[dict[str, str]]:
-    """The selected records as rows of the national schema, plus the fiche, the commune and the source file."""
+def outside_schema(record: Subvention) -> list[str]:
+    """Why a record cannot be written as a row of the SCDL 2.1.1 schema (empty: it can), in French.
 
+    Nothing is invented to fill the gap: such a record goes only to the enriched export.
+    """
+
+    why = []
+    if record.year_only:
+        why.append(f"date de convention réduite à l'année {record.date}")
+    if len(record.id_attribuant) != 14:
+        why.append("attribuant sans SIRET")
+    if not record.siret and not record.rna:
+        why.append("bénéficiaire sans SIRET ni RNA")
+    if not record.objet or len(record.objet) > MAX_SCHEMA_TEXT:
+        why.append("objet absent ou de plus de 256 caractères")
+    if record.nature not in NATURES:
+        why.append("nature absente ou hors des valeurs du schéma")
+    if not record.conditions or len(record.conditions) > MAX_SCHEMA_TEXT:
+        why.append("conditions de versement absentes ou de plus de 256 caractères")
+    if not _SCHEMA_PERIOD.fullmatch(record.periode):
+        why.append("date ou période de versement absente")
+    if record.notification_ue not in ("oui", "non"):
+        why.append("notificationUE absente")
+    if len(record.id_rae) > 5:
+        why.append("idRAE de plus de 5 caractères")
+    if Decimal(record.pourcentage) < Decimal("0.01"):
+        why.append("pourcentage inférieur à 0.01")
+    return why
+
+
+def remarks(record: Subvention) -> list[str]:
+    """What a reuser should know of a record: what keeps it out of the schema, and the legacy forms it had."""
+    out = outside_schema(record)
+    if record.siren and not record.siret:
+        out.append(f"SIREN {record.siren} publié au lieu du SIRET")
+    return out
+
+
+def _amount(cents: int) -> str:
+    return f"{Decimal(cents) / 100:.2f}"
+
+
+def scdl_row(record: Subvention) -> dict[str, str]:
+    """A record as a row of the SCDL 2.1.1 schema: its columns, its formats (point décimal, ISO dates, « / »)."""
+
+    row = {EXPORT_NAMES[k]: str(getattr(record, k)) for k in EXPORT_NAMES}
+    row["montant"] = _amount(record.montant)
+    return row
+
+
+def scdl_rows(w: World, filters: Filters) -> tuple[list[dict[str, str]], int]:
+    """The selected records that the SCDL 2.1.1 schema can hold, as its rows; and how many it cannot."""
+    out, left = [], 0
+    for i in select(w, filters):
+        record = w.visible.records[i]
+        if outside_schema(record):
+            left += 1
+        else:
+            out.append(scdl_row(record))
+    return out, left
+
+
+def rows(w: World, filters: Filters) -> list[dict[str, Any]]:
+    """The selected records with our additions: SIREN, share, beneficiary as counted, fiche, commune, source
+    file, remarks (the enriched export; values as text)."""
     out = []
     for i in select(w, filters):
         record, who = w.visible.records[i], w.who[i]
-        row = {EXPORT_NAMES[k]: getattr(record, k) for k in EXPORT_NAMES}
-        row["montant"] = f"{Decimal(record.montant) / 100:.2f}"
+        row: dict[str, Any] = scdl_row(record)
         row.update(
+            sirenBeneficiaire=who.siren,
+            partBeneficiaire=_amount(record.part),
+            beneficiaire=who.name,
             fiche=who.fiche.fullname if who.fiche else "",
             communeBeneficiaire=who.commune,
             source=w.visible.origins[i].source.name,
+            avertissements=" ; ".join(remarks(record)),
         )
+        out.append(row)
+    return out
+
+
+def json_rows(w: World, filters: Filters) -> list[dict[str, Any]]:
+    """The enriched rows with numbers as JSON numbers and ``notificationUE`` as a boolean."""
+    out = []
+    for row in rows(w, filters):
+        row["montant"] = float(Decimal(row["montant"]))
+        row["partBeneficiaire"] = float(Decimal(row["partBeneficiaire"]))
+        row["pourcentageSubvention"] = float(Decimal(row["pourcentageSubvention"]))
+        row["notificationUE"] = {"oui": True, "non": False}.get(row["notificationUE"])
+        row["avertissements"] = row["avertissements"].split(" ; ") if row["avertissements"] else []
         out.append(row)
     return out
 

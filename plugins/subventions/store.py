@@ -82,6 +82,8 @@ class Parsed:
     source: Source
     records: tuple[Subvention, ...]
     comment: str
+    #: loans and guarantees published without an amount (never counted in amounts)
+    apart: tuple[Subvention, ...] = ()
 
 
 @dataclass
@@ -93,13 +95,19 @@ class ImportReport:
     duplicates: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     same_as: str = ""
+    #: what the file holds, said before anything is written (``scdl.Parsed.summary``)
+    summary: list[str] = field(default_factory=list)
+    #: a few warnings of each kind, with their line and column
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def __str__(self) -> str:
 
-        if not self.stored:
+        if not self.stored and not self.dry_run:
             return f"« {self.name} » : fichier déjà importé ({self.same_as}), rien n'a changé."
+        verb = "serait importé (essai : rien n'est écrit)" if self.dry_run else "importé"
         text = (
-            f"« {self.name} » importé : {numbers.count(self.rows)} subvention(s), "
+            f"« {self.name} » {verb} : {numbers.count(self.rows)} subvention(s), "
             f"{numbers.euros(self.total_cents / 100)} au total"
         )
         if self.duplicates:
@@ -199,7 +207,7 @@ def parsed(app: Any, source: Source) -> Parsed:
             result = scdl.parse(data)
         except FileRefused:
             return Parsed(source, (), comment)
-        return Parsed(source, tuple(result.records), comment)
+        return Parsed(source, tuple(result.records), comment, tuple(result.apart))
 
     return _cached("subventions:" + source.revid, compute)
 
@@ -211,6 +219,8 @@ class Visible:
     key: tuple[str, ...]  # the revision ids of the files read: changes whenever the data does
     records: tuple[Subvention, ...]
     origins: tuple[Parsed, ...]  # origins[i] is where records[i] comes from
+    #: loans and guarantees without amount (each once), never counted in amounts
+    apart: tuple[Subvention, ...] = ()
 
 
 def visible(app: Any) -> Visible:
@@ -231,7 +241,8 @@ def visible(app: Any) -> Visible:
         for record, n in merged.items():
             records += [record] * n
             origins += [first[record]] * n
-        return Visible(key, tuple(records), tuple(origins))
+        apart = {r: None for source in readable for r in parsed(app, source).apart}
+        return Visible(key, tuple(records), tuple(origins), tuple(apart))
 
     return _cached("visible:" + "|".join(key), compute)
 
@@ -295,7 +306,9 @@ def siret_communes(app: Any) -> dict[str, str]:
 
 def _same_file(app: Any, data: bytes, prefix: str) -> str:
     """The name of a stored file with exactly these bytes, or ""."""
-    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()  # what moin records of every revision (an identity, not a secret)
+    digest = hashlib.sha1(
+        data, usedforsecurity=False
+    ).hexdigest()  # what moin records of every revision (an identity, not a secret)
     for source in sources(app, prefix):
         rev = app.storage.get_item(itemid=source.itemid)[CURRENT]
         if rev.meta.get(HASH_ALGORITHM) == digest:
@@ -335,10 +348,12 @@ def import_file(
     user: str = "",
     progress: Callable[[int, int], None] | None = None,
     checked: scdl.Parsed | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Check a whole SCDL file, then store it as one item (all or nothing; the same bytes twice: nothing).
 
     ``checked`` is the result of :func:`check` on the same bytes, when the caller already checked them.
+    ``dry_run``: say what would be imported, write nothing.
     """
 
     name = item_name(filename)
@@ -352,6 +367,11 @@ def import_file(
         if source.name != name:
             known.update(parsed(app, source).records)
     duplicates = sum(1 for r in result.records if r in known)
+    said = {"summary": result.summary(), "warnings": result.warning_lines()}
+    if dry_run:
+        return ImportReport(
+            name, False, len(result.records), total, duplicates, result.ignored_columns, dry_run=True, **said
+        )
     itemid = store_page(
         app,
         name,
@@ -362,8 +382,11 @@ def import_file(
     # the records were just read: this process need not read the file again to show them
     rev = app.storage.get_item(itemid=itemid)[CURRENT]
     source = Source(itemid, rev.meta[REVID], name, "", rev.meta.get(ACL))
-    _cached("subventions:" + source.revid, lambda: Parsed(source, tuple(result.records), rev.meta.get(COMMENT, "")))
-    return ImportReport(name, True, len(result.records), total, duplicates, result.ignored_columns)
+    _cached(
+        "subventions:" + source.revid,
+        lambda: Parsed(source, tuple(result.records), rev.meta.get(COMMENT, ""), tuple(result.apart)),
+    )
+    return ImportReport(name, True, len(result.records), total, duplicates, result.ignored_columns, **said)
 
 
 def import_communes(app: Any, data: bytes, filename: str, origine: str = "", user: str = "") -> str:

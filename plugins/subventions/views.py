@@ -123,6 +123,7 @@ def body(figures: Figures, filters: Filters, top: int) -> list[Any]:
             "eco-aide",
         )
     )
+    out.append(card.para([analysis.METHOD], "eco-aide eco-methode"))
     out += [
         card.heading("Concentration", 3),
         chart("lorenz", filters, "Courbe de Lorenz de la sélection ; ses chiffres sont dans le tableau qui suit."),
@@ -140,7 +141,7 @@ def body(figures: Figures, filters: Filters, top: int) -> list[Any]:
             [
                 [
                     str(rank),
-                    card.page_link(line.page.fullname, line.label) if line.page is not None else line.label,
+                    _named(line),
                     line.commune,
                     numbers.count(line.count),
                     euros(line.cents),
@@ -222,12 +223,35 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
             )
         )
     links = [
-        card.url_link(
-            url(f"/+donnees/subventions.{fmt}", filters), label, css=f"eco-export eco-export-{fmt}", mimetype=mime
+        card.url_link(url(f"/+donnees/{name}", filters), label, css=f"eco-export eco-export-{css}", mimetype=mime)
+        for name, label, css, mime in (
+            ("subventions.csv", "CSV au schéma SCDL 2.1.1", "csv", "text/csv"),
+            ("subventions-enrichi.csv", "CSV enrichi (fiche, commune, source, avertissements)", "enrichi", "text/csv"),
+            ("subventions.json", "JSON", "json", "application/json"),
         )
-        for fmt, label, mime in (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"))
     ]
     out.append(card.para(["Télécharger cette sélection : ", *card.joined(links, " · ")], "eco-exports"))
+    if figures is not None and figures.outside_schema:
+        out.append(
+            card.para(
+                [
+                    f"{numbers.count(figures.outside_schema)} subvention(s) de la sélection ne peuvent s'écrire au "
+                    "schéma SCDL 2.1.1 (date réduite à l'année, SIREN sans SIRET, valeur obligatoire absente…) : "
+                    "elles ne sont que dans le CSV enrichi, avec la raison."
+                ],
+                "eco-aide",
+            )
+        )
+    if figures is not None and figures.apart:
+        out.append(
+            card.para(
+                [
+                    f"{numbers.count(figures.apart)} prêt(s) ou garantie(s) publié(s) sans montant dans les fichiers "
+                    "lus : gardés à part, non comptés dans les montants."
+                ],
+                "eco-aide",
+            )
+        )
     if may_import():
         out.append(card.para([card.url_link(IMPORT_PATH, "Importer un fichier de subventions (SCDL)")], "eco-import"))
     return out
@@ -262,10 +286,10 @@ def _source_link(parsed: Parsed) -> Any:
 
 def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any:
     """A fiche's subsidies from public files: total, then one line each (date, from whom, what, how much, source)."""
-    total = sum(record.montant for record, _origin in found)
+    total = sum(record.part for record, _origin in found)
     shown = found[:50]
     rows = [
-        [record.date, record.attribuant, record.objet or "—", euros(record.montant), _source_link(origin)]
+        [record.date, record.attribuant, record.objet or "—", _part(record), _source_link(origin)]
         for record, origin in shown
     ]
     more = (
@@ -285,12 +309,12 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
                 ],
                 "eco-compte",
             ),
-            table(["Date", "Attribuant", "Objet", "Montant", "Source"], rows, "eco-subventions-recues"),
+            table(["Date", "Attribuant", "Objet", "Montant reçu", "Source"], rows, "eco-subventions-recues"),
             *more,
             card.para(
                 [
                     card.url_link(
-                        url("/+donnees/subventions.csv", filters),
+                        url("/+donnees/subventions-enrichi.csv", filters),
                         "Télécharger en CSV",
                         css="eco-export eco-export-csv",
                         mimetype="text/csv",
@@ -302,10 +326,18 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
     )
 
 
+def _part(record: Subvention) -> str:
+    """What the beneficiary received: its share, and of which total when the grant is shared."""
+    if record.part == record.montant:
+        return euros(record.montant)
+    ratio = numbers.percent(analysis.rounded(Fraction(record.pourcentage) * 100, "0.1"))
+    return f"{euros(record.part)} ({ratio} de {euros(record.montant)})"
+
+
 def funded_box(w: World, indices: list[int]) -> Any:
     """What a scheme funded according to public files: totals and the beneficiaries, best-funded first."""
     records = w.visible.records
-    total = sum(records[i].montant for i in indices)
+    total = sum(records[i].part for i in indices)
     lines = analysis.split(w, indices, lambda i: w.who[i].key, lambda i: w.who[i].fiche)
     names = {w.who[i].key: w.who[i].name for i in indices}
     rows = [
@@ -333,6 +365,17 @@ def funded_box(w: World, indices: list[int]) -> Any:
             table(["Bénéficiaire", "Subventions", "Montant"], rows, "eco-finances-par-dispositif"),
             card.para(["Sources : ", *card.joined([_source_link(p) for p in sources])], "eco-aide"),
         ],
+    )
+
+
+def _named(line: Line) -> Any:
+    """A beneficiary in the ranking: its fiche or its name, and the other spellings it is published under."""
+    name: Any = card.page_link(line.page.fullname, line.label) if line.page is not None else line.label
+    others = [s for s in line.spellings if s != line.label]
+    if not others:
+        return name
+    return moin_page.span(
+        children=[name, card.span("eco-graphies", [" (aussi écrit : " + " ; ".join(others[:5]) + ")"])]
     )
 
 

@@ -10,6 +10,8 @@ never cached for another (``Cache-Control: private, no-store``). The selection a
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -19,16 +21,17 @@ from moin.themes import render_template
 
 from plugins.operations.bulk import ImportRefused
 from plugins.subventions import analysis, csv_preview
-from plugins.subventions.scdl import MAX_FILE_BYTES
+from plugins.subventions.scdl import COLUMNS, MAX_FILE_BYTES
 from plugins.subventions.store import IMPORT_PATH, import_file, may_import
 from plugins.views import maps
 from plugins.web import exports
+from plugins.web.exports import neutralise
 from plugins.web.forms import csrf_ok, csrf_token
 
 if TYPE_CHECKING:
     from plugins.subventions.analysis import Filters
 
-blueprint = Blueprint("ecossolies_financements", __name__)
+blueprint = Blueprint("ecossolies_financements", __name__, template_folder="templates")
 
 CHARTS = {
     "lorenz": "Courbe de Lorenz",
@@ -42,6 +45,8 @@ CHART_BARS = 15
 #: bad rows listed on the upload page (the command lists them all)
 SHOWN_ERRORS = 1000
 #: where the upload form lives (only admins may use it)
+
+
 @blueprint.record_once
 def source_files_as_data(state: Any) -> None:
     """Public data files: indexed by name and metadata only, shown as a preview (``plugins/subventions/csv_preview.py``)."""
@@ -62,25 +67,60 @@ def _private(response: Response) -> Response:
     return response
 
 
-@blueprint.route("/+donnees/subventions.<fmt>")
-def export(fmt: str) -> Response:
-    """The selected subsidies as CSV (formulas neutralised) or JSON, with their fiche, commune and source."""
+def scdl_csv(rows: list[dict[str, str]]) -> str:
+    """CSV as the official examples are written (« , », UTF-8 without BOM), every cell neutralised."""
 
-    if fmt not in ("csv", "json"):
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(row.get(c, "")) for c in COLUMNS])
+    return out.getvalue()
+
+
+#: the exports of a selection: strictly SCDL 2.1.1, enriched CSV, JSON
+EXPORTS = ("subventions.csv", "subventions-enrichi.csv", "subventions.json")
+#: how many selected subsidies the strict export leaves out (they are in the enriched one)
+LEFT_OUT_HEADER = "X-Subventions-Hors-Schema"
+
+
+@blueprint.route("/+donnees/subventions.csv", defaults={"name": "subventions.csv"})
+@blueprint.route("/+donnees/subventions-enrichi.csv", defaults={"name": "subventions-enrichi.csv"})
+@blueprint.route("/+donnees/subventions.json", defaults={"name": "subventions.json"})
+def export(name: str) -> Response:
+    """The selected subsidies: ``subventions.csv`` strictly as the SCDL 2.1.1 schema (its columns, order and
+    formats; the records it cannot hold are left out and counted in a header), ``subventions-enrichi.csv`` with
+    our additions, ``subventions.json`` with numbers as numbers."""
+
+    if name not in EXPORTS:
         abort(404)
     filters = _filters()
     if isinstance(filters, Response):
         return filters
-    data = analysis.rows(analysis.world(current_app), filters)
-    if fmt == "csv":
-        columns = list(analysis.EXPORT_COLUMNS)
-        response = Response(exports.table_csv(columns, data), mimetype="text/csv; charset=utf-8")
+    w = analysis.world(current_app)
+    left = None
+    if name == "subventions.csv":
+        data, left = analysis.scdl_rows(w, filters)
+        response = Response(scdl_csv(data), content_type="text/csv; charset=utf-8")
+    elif name == "subventions-enrichi.csv":
+        text = exports.table_csv(list(analysis.ENRICHED_COLUMNS), analysis.rows(w, filters))
+        response = Response(text, content_type="text/csv; charset=utf-8")
     else:
+        items = analysis.json_rows(w, filters)
         body = json.dumps(
-            {"selection": dict(filters.items()), "nombre": len(data), "subventions": data}, ensure_ascii=False
+            {
+                "selection": dict(filters.items()),
+                "nombre": len(items),
+                "methode": analysis.METHOD,
+                "subventions": items,
+            },
+            ensure_ascii=False,
         )
-        response = Response(body, mimetype="application/json; charset=utf-8")
-    response.headers["Content-Disposition"] = f'inline; filename="subventions.{fmt}"'
+        response = Response(body, content_type="application/json; charset=utf-8")
+    if left is not None:
+        response.headers[LEFT_OUT_HEADER] = str(left)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return _private(response)
 
 
@@ -133,11 +173,14 @@ def map_page() -> Response:
 
 @blueprint.route(IMPORT_PATH, methods=["GET", "POST"])
 def upload() -> Any:
-    """GET: the upload form. POST: check the file whole, then store it (all or nothing), and report."""
+    """GET: the upload form. POST: check the file whole, say what it holds (rows, total, years, grantors,
+    warnings by kind), then store it (all or nothing) unless « Vérifier sans importer » was pressed."""
 
 
     allowed = may_import()
     report, errors, summary, status = "", [], "", 200
+    found: list[str] = []
+    noted: list[str] = []
     if request.method == "POST":
         if not csrf_ok():
             summary, status = "Le formulaire a expiré : envoyez-le de nouveau.", 400
@@ -156,8 +199,9 @@ def upload() -> Any:
                         sent.filename,
                         origine=request.form.get("origine", ""),
                         user=flaskg.user.name[0],
+                        dry_run=bool(request.form.get("essai")),
                     )
-                    report = str(result)
+                    report, found, noted = str(result), result.summary, result.warnings
                 except ImportRefused as exc:
                     summary, status = f"Import refusé, rien n'a été écrit : {exc.summary}", 422
                     errors = exc.rows[:SHOWN_ERRORS]
@@ -176,6 +220,8 @@ def upload() -> Any:
         report=report,
         summary=summary,
         errors=errors,
+        found=found,
+        noted=noted,
         origine=request.form.get("origine", ""),
         csrf_token=csrf_token(),
         action=IMPORT_PATH,
