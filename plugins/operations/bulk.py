@@ -17,7 +17,7 @@ from typing import Any
 from moin.constants.keys import CURRENT, NAME_EXACT
 from moin.utils.names import CompositeName
 
-from plugins.data import frontmatter
+from plugins.data import csv_files, frontmatter
 from plugins.data.errors import UserError
 from plugins.data.flat import MAX_CELL, flat_to_data, page_name_problem
 from plugins.data.registry import analyse, get
@@ -65,46 +65,52 @@ def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCrea
 
 
 def read_csv(path: str, prefix: str) -> list[PageToCreate]:
-    """Read and check a CSV file of fiches, row by row (never the whole file in memory at once)."""
+    """Read and check a CSV file of fiches (the wiki's one CSV reader: UTF-8 or Windows-1252, « ; », « , »)."""
     if os.path.getsize(path) > MAX_FILE_BYTES:
         raise ImportRefused(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo).")
-    csv.field_size_limit(MAX_CELL + 1)
-    pages, errors = [], []
+    with open(path, "rb") as f:
+        data = f.read()
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            first_line = f.readline(MAX_HEADER_CHARS + 1)
-            if len(first_line) > MAX_HEADER_CHARS:
-                raise ImportRefused(f"première ligne trop longue (plus de {MAX_HEADER_CHARS} caractères).")
-            f.seek(0)
-            delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-            reader = csv.DictReader(f, delimiter=delimiter)
-            if not reader.fieldnames or "nom" not in [c.strip() for c in reader.fieldnames]:
-                raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
-            if len(reader.fieldnames) > MAX_COLUMNS:
-                raise ImportRefused(f"trop de colonnes ({len(reader.fieldnames)} ; au plus {MAX_COLUMNS}).")
-            reader.fieldnames = [c.strip() for c in reader.fieldnames]
-            # count the rows first (cheap) so that a file of millions of rows is refused before any checking
-            if any(n > MAX_ROWS for n, _row in enumerate(csv.reader(f, delimiter=delimiter))):
+        text, _encoding = csv_files.decode(data, MAX_FILE_BYTES)
+    except csv_files.Unreadable as exc:
+        raise ImportRefused(str(exc)) from None
+    first_line = text.split("\n", 1)[0]
+    if len(first_line) > MAX_HEADER_CHARS:
+        raise ImportRefused(f"première ligne trop longue (plus de {MAX_HEADER_CHARS} caractères).")
+    pages, errors = [], []
+    line = 1
+    try:
+        # count the rows first (cheap) so that a file of millions of rows is refused before any checking
+        if any(n > MAX_ROWS for n, _row in enumerate(csv_files.rows(text, MAX_CELL + 1))):
+            raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
+        reader = csv_files.rows(text, MAX_CELL + 1)
+        header = [c.strip() for c in next(reader, [])]
+        if "nom" not in header:
+            raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
+        if len(header) > MAX_COLUMNS:
+            raise ImportRefused(f"trop de colonnes ({len(header)} ; au plus {MAX_COLUMNS}).")
+        for n, cells in enumerate(reader, 2):
+            line = n
+            if n - 1 > MAX_ROWS:
                 raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
-            f.seek(0)
-            reader = csv.DictReader(f, delimiter=delimiter, fieldnames=reader.fieldnames)
-            next(reader)  # the header line, already read
-            for n, row in enumerate(reader, 2):
-                if n - 1 > MAX_ROWS:
-                    raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
-                if len(row.get(None) or ()) > MAX_COLUMNS:  # a million extra cells: one message, not a million
-                    row = {**row, None: [""]}
-                page, row_errors = row_to_page(row, n, prefix)
-                errors.extend(row_errors)
-                if page:
-                    pages.append(page)
-                if len(errors) > MAX_ERRORS:
-                    raise ImportRefused(f"plus de {MAX_ERRORS} erreurs : rien n'est importé.", errors[:MAX_ERRORS])
-    except UnicodeDecodeError:
-        raise ImportRefused("le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».") from None
+            if any(len(c) > MAX_CELL for c in cells):
+                raise csv.Error("field larger than field limit")
+            row: dict[str | None, Any] = dict(zip(header, cells, strict=False))
+            for column in header[len(cells):]:
+                row[column] = None
+            if len(cells) > len(header):  # extra cells (a million of them: one message, not a million)
+                row[None] = [""]
+            if not any(c.strip() for c in cells):
+                continue
+            page, row_errors = row_to_page(row, n, prefix)
+            errors.extend(row_errors)
+            if page:
+                pages.append(page)
+            if len(errors) > MAX_ERRORS:
+                raise ImportRefused(f"plus de {MAX_ERRORS} erreurs : rien n'est importé.", errors[:MAX_ERRORS])
     except csv.Error as exc:
         detail = "cellule trop longue ou guillemets jamais fermés" if "field larger" in str(exc) else "caractère illisible"
-        raise ImportRefused(f"fichier CSV illisible à la ligne {reader.line_num} ({detail}).") from None
+        raise ImportRefused(f"fichier CSV illisible à la ligne {line} ({detail}).") from None
     if errors:
         raise ImportRefused(f"{len(errors)} erreur(s) dans le fichier.", errors)
     return pages

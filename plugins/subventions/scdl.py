@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
-import io
 import json
 import os
 import re
@@ -31,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from plugins.data import numbers
+from plugins.data import csv_files, numbers
 from plugins.data.errors import UserError
 from plugins.data.identifiants import rna, siret
 from plugins.data.text import fold
@@ -47,7 +46,7 @@ MAX_LISTED_ERRORS = 100_000
 MAX_LISTED_WARNINGS = 50
 PROGRESS_EVERY = 5000
 SCHEMA_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "schemas", "scdl-subventions"
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data", "schemas", "scdl-subventions"
 )
 SCHEMA_2 = os.path.join(SCHEMA_DIR, "schema-2.1.1.json")
 SCHEMA_1 = os.path.join(SCHEMA_DIR, "schema-1.1.json")
@@ -311,25 +310,11 @@ _CANONICAL = {_key(c): c for c in COLUMNS} | ALIASES
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text of a file and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
-    if len(data) > MAX_FILE_BYTES:
-        raise FileRefused(
-            f"fichier trop gros ({len(data) // 1024 // 1024} Mo ; au plus {MAX_FILE_BYTES // 1024 // 1024} Mo)."
-        )
-    if b"\x00" in data[:4096]:
-        raise FileRefused("ce n'est pas un fichier texte CSV (UTF-16 ou binaire ?) : enregistrez-le en « CSV UTF-8 ».")
+    """The text of a file and its encoding (the wiki's one CSV reader, ``plugins/data/csv_files.py``)."""
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252"), "windows-1252"
-        except UnicodeDecodeError:
-            raise FileRefused("encodage inconnu : enregistrez le fichier en « CSV UTF-8 ».") from None
-
-
-def _delimiter(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda sep: counts[sep])
+        return csv_files.decode(data, MAX_FILE_BYTES)
+    except csv_files.Unreadable as exc:
+        raise FileRefused(str(exc)) from None
 
 
 # -- cells -------------------------------------------------------------------------------------------
@@ -716,9 +701,7 @@ def parse(data: bytes, progress: Callable[[int, int], None] | None = None) -> Pa
     text, encoding = decode(data)
     lines = max(text.count("\n"), 1)
     out = Parsed(encoding=encoding)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL * 4))
+    reader = csv_files.rows(text, MAX_CELL * 4)
     try:
         header = next(reader, None)
     except csv.Error as exc:

@@ -16,10 +16,8 @@ The table SIRET → commune (where a beneficiary is, when no fiche says so) is k
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import os
 import threading
 from collections import Counter, OrderedDict
@@ -43,7 +41,7 @@ from moin.constants.keys import (
 )
 from whoosh.query import Prefix
 
-from plugins.data import communes, numbers
+from plugins.data import communes, csv_files, numbers
 from plugins.data.flat import page_name_problem
 from plugins.data.identifiants import siret
 from plugins.indexing.query import readable
@@ -259,8 +257,7 @@ def parse_communes(data: bytes) -> tuple[dict[str, str], list[str]]:
         text, _encoding = scdl.decode(data)
     except FileRefused as exc:
         return {}, [str(exc)]
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") >= first.count(",") else ",")
+    reader = csv_files.rows(text, scdl.MAX_CELL)
     header = [scdl._key(h) for h in next(reader, [])]
     col_siret = next((header.index(c) for c in SIRET_COLUMNS if c in header), None)
     col_commune = next((header.index(c) for c in COMMUNE_COLUMNS if c in header), None)
