@@ -60,11 +60,15 @@ def content_security_policy() -> str:
 
     Styles keep 'unsafe-inline': moin's editors (CKEditor) and some templates write inline styles, and a style
     cannot run code in today's browsers; moin's converters strip ``style`` attributes from page content anyway.
+    Scripts: only from the paths that serve the wiki's own scripts, not 'self' (which accepted a member's
+    upload served by ``/+get``: plugins/moin_guards.py).
     """
+    from plugins.moin_guards import script_sources
+
     handlers = " ".join(_hash(h) for h in MOIN_INLINE_HANDLERS)
     return (
         "default-src 'self'; "
-        f"script-src 'self' 'unsafe-hashes' {handlers}; "
+        f"script-src {script_sources()} 'unsafe-hashes' {handlers}; "
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; "
         "font-src 'self' data:; "
@@ -340,3 +344,4 @@ def init_app(app: Any) -> None:
     app.after_request(count_login)
     app.after_request(approve_later)
     app.after_request(add_headers)
+    __import__("plugins.moin_guards").moin_guards.init_app(app)  # moin's own views and templates

@@ -1,0 +1,346 @@
+"""Guards around moin 2.0.0b5's own views and templates, whose holes an outside test found (issue 12).
+
+plugins/securite.py guards every request (headers, origin, login throttle); this module closes holes in moin's
+own views without touching moin's files: templates served in place of moin's (from our theme), views wrapped or
+replaced through ``app.view_functions``, answers filtered in ``after_request``. Attached by ``init_app``, called
+from ``securite.init_app``.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sre_constants
+import sre_parse
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
+from markupsafe import escape
+
+#: moin templates served from our theme in place of moin's, also where moin imports them by their plain name
+#: (``{% import "utils.html" %}`` bypasses flask-theme): copies of moin's with the escaping fixed
+OVERRIDDEN_TEMPLATES = ("utils.html", "ajaxsearch.html")
+THEME_TEMPLATES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "themes", "ecossolies", "templates"
+)
+
+
+class OverrideLoader(BaseLoader):
+    """Serves the few overridden moin templates from our theme, whatever name they are asked by."""
+
+    def __init__(self) -> None:
+        self.files = FileSystemLoader(THEME_TEMPLATES)
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        if template not in OVERRIDDEN_TEMPLATES:
+            raise TemplateNotFound(template)
+        return self.files.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return list(OVERRIDDEN_TEMPLATES)
+
+
+# --- raw contents: no member upload is ever served as script or HTML --------------------------------------------
+
+#: paths that serve the wiki's own scripts (moin's static files, XStatic packages, wiki_local, moin's i18n script)
+SCRIPT_PATHS = ("/static/", "/+serve/", "/+template/dictionary.js", "/_themes/")
+#: content types a browser runs as script or as a document with script
+ACTIVE_TYPES = re.compile(
+    r"^(text/(html|javascript|ecmascript|jscript|livescript|x-javascript|x-ecmascript|xml|xsl|x-component)"
+    r"|application/(javascript|ecmascript|x-javascript|x-ecmascript|xhtml\+xml|xml|xslt\+xml|rss\+xml|atom\+xml"
+    r"|wasm|json|manifest\+json|mathml\+xml|vnd\.wap\.xhtml\+xml|x-shockwave-flash|pdf)"
+    r"|image/svg\+xml|text/css|multipart/)",
+    re.IGNORECASE,
+)
+#: types that stay as they are on /+get: images and sound a page shows (no script runs in them)
+PASSIVE_TYPES = re.compile(r"^(image/(png|jpeg|gif|webp|bmp|x-icon|vnd\.microsoft\.icon)|audio/|video/|text/plain)")
+
+
+def neutral_raw(response: Response) -> Response:
+    """A member's upload (``/+get``, ``/+download``) is never served with a type a browser runs.
+
+    ``<script src="/+get/x.js">`` ran a member's script with the wiki's origin (``script-src 'self'``), and
+    ``/+download/…?mimetype=`` let anyone choose the type. Text is served as ``text/plain``, anything else
+    (HTML, SVG, XML, PDF, unknown) as a download; images, sound and video keep their type.
+    Any other answer with a script type outside the wiki's script paths becomes plain text too.
+    """
+    mimetype = (response.mimetype or "").lower()
+    path = request.path
+    raw = path.startswith(("/+get/", "/+download/"))
+    if raw and not PASSIVE_TYPES.match(mimetype) and mimetype != "image/svg+xml":
+        if mimetype.startswith("text/") or ACTIVE_TYPES.match(mimetype):
+            response.headers["Content-Type"] = "text/plain; charset=utf-8"
+        else:
+            response.headers["Content-Type"] = "application/octet-stream"
+        if mimetype.startswith(("text/html", "application/xhtml", "application/pdf")) or not mimetype.startswith(
+            "text/"
+        ):
+            response.headers["Content-Disposition"] = _attachment(response)
+    elif raw and mimetype == "image/svg+xml" and "download" in path:
+        response.headers["Content-Disposition"] = _attachment(response)
+    elif not raw and "javascript" in mimetype and not path.startswith(SCRIPT_PATHS):
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _attachment(response: Response) -> str:
+    current = response.headers.get("Content-Disposition", "")
+    if current.startswith("attachment"):
+        return current
+    return "attachment" + current[len("inline") :] if current.startswith("inline") else "attachment"
+
+
+def script_sources() -> str:
+    """The script sources of the CSP: this host's script paths only, not 'self' (which accepts /+get)."""
+    host = request.host.lower()
+    return " ".join(f"{host}{p}" for p in SCRIPT_PATHS)
+
+
+# --- executable URLs in served HTML -------------------------------------------------------------------------------
+
+URL_ATTRIBUTE = re.compile(
+    r"""(\s(?:[\w:-]*href|src|data|action|formaction|xlink:href|poster|background|cite|srcset|codebase|dynsrc|lowsrc)\s*=\s*)"""
+    r"""("[^"]*"|'[^']*')""",
+    re.IGNORECASE,
+)
+EXECUTABLE_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data(?!:image/(png|jpeg|gif|webp)[;,])):", re.I)
+CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def executable(url: str) -> bool:
+    """Whether a browser would run this attribute value (entities decoded, blanks and controls dropped)."""
+    value = CONTROL.sub("", html.unescape(url))
+    return bool(EXECUTABLE_SCHEME.match(value))
+
+
+def defuse_urls(response: Response) -> Response:
+    """No executable URL leaves the wiki in HTML, whatever markup or converter of moin wrote it.
+
+    moin writes a transclusion ``{{javascript://%0Aalert(1)}}`` as ``<object data="javascript:…">`` and its
+    overlay link as ``href="javascript:…"``; each such attribute becomes ``#``.
+    """
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return response
+    body = response.get_data(as_text=True)
+    if ":" not in body:
+        return response
+
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(2)
+        return match.group(1) + '"#"' if executable(value[1:-1]) else match.group(0)
+
+    fixed = URL_ATTRIBUTE.sub(fix, body)
+    if fixed != body:
+        response.set_data(fixed)
+    return response
+
+
+# --- user-supplied regular expressions (ReDoS) --------------------------------------------------------------------
+
+MAX_PATTERN = 200
+#: repeats a pattern may hold: each over one character only (no group repeated), so matching stays polynomial
+MAX_REPEATS = 2
+SINGLE = {sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.ANY, sre_constants.IN}
+REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+ALLOWED = SINGLE | REPEATS | {sre_constants.AT, sre_constants.SUBPATTERN, sre_constants.BRANCH}
+
+
+class UnsafePattern(ValueError):
+    """A user's regular expression that could take exponential time (or is not one at all)."""
+
+
+def check_pattern(pattern: str) -> None:
+    """Accept a member's regular expression only if Python's engine runs it in bounded time.
+
+    Backtracking blows up on a repeated group (``(a+)+``, ``(a|a)*``) and on many repeats in a row: accepted are
+    literal text, ``.``, classes, anchors, alternatives and groups, and at most two repeats, each over one character.
+    """
+    if len(pattern) > MAX_PATTERN:
+        raise UnsafePattern(f"expression trop longue (au plus {MAX_PATTERN} caractères)")
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise UnsafePattern(f"expression invalide ({exc})") from None
+    repeats = 0
+
+    def walk(items: Any) -> None:
+        nonlocal repeats
+        for op, arg in items:
+            if op not in ALLOWED:
+                raise UnsafePattern("construction refusée (références, assertions…)")
+            if op in REPEATS:
+                repeats += 1
+                body = list(arg[2])
+                if len(body) != 1 or body[0][0] not in SINGLE:
+                    raise UnsafePattern("répétition d'un groupe refusée (temps de calcul explosif)")
+            elif op == sre_constants.SUBPATTERN:
+                walk(arg[-1])
+            elif op == sre_constants.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+
+    walk(parsed)
+    if repeats > MAX_REPEATS:
+        raise UnsafePattern(f"trop de répétitions (au plus {MAX_REPEATS})")
+
+
+def safe_pattern(pattern: str) -> bool:
+    try:
+        check_pattern(pattern)
+    except UnsafePattern:
+        return False
+    return True
+
+
+def safe_subscriptions(patterns: Any) -> list[str]:
+    """A user's subscriptions without the ``namere:`` ones our checker refuses (saved before it existed)."""
+    kept = []
+    for subscription in patterns or ():
+        keyword, _, value = str(subscription).partition(":")
+        if keyword == "namere" and not safe_pattern(value.partition(":")[2]):
+            continue
+        kept.append(subscription)
+    return kept
+
+
+def guard_subscription_matching() -> None:
+    """moin runs every subscriber's ``namere:`` pattern at every save: run only the safe ones.
+
+    moin keeps the function in two modules (``moin.utils.subscriptions`` and ``moin.user``); both names are
+    wrapped (at run time, moin's files unchanged).
+    """
+    import moin.user
+    import moin.utils.subscriptions as subscriptions
+
+    original = subscriptions.get_matched_subscription_patterns
+    if getattr(original, "eco_guarded", False):
+        return
+
+    def matched(subscription_patterns: Any, **meta: Any) -> Any:
+        return original(safe_subscriptions(subscription_patterns), **meta)
+
+    matched.eco_guarded = True  # type: ignore[attr-defined]
+    subscriptions.get_matched_subscription_patterns = matched
+    moin.user.get_matched_subscription_patterns = matched
+
+
+def subscriptions_guard() -> Response | None:
+    """The settings form refuses a ``namere:`` subscription our checker refuses (French 400)."""
+    if request.method != "POST" or not request.path.startswith("/+usersettings"):
+        return None
+    for key, value in request.form.items(multi=True):
+        if "subscriptions" not in key:
+            continue
+        for line in value.splitlines():
+            keyword, _, rest = line.strip().partition(":")
+            if keyword == "namere":
+                try:
+                    check_pattern(rest.partition(":")[2])
+                except UnsafePattern as exc:
+                    from plugins.securite import french_refusal
+
+                    return french_refusal(
+                        400,
+                        "Abonnement refusé",
+                        f"L'abonnement « {line.strip()} » est refusé : {exc}. Utilisez un préfixe de nom "
+                        "(nameprefix:) ou une expression simple.",
+                    )
+    return None
+
+
+# --- wrapping moin's views -----------------------------------------------------------------------------------------
+
+
+def wrap_view(app: Any, endpoint: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replace a moin view by ``make(original)`` (once)."""
+    original = app.view_functions.get(endpoint)
+    if original is None or getattr(original, "eco_wrapped", False):
+        return
+    view = make(original)
+    view.eco_wrapped = True  # type: ignore[attr-defined]
+    app.view_functions[endpoint] = view
+
+
+def admins_only(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``/+lookup`` searches moin's index without ACLs (names and revision ids of restricted items)."""
+
+    def view(*args: Any, **kwargs: Any) -> Any:
+        from moin import flaskg
+
+        from plugins.securite import french_refusal
+
+        if not flaskg.user.may.superuser():
+            return french_refusal(
+                403, "Accès refusé", "Cette recherche technique est réservée aux administrateurs du wiki."
+            )
+        return original(*args, **kwargs)
+
+    return view
+
+
+def post_only(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A settings change (quicklink, subscription) by a plain link is a CSRF: GET asks, POST does."""
+
+    def view(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            return original(*args, **kwargs)
+        action = escape(request.path)
+        body = (
+            '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>Confirmer - Les Écossolies</title>'
+            "</head><body><main><h1>Confirmer</h1><p>Confirmez-vous ce changement de vos réglages ?</p>"
+            f'<form method="post" action="{action}"><button type="submit">Confirmer</button></form>'
+            '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>\n'
+        )
+        return Response(body, status=200, mimetype="text/html")
+
+    return view
+
+
+def logout_everywhere(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moin's logout makes a new session token without saving it: the old cookie kept working. Save it."""
+
+    def view(*args: Any, **kwargs: Any) -> Any:
+        from moin import flaskg
+
+        user = flaskg.user
+        if user is not None and user.valid:
+            user.generate_session_token(save=True)
+        return original(*args, **kwargs)
+
+    return view
+
+
+def login_by_get() -> Response | None:
+    """A login is a POST from the login form: a link carrying a password must not log the browser in."""
+    if request.method in ("GET", "HEAD") and any(k.startswith("login_") for k in request.args):
+        from plugins.securite import french_refusal
+
+        return french_refusal(
+            400, "Requête refusée", "La connexion se fait par le formulaire de connexion, pas par un lien."
+        )
+    return None
+
+
+def init_app(app: Any) -> None:
+    """Attach these guards to moin's app (from ``securite.init_app``)."""
+    app.jinja_env.loader = ChoiceLoader([OverrideLoader(), app.jinja_env.loader])
+    app.before_request_funcs.setdefault(None, []).insert(0, login_by_get)
+    app.before_request(subscriptions_guard)
+    app.after_request(defuse_urls)
+    app.after_request(neutral_raw)
+    guard_subscription_matching()
+    wrap_view(app, "frontend.lookup", admins_only)
+    wrap_view(app, "frontend.logout", logout_everywhere)
+    for endpoint in ("frontend.quicklink_item", "frontend.subscribe_item"):
+        rule = next((r for r in app.url_map.iter_rules() if r.endpoint == endpoint), None)
+        if rule is not None and "POST" not in (rule.methods or ()):
+            app.add_url_rule(rule.rule, endpoint=endpoint, methods=["POST"])
+        wrap_view(app, endpoint, post_only)
+    from plugins import moin_feed
+
+    wrap_view(app, "feed.atom", lambda original: moin_feed.atom)
+    app.jinja_env.globals.setdefault("eco_safe_url", lambda url: not executable(str(url)))
