@@ -195,6 +195,37 @@ class LoginFailures:
                 for k in keys
             )
 
+    def reserve(self, keys: list[str], window: float, limit: int) -> float | None:
+        """Check and count an attempt in one step: None if refused, else the time it was counted at.
+
+        Counting before the password is tried (and taking it back on a success) closes the race in which a
+        burst of parallel attempts all read the same count before any was written (18 tries instead of 5).
+        """
+        now = time.time()
+        connection = self._connect()
+        connection.isolation_level = None  # explicit transactions
+        try:
+            connection.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+            since = now - window
+            worst = max(
+                connection.execute("SELECT COUNT(*) FROM echecs WHERE cle = ? AND quand > ?", (k, since)).fetchone()[0]
+                for k in keys
+            )
+            if worst >= limit:
+                connection.execute("ROLLBACK")
+                return None
+            connection.executemany("INSERT INTO echecs VALUES (?, ?)", [(k, now) for k in keys])
+            connection.execute("DELETE FROM echecs WHERE quand < ?", (since,))
+            connection.execute("COMMIT")
+            return now
+        finally:
+            connection.close()
+
+    def release(self, keys: list[str], when: float) -> None:
+        """Take back an attempt counted by ``reserve`` (it succeeded)."""
+        with self._connect() as connection:
+            connection.executemany("DELETE FROM echecs WHERE cle = ? AND quand = ?", [(k, when) for k in keys])
+
     def record(self, keys: list[str], window: float) -> None:
         now = time.time()
         with self._connect() as connection:
@@ -237,7 +268,8 @@ def throttle_login() -> Response | None:
     cfg = current_app.cfg
     window = float(getattr(cfg, "login_window", 300))
     account, keys = _login_keys()
-    if login_failures().count(keys, window) >= int(getattr(cfg, "login_max_failures", 5)):
+    when = login_failures().reserve(keys, window, int(getattr(cfg, "login_max_failures", 5)))
+    if when is None:
         minutes = max(1, round(window / 60))
         return french_refusal(
             429,
@@ -246,24 +278,25 @@ def throttle_login() -> Response | None:
             f"{minutes} minutes. Mot de passe oublié ? Demandez-en un nouveau depuis la page de connexion.",
             retry_after=int(window),
         )
-    g.eco_login_attempt = (account, keys)
+    g.eco_login_attempt = (account, keys, when)
     return None
 
 
 def count_login(response: Response) -> Response:
-    """After a login attempt: a failure counts for the account and the address, a success clears the account."""
+    """After a login attempt: a success takes back its advance count and clears the account's failures."""
     attempt = g.pop("eco_login_attempt", None)
     if attempt is None:
         return response
     from moin import flaskg
 
-    account, keys = attempt
+    account, keys, when = attempt
     user = getattr(flaskg, "user", None)
     names = [n.casefold() for n in (getattr(user, "name", None) or [])] if user is not None else []
     if user is not None and user.valid and account in names:
-        login_failures().clear(keys[0])
-    else:
-        login_failures().record(keys, float(getattr(current_app.cfg, "login_window", 300)))
+        failures = login_failures()
+        failures.release(keys, when)  # the attempt counted in advance was no failure
+        failures.clear(keys[0])
+    # a failure was counted before the attempt (throttle_login)
     return response
 
 

@@ -246,3 +246,31 @@ def test_the_old_cookie_is_dead_after_logout(wiki: Any, app: Any) -> None:
         thief.set_cookie("session", cookie.value)
         html = thief.get("/+usersettings").get_data(as_text=True)
         assert "Alice" not in html
+
+
+# --- 5. the login limit under a burst ---------------------------------------------------------------------------
+
+
+def test_a_burst_of_parallel_wrong_passwords_gets_only_the_allowed_tries(wiki: Any, app: Any) -> None:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.browser import served
+
+    wiki.create_user("Alice")
+    body = urllib.parse.urlencode({"login_username": "Alice", "login_password": "faux", "login_submit": "1"}).encode()
+
+    with served(app) as base:
+
+        def attempt(_: int) -> int:
+            try:
+                with urllib.request.urlopen(base + "/+login", data=body, timeout=60) as response:
+                    return response.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        with ThreadPoolExecutor(max_workers=15) as pool:
+            statuses = list(pool.map(attempt, range(15)))
+    assert statuses.count(429) == 10, statuses  # 5 tries (login_max_failures), the other 10 refused
