@@ -325,8 +325,52 @@ def login_by_get() -> Response | None:
     return None
 
 
+# --- moin's edit-lock database, made before the first request --------------------------------------------------
+
+EDIT_TABLES = (
+    "CREATE TABLE IF NOT EXISTS editlock(item_id TEXT NOT NULL PRIMARY KEY, item_name TEXT, user_name TEXT,"
+    " timeout FLOAT)",
+    "CREATE TABLE IF NOT EXISTS editdraft(user_name TEXT NOT NULL PRIMARY KEY, item_id TEXT, item_name TEXT,"
+    " rev_number INTEGER, save_time INTEGER, rev_id TEXT)",
+)
+
+
+def make_edit_tables(instance_dir: str) -> str:
+    """Create moin's edit-lock tables once, atomically, when the app is made (not at the first edit).
+
+    moin tests whether the file exists and then creates its tables: a second worker could open the new, still
+    empty file and fail (``no such table: editdraft``, a 500 on a fresh instance's first edits). The file is
+    built aside and linked into place in one step; an existing file gets any missing table.
+    """
+    import sqlite3
+
+    from moin.utils.edit_locking import DB_NAME, PREVIEW, SQL
+
+    os.makedirs(os.path.join(instance_dir, SQL), exist_ok=True)
+    os.makedirs(os.path.join(instance_dir, PREVIEW), exist_ok=True)
+    path = os.path.join(instance_dir, SQL, DB_NAME)
+    if not os.path.exists(path):
+        aside = f"{path}.{os.getpid()}.tmp"
+        with sqlite3.connect(aside) as connection:
+            for statement in EDIT_TABLES:
+                connection.execute(statement)
+        connection.close()
+        try:
+            os.link(aside, path)  # fails if another worker was first: its file is complete too
+        except FileExistsError:
+            pass
+        finally:
+            os.remove(aside)
+    with sqlite3.connect(path, timeout=30) as connection:
+        for statement in EDIT_TABLES:
+            connection.execute(statement)
+    connection.close()
+    return path
+
+
 def init_app(app: Any) -> None:
     """Attach these guards to moin's app (from ``securite.init_app``)."""
+    make_edit_tables(app.cfg.instance_dir)
     app.jinja_env.loader = ChoiceLoader([OverrideLoader(), app.jinja_env.loader])
     app.before_request_funcs.setdefault(None, []).insert(0, login_by_get)
     app.before_request(subscriptions_guard)

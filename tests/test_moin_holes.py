@@ -274,3 +274,64 @@ def test_a_burst_of_parallel_wrong_passwords_gets_only_the_allowed_tries(wiki: A
         with ThreadPoolExecutor(max_workers=15) as pool:
             statuses = list(pool.map(attempt, range(15)))
     assert statuses.count(429) == 10, statuses  # 5 tries (login_max_failures), the other 10 refused
+
+
+# --- 10. the first edits of a fresh instance --------------------------------------------------------------------
+
+
+def test_edit_lock_tables_exist_before_the_first_edit(app: Any) -> None:
+    import os
+    import sqlite3
+
+    path = os.path.join(app.cfg.instance_dir, "sql", "edit_utils.db")
+    with app.test_request_context("/"):
+        pass  # the app's first context, as a worker's first request
+    assert os.path.exists(path)
+    with sqlite3.connect(path) as connection:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"editlock", "editdraft"} <= tables
+
+
+def test_first_concurrent_edits_of_a_fresh_instance_all_succeed(wiki: Any, app: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"Membre{i}" for i in range(4)]  # under the per-address login limit
+    for name in names:
+        wiki.create_user(name)
+
+    def edit(name: str) -> int:
+        with app.test_client() as browser:
+            login(browser, name)
+            return modify(browser, f"Page{name}", f"Texte de {name}.\n").status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(edit, names))
+    assert statuses == [302] * 4
+    with app.test_client() as reader:
+        assert all(reader.get(f"/Page{name}").status_code == 200 for name in names)
+
+
+# --- 8. cookies over HTTPS --------------------------------------------------------------------------------------
+
+
+def test_session_cookie_is_secure_when_served_over_https() -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = "import wikiconfig; print(wikiconfig.SESSION_COOKIE_SECURE)"
+
+    def secure(value: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "ECOSSOLIES_HTTPS"}
+        if value is not None:
+            env["ECOSSOLIES_HTTPS"] = value
+        env["ECOSSOLIES_INSTANCE"] = os.path.join(root, "wiki")
+        done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    assert secure("1") == "True"
+    assert secure(None) == "False"
+    with open(os.path.join(root, "Makefile"), encoding="utf-8") as makefile:
+        serve = makefile.read().split("\nserve:")[1].split("\n\n")[0]
+    assert "ECOSSOLIES_HTTPS=$${ECOSSOLIES_HTTPS:-1}" in serve
