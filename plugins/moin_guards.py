@@ -314,6 +314,50 @@ def logout_everywhere(original: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def french_on_error(status: int, title: str, message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A moin view that fails on odd arguments (KeyError, NotImplementedError…): a French answer, not a 500."""
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def view(*args: Any, **kwargs: Any) -> Any:
+            from plugins.securite import french_refusal
+
+            try:
+                return original(*args, **kwargs)
+            except Exception:  # noqa: BLE001  (logged; the visitor gets a French page instead of a traceback)
+                import logging
+
+                logging.getLogger(__name__).warning("vue de moin en échec : %s", request.full_path, exc_info=True)
+                return french_refusal(status, title, message)
+
+        return view
+
+    return make
+
+
+#: the only template moin's pages load through ``/+template/`` (its translations for scripts)
+SERVED_TEMPLATES = ("dictionary.js",)
+
+
+def known_template(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``/+template/<path>`` rendered any template by name (and a traversal was a 500): only moin's script."""
+
+    def view(filename: str = "", **kwargs: Any) -> Any:
+        from plugins.securite import french_refusal
+
+        if filename not in SERVED_TEMPLATES:
+            return french_refusal(404, "Page introuvable", "Cette adresse ne correspond à aucune page du wiki.")
+        return original(filename=filename, **kwargs)
+
+    return view
+
+
+def access_denied(error: Exception) -> Response:
+    """moin lets AccessDenied escape from some views (``/+indexable`` of a restricted item): a French 403."""
+    from plugins.securite import french_refusal
+
+    return french_refusal(403, "Accès refusé", "Cette page n'existe pas ou vous n'avez pas le droit de la lire.")
+
+
 def login_by_get() -> Response | None:
     """A login is a POST from the login form: a link carrying a password must not log the browser in."""
     if request.method in ("GET", "HEAD") and any(k.startswith("login_") for k in request.args):
@@ -384,6 +428,13 @@ def init_app(app: Any) -> None:
         if rule is not None and "POST" not in (rule.methods or ()):
             app.add_url_rule(rule.rule, endpoint=endpoint, methods=["POST"])
         wrap_view(app, endpoint, post_only)
+    from moin.storage.middleware.exceptions import AccessDenied
+
+    app.register_error_handler(AccessDenied, access_denied)
+    wrap_view(app, "frontend.template", known_template)
+    unknown = french_on_error(400, "Requête invalide", "Cette adresse est incomplète ou invalide.")
+    for endpoint in ("frontend.dispatch", "frontend.new", "frontend.tickets", "frontend.ticket_search"):
+        wrap_view(app, endpoint, unknown)
     from plugins import moin_feed
 
     wrap_view(app, "feed.atom", lambda original: moin_feed.atom)
