@@ -194,9 +194,14 @@ def map_response(document: str, cfg: Any) -> Any:
     """A map document as a French page that may load what the wiki serves and the tiles, nothing else."""
     from flask import Response
 
+    from plugins.moin_guards import script_sources
+    from plugins.securite import inline_script_hashes
+
     response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    # folium's inline scripts are allowed one by one by their hash: no 'unsafe-inline' for scripts
+    scripts = f"{script_sources()} {inline_script_hashes(document)}"
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: {tiles_origin(cfg.map_tiles_url)}; connect-src 'self'; base-uri 'none'; "
         "form-action 'none'"
     )

@@ -358,6 +358,38 @@ def access_denied(error: Exception) -> Response:
     return french_refusal(403, "Accès refusé", "Cette page n'existe pas ou vous n'avez pas le droit de la lire.")
 
 
+#: moin's views that create or name an item from a POST
+NAMING_ENDPOINTS = (
+    "frontend.modify_item",
+    "frontend.rename_item",
+    "frontend.create_item",
+    "frontend.ajaxmodify",
+    "frontend.jfu_server",
+    "frontend.convert_item",
+    "frontend.index",
+)
+
+
+def invisible_names() -> Response | None:
+    """No item is named with a NUL, a zero-width or a bidirectional character, through moin's forms either."""
+    if request.method != "POST" or request.endpoint not in NAMING_ENDPOINTS:
+        return None
+    from plugins.flat import INVISIBLE
+
+    names = [str((request.view_args or {}).get("item_name", ""))]
+    names += [v for k, v in request.form.items(multi=True) if k == "target" or "name" in k]
+    names += [f.filename or "" for f in request.files.values()]
+    if any(INVISIBLE.search(name) for name in names):
+        from plugins.securite import french_refusal
+
+        return french_refusal(
+            400,
+            "Nom refusé",
+            "Ce nom contient un caractère invisible ou de direction d'écriture (U+200B, U+202E…) : retirez-le.",
+        )
+    return None
+
+
 def login_by_get() -> Response | None:
     """A login is a POST from the login form: a link carrying a password must not log the browser in."""
     if request.method in ("GET", "HEAD") and any(k.startswith("login_") for k in request.args):
@@ -418,6 +450,7 @@ def init_app(app: Any) -> None:
     app.jinja_env.loader = ChoiceLoader([OverrideLoader(), app.jinja_env.loader])
     app.before_request_funcs.setdefault(None, []).insert(0, login_by_get)
     app.before_request(subscriptions_guard)
+    app.before_request(invisible_names)
     app.after_request(defuse_urls)
     app.after_request(neutral_raw)
     guard_subscription_matching()

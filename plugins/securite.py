@@ -55,6 +55,14 @@ def _hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+
+
+def inline_script_hashes(document: str) -> str:
+    """The CSP hashes of a document's inline scripts (a generated document we trust, such as a map)."""
+    return " ".join(sorted({_hash(body) for body in INLINE_SCRIPT.findall(document)}))
+
+
 def content_security_policy() -> str:
     """The wiki's CSP: scripts and styles from the wiki only, moin's few inline handlers by hash.
 

@@ -335,3 +335,50 @@ def test_session_cookie_is_secure_when_served_over_https() -> None:
     with open(os.path.join(root, "Makefile"), encoding="utf-8") as makefile:
         serve = makefile.read().split("\nserve:")[1].split("\n\n")[0]
     assert "ECOSSOLIES_HTTPS=$${ECOSSOLIES_HTTPS:-1}" in serve
+
+
+# --- 9. smaller holes -------------------------------------------------------------------------------------------
+
+
+def test_new_fiche_form_tells_nothing_of_a_restricted_page(wiki: Any, client: Any) -> None:
+    import re as regex
+
+    from tests.test_form import token
+
+    wiki.create_user("Alice")
+    wiki.save("Initiatives/Prise", "---\ntype: fiche\nnom: Prise\n---\n")
+    wiki.save("Initiatives/Cachee", "---\ntype: fiche\nnom: Cachee\n---\n", acl="All:")
+    login(client, "Alice")
+
+    def errors(name: str) -> str:
+        response = client.post("/+nouvelle/fiche", data={"csrf_token": token(client), "nom": name})
+        assert response.status_code == 422
+        return " ".join(regex.findall(r"ce nom n&#39;est pas disponible[^<]*", response.get_data(as_text=True)))
+
+    taken, hidden = errors("Prise"), errors("Cachee")
+    assert taken != ""
+    assert taken == hidden
+    assert "Cachee" not in hidden
+
+
+def test_map_document_allows_no_unsafe_inline_script(wiki: Any, client: Any) -> None:
+    wiki.save("Lieux/Bar", "---\ntype: lieu\nnom: Bar\ncommune: Nantes\n---\n")
+    csp = client.get("/+carte/lieu").headers["Content-Security-Policy"]
+    scripts = csp.split("script-src ")[1].split(";")[0].split()
+    assert "'unsafe-inline'" not in scripts and "'self'" not in scripts
+    assert any(s.startswith("'sha256-") for s in scripts)
+
+
+def test_invisible_characters_are_refused_in_names_everywhere(wiki: Any, client: Any) -> None:
+    from tests.test_form import token
+
+    wiki.create_user("Alice")
+    wiki.save("Accueil", "Bienvenue.\n")
+    login(client, "Alice")
+    for bad in ["Fac\u202etxt.exe", "Zero\u200blargeur", "Nul\x00le", "Iso\u2066le"]:
+        assert modify(client, bad, "x\n").status_code == 400, repr(bad)
+        renamed = client.post("/+rename/Accueil", data={"target": bad, "comment": "", "submit": "1"})
+        assert renamed.status_code == 400, repr(bad)
+        form = client.post("/+nouvelle/fiche", data={"csrf_token": token(client), "nom": bad})
+        assert form.status_code == 422 and "caractère invisible" in form.get_data(as_text=True), repr(bad)
+    assert client.get("/Accueil").status_code == 200
