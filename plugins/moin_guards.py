@@ -351,6 +351,47 @@ def known_template(original: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def modify_acl(item_name: str) -> Any:
+    """moin's ``/+admin/modify_acl`` with the item's content kept.
+
+    moin saved the new ACL with ``data=None``, which copies the current revision's data *stream*: already read
+    for a CSV item, it gave an empty revision (the table lost). Here the bytes are read from the start and saved.
+    """
+    from flask import flash, redirect, url_for
+    from moin.constants.keys import ACL
+    from moin.items import Item, acl_validate
+    from moin.storage.middleware.exceptions import AccessDenied
+    from moin.utils.names import split_fqname
+
+    fqname = split_fqname(item_name)
+    item = Item.create(item_name)
+    meta = dict(item.meta)
+    old_acl = meta.get(ACL, "")
+    new_acl = request.form.get(fqname.fullname)
+    back = redirect(url_for("admin.item_acl_report"))
+    if new_acl is None or old_acl == new_acl:
+        flash(f"Rien n'a changé, rien n'est enregistré. Page : {fqname.fullname}, ACL : {new_acl}", "error")
+        return back
+    if not acl_validate(new_acl):
+        flash(f"ACL invalide, rien n'est enregistré. Page : {fqname.fullname}, ACL : {new_acl}", "error")
+        return back
+    if new_acl in ("Empty", ""):
+        meta[ACL] = ""
+    elif new_acl == "None":
+        meta.pop(ACL, None)
+    else:
+        meta[ACL] = new_acl
+    stream = item.rev.data
+    stream.seek(0)
+    try:
+        item._save(meta=meta, data=stream.read(), comment="ACL modifiée")
+    except AccessDenied:
+        flash(f"Refusé : vous n'avez pas le droit admin sur {fqname.fullname}.", "error")
+        return back
+    flash(f"ACL enregistrée. Page : {fqname.fullname}, ACL : {new_acl}", "info")
+    return back
+
+
 def access_denied(error: Exception) -> Response:
     """moin lets AccessDenied escape from some views (``/+indexable`` of a restricted item): a French 403."""
     from plugins.securite import french_refusal
@@ -454,7 +495,14 @@ def init_app(app: Any) -> None:
     app.after_request(defuse_urls)
     app.after_request(neutral_raw)
     guard_subscription_matching()
-    wrap_view(app, "frontend.lookup", admins_only)
+    wrap_view(
+        app,
+        "frontend.lookup",
+        lambda original: admins_only(
+            french_on_error(400, "Requête invalide", "Cette recherche est invalide.")(original)
+        ),
+    )
+    wrap_view(app, "admin.modify_acl", lambda original: modify_acl)
     wrap_view(app, "frontend.logout", logout_everywhere)
     for endpoint in ("frontend.quicklink_item", "frontend.subscribe_item"):
         rule = next((r for r in app.url_map.iter_rules() if r.endpoint == endpoint), None)

@@ -382,3 +382,39 @@ def test_invisible_characters_are_refused_in_names_everywhere(wiki: Any, client:
         form = client.post("/+nouvelle/fiche", data={"csrf_token": token(client), "nom": bad})
         assert form.status_code == 422 and "caractère invisible" in form.get_data(as_text=True), repr(bad)
     assert client.get("/Accueil").status_code == 200
+
+
+def test_a_markdown_page_with_details_is_shown(wiki: Any, client: Any) -> None:
+    from tests.helpers import MARKDOWN, content
+
+    text = "Avant\n\n<details><summary>Plus</summary>\n\nCaché **gras**\n\n</details>\n\nAprès\n"
+    wiki.save("Md", text, contenttype=MARKDOWN)
+    shown = content(client, "/Md")
+    assert "Avant" in shown and "Plus" in shown and "Caché" in shown and "Après" in shown
+    assert "<strong>gras</strong>" in shown
+
+
+def test_admin_acl_change_keeps_a_csv_items_content(wiki: Any, app: Any, client: Any) -> None:
+    from plugins.accounts import make_admin
+
+    with app.app_context():
+        make_admin(app, "Admin", "admin@exemple.org", "motdepasse-solide-2026")
+    table = "commune;montant\nNantes;1200\n"
+    wiki.save("Tableau.csv", table, contenttype="text/csv;charset=utf-8")
+    login(client, "Admin")
+    client.get("/+admin/item_acl_report")
+    client.get("/Tableau.csv")
+    response = client.post("/+admin/modify_acl/Tableau.csv", data={"Tableau.csv": "AdminGroup:read,write All:read"})
+    assert response.status_code == 302
+    raw = client.get("/+get/Tableau.csv").get_data(as_text=True)
+    assert raw == table
+    assert "AdminGroup:read,write All:read" in client.get("/+meta/Tableau.csv").get_data(as_text=True)
+
+
+def test_lookup_answers_an_admin_without_a_500(wiki: Any, app: Any, client: Any) -> None:
+    from plugins.accounts import make_admin
+
+    with app.app_context():
+        make_admin(app, "Admin", "admin@exemple.org", "motdepasse-solide-2026")
+    login(client, "Admin")
+    assert client.get("/+lookup?name_exact=&history=1").status_code == 400
