@@ -18,7 +18,7 @@ run: instance
 ## réglages dans l'environnement ou dans production.env (ignoré par git, voir README)
 serve: instance
 	$(BIN)/python -m plugins.operations.cli preparer-production
-	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
+	ECOSSOLIES_HTTPS=$${ECOSSOLIES_HTTPS:-1} $(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
 		--control-socket wiki/gunicorn.ctl \
 		--graceful-timeout 30 --access-logfile - wsgi:application
 

@@ -141,7 +141,8 @@ THEME_PATHS = [os.path.join(ROOT, "themes")]
 SECRET_KEY = _secret_key()
 DEBUG = False
 TESTING = False
-SESSION_COOKIE_SECURE = False
+#: cookies only over HTTPS: on when the wiki is served behind an HTTPS proxy (ECOSSOLIES_HTTPS=1, set by make serve)
+SESSION_COOKIE_SECURE = os.environ.get("ECOSSOLIES_HTTPS", "0").strip().lower() in ("1", "oui", "true", "yes")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # moin's catalogues first, then ours (French, which moin does not ship)

@@ -93,6 +93,48 @@ PAYLOADS: list[str] = [
     f"<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='{JS}'/></svg>#x\"/></svg>",
 ]
 
+#: vectors of an outside corpus, verbatim: PayloadsAllTheThings (https://github.com/swisskyrepo/PayloadsAllTheThings,
+#: MIT licence), « XSS Injection/Intruders/xss_payloads_quick.txt » and « XSS Injection/Intruders/XSS_Polyglots.txt »
+OUTSIDE_PAYLOADS: list[str] = [
+    "javascript:alert(1)//INJECTX",
+    "<svg/onload=alert(1)>//INJECTX",
+    "<img src=x onerror=prompt(1)>//INJECTX",
+    '<a href="javascript:alert(1)" onmouseover=alert(1)>INJECTX HOVER</a>',
+    ' onmouseover="document.cookie=true;">//INJECTX',
+    "<img src=x onload=prompt(1) onerror=alert(1) onmouseover=prompt(1)>",
+    "<svg><script>/<@/>alert(1)</script>//INJECTX",
+    "<iframe/onload=alert(/INJECTX/)>",
+    "<svg/onload=alert`INJECTX`>",
+    "}alert(/INJECTX/);{//",
+    "<h1/onclick=alert(1)>a//INJECTX",
+    '<video><source onerror="javascript:alert(1)">//INJECTX',
+    '<audio onerror="javascript:alert(1)"><source>//INJECTX',
+    "<select autofocus onfocus=alert(1)>//INJECTX",
+    "<textarea autofocus onfocus=alert(1)>//INJECTX",
+    '<form><button formaction="javascript:alert(1)">//INJECTX',
+    "<script>$=1,alert($)</script>//INJECTX",
+    '<!--<img src="--><img src=x onerror=alert(1)//">//INJECTX',
+    "<img/src='x'onerror=alert(1)>//INJECTX",
+    "<script>alert(1)<!--INJECTX",
+    "<marquee loop=1 width=0 onfinish=alert(1)>//INJECTX",
+    "jaVasCript:/*-/*`/*\\`/*'/*\"/**/(/* */oNcliCk=alert() )//%0D%0A%0d%0a//</stYle/</titLe/</teXtarEa/</scRipt/--!>"
+    "\\x3csVg/<sVg/oNloAd=alert()//>\\x3e",
+    "';alert(String.fromCharCode(88,83,83))//';alert(String.fromCharCode(88,83,83))//\";"
+    "alert(String.fromCharCode(88,83,83))//\";alert(String.fromCharCode(88,83,83))//--></SCRIPT>\">'>"
+    "<SCRIPT>alert(String.fromCharCode(88,83,83))</SCRIPT>",
+    "\u201c onclick=alert(1)//<button \u2018 onclick=alert(1)//> */ alert(1)//",
+    "javascript://'/</title></style></textarea></script>--><p\" onclick=alert()//>*/alert()/*",
+    "javascript://--></script></title></style>\"/</textarea>*/<alert()/*' onclick=alert()//>a",
+    "javascript://</title></style></textarea>--></script><a\"//' onclick=alert()//>*/alert()/*",
+    "/</title/'/</style/</script/</textarea/--><p\" onclick=alert()//>*/alert()/*",
+    "javascript:/*--></title></style></textarea></script></xmp><details/open/ontoggle='+/`/+/\"/+/onmouseover=1/+/"
+    "[*/[]/+alert(/@PortSwiggerRes/)//'>",
+    # moin's own markup, found by the outside test of issue 12: a transclusion of a javascript: URL
+    "{{javascript://%0Aalert(1)}}",
+]
+#: every payload the wiki is tested with: ours and the outside corpus
+ALL_PAYLOADS: list[str] = PAYLOADS + OUTSIDE_PAYLOADS
+
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster", "xlink:href"}
 BAD_SCHEMES = re.compile(r"^(javascript|vbscript|data:text/html|data:image/svg|data:text/javascript)", re.I)
 CONTROL = re.compile(r"[\x00-\x20]")

@@ -75,7 +75,7 @@ def test_form_refuses_missing_csrf_token_and_existing_page(wiki, client):
     login(client, "Alice")
     assert client.post("/+nouvelle/fiche", data={"nom": "Sans jeton"}).status_code == 400
     response = client.post("/+nouvelle/fiche", data={"csrf_token": token(client), "nom": "Déjà là"})
-    assert response.status_code == 422 and "existe déjà" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "ce nom n&#39;est pas disponible" in response.get_data(as_text=True)
 
 
 def test_hostile_values_are_escaped_in_the_form(wiki, client):

@@ -20,7 +20,9 @@ def test_every_html_page_has_the_security_headers(wiki: Any, client: Any) -> Non
     for path in [*PAGES, "/+index/", "/Inexistante"]:
         response = client.get(path)
         csp = response.headers.get("Content-Security-Policy", "")
-        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], path
+        scripts = csp.split("script-src ")[1].split(";")[0].split()
+        assert scripts[:4] == ["localhost/static/", "localhost/+serve/", "localhost/+template/dictionary.js", "localhost/_themes/"], path
+        assert "'self'" not in scripts and "'unsafe-inline'" not in scripts, path
         assert "frame-ancestors 'self'" in csp and "object-src" in csp and "base-uri 'self'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -29,6 +29,9 @@ MAX_CELL = 20000
 FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
 #: control characters (except tab and line breaks): invisible, and refused by YAML readers
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: characters a name must not hide: controls, NUL, zero-width, bidirectional overrides and isolates (a name that
+#: reads one way and is stored another: spoofing)
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def split_list(cell: str) -> list[str]:
@@ -86,6 +89,8 @@ def page_name_problem(name: str) -> str | None:
     """Why a page name cannot be used, or None."""
     if not name.strip():
         return "le nom de la page est vide."
+    if INVISIBLE.search(name):
+        return "le nom de la page contient un caractère invisible ou de direction d'écriture : retirez-le."
     if FORBIDDEN_NAME_CHARS & set(name) or name.startswith(("/", "+", ".")) or name.endswith("/") or "//" in name:
         return f"nom de page impossible « {name} » (pas de / au début ou à la fin, ni de # < > [ ] {{ }} |)."
     if any(part in (".", "..") for part in name.split("/")) or "\\" in name:

@@ -23,8 +23,7 @@ from plugins.operations.bulk import ImportRefused
 from plugins.subventions import analysis, csv_preview
 from plugins.subventions.scdl import COLUMNS, MAX_FILE_BYTES
 from plugins.subventions.store import IMPORT_PATH, import_file, may_import
-from plugins.views import maps
-from plugins.web import exports
+from plugins.web import exports, security
 from plugins.web.exports import neutralise
 from plugins.web.forms import csrf_ok, csrf_token
 
@@ -168,7 +167,7 @@ def map_page() -> Response:
     document = analysis.remember(
         ("carte", w.key, filters), lambda: charts.map_document(figures.by_commune, cfg)
     )
-    return _private(maps.map_response(document, cfg))
+    return _private(security.map_response(document, cfg))
 
 
 @blueprint.route(IMPORT_PATH, methods=["GET", "POST"])

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import folium
 from branca.element import MacroElement
-from flask import Response
 from jinja2 import Template
 
 from plugins.data import communes
@@ -188,28 +187,6 @@ def map_url(type_name: str, selection: Any) -> str:
 
     qs = query_string(selection, page=None, limite=None)
     return f"/+carte/{type_name}" + (f"?{qs}" if qs else "")
-
-
-def map_response(document: str, cfg: Any) -> Any:
-    """A map document as a French page that may load what the wiki serves and the tiles, nothing else."""
-
-    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: {tiles_origin(cfg.map_tiles_url)}; connect-src 'self'; base-uri 'none'; "
-        "form-action 'none'"
-    )
-    return response
-
-
-def tiles_origin(url: str) -> str:
-    """The origin of the tile server (for the map's Content-Security-Policy)."""
-
-    parts = urlsplit(url.replace("{s}.", "a."))
-    host = parts.netloc
-    if "{s}." in url:
-        host = "*." + host.split(".", 1)[1]
-    return f"{parts.scheme}://{host}"
 
 
 def local_map(cfg: Any) -> folium.Map:

@@ -8,6 +8,7 @@ pages it also makes ``<<Macro(…)>>`` work (``plugins/views/markdown_macros.py`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from moin.converters import default_registry, markdown_in, moinwiki_in
@@ -41,6 +42,15 @@ def render_structured(text: str) -> tuple[Any | None, str]:
     return element, "\n" * front.block_lines + front.body
 
 
+DETAILS = re.compile(r"</?details\b[^>]*>", re.IGNORECASE)
+SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.IGNORECASE | re.DOTALL)
+
+
+def unfold_details(markdown: str) -> str:
+    """A Markdown text with its ``<details>`` blocks opened: the summary in bold, then the hidden text."""
+    return DETAILS.sub("", SUMMARY.sub(lambda m: f"\n**{m.group(1).strip()}**\n", markdown))
+
+
 class StructuredConverter:
     """Input converter wrapping moin's: the card, then what moin makes of the free text."""
 
@@ -64,9 +74,15 @@ class StructuredConverter:
         element, body = render_structured(text)
         if self.markdown:
             body, calls = markdown_macros.protect(body)
-        doc = self.inner(body, contenttype, arguments)
         if self.markdown:
+            try:
+                doc = self.inner(body, contenttype, arguments)
+            except AttributeError:
+                # moin's markdown_in crashes on some raw HTML blocks (<details>): show their content instead
+                doc = self.inner(unfold_details(body), contenttype, arguments)
             markdown_macros.restore(doc, calls)
+        else:
+            doc = self.inner(body, contenttype, arguments)
         if element is not None:
             target = doc[0] if len(doc) and getattr(doc[0], "tag", None) == moin_page.body else doc
             target.insert(0, element)

@@ -51,6 +51,9 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("texte", "Présentation", "textarea", "Texte libre de la page (syntaxe du wiki)."),
 ]
 
+#: a name already used (by a page the writer may read or not): the answer does not say which, nor name it
+TAKEN = "ce nom n'est pas disponible : choisissez-en un autre."
+
 
 def csrf_token() -> str:
     token = session.get(CSRF_KEY)
@@ -137,7 +140,8 @@ def new_fiche() -> Any:
     if problem:
         errors.setdefault("nom", []).append(problem)
     if not errors and flaskg.storage.has_item(name):
-        errors["nom"] = [f"une page « {name} » existe déjà : choisissez un autre nom ou modifiez cette page."]
+        # the same answer for a page one may not read as for one that is taken: it names nothing
+        errors["nom"] = [TAKEN]
     if errors:
         return show(values, errors, ["La fiche n'est pas encore enregistrée : corrigez les champs signalés."], 422)
     text = frontmatter.join({"type": "fiche", **record.data}, values["texte"].strip() + "\n")  # clean values
@@ -224,7 +228,7 @@ def new_position() -> Any:
         if problem:
             errors.setdefault("titre", []).append(problem)
         elif flaskg.storage.has_item(name):
-            errors.setdefault("titre", []).append(f"une page « {name} » existe déjà.")
+            errors.setdefault("titre", []).append(TAKEN)
     if errors:
         return show_position(errors, ["La position n'est pas encore enregistrée : corrigez les champs signalés."], 422)
     text = frontmatter.join({"type": "position", **record.data}, values["texte"].strip() + "\n")

@@ -119,7 +119,7 @@ def map_page(type_name: str) -> Response:
     places, _unplaced = maps.split_located(query.run(selection, all_rows=True).rows, page_type)
     cfg = current_app.cfg
     document = maps.map_document(places, maps.legend(places), cfg)
-    return _private(maps.map_response(document, cfg))
+    return _private(security.map_response(document, cfg))
 
 
 SEARCH_ARGS = ("q", "page", "limite")

@@ -60,16 +60,37 @@ def _hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+
+
+#: paths that serve the wiki's own scripts (moin's static files, XStatic packages, wiki_local, moin's i18n script)
+SCRIPT_PATHS = ("/static/", "/+serve/", "/+template/dictionary.js", "/_themes/")
+
+
+def script_sources() -> str:
+    """The script sources of the CSP: this host's script paths only, not 'self' (which accepts /+get)."""
+    host = request.host.lower()
+    return " ".join(f"{host}{p}" for p in SCRIPT_PATHS)
+
+
+def inline_script_hashes(document: str) -> str:
+    """The CSP hashes of a document's inline scripts (a generated document we trust, such as a map)."""
+    return " ".join(sorted({_hash(body) for body in INLINE_SCRIPT.findall(document)}))
+
+
 def content_security_policy() -> str:
     """The wiki's CSP: scripts and styles from the wiki only, moin's few inline handlers by hash.
 
     Styles keep 'unsafe-inline': moin's editors (CKEditor) and some templates write inline styles, and a style
     cannot run code in today's browsers; moin's converters strip ``style`` attributes from page content anyway.
+    Scripts: only from the paths that serve the wiki's own scripts, not 'self' (which accepted a member's
+    upload served by ``/+get``: plugins/web/moin_guards.py).
     """
+
     handlers = " ".join(_hash(h) for h in MOIN_INLINE_HANDLERS)
     return (
         "default-src 'self'; "
-        f"script-src 'self' 'unsafe-hashes' {handlers}; "
+        f"script-src {script_sources()} 'unsafe-hashes' {handlers}; "
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; "
         "font-src 'self' data:; "
@@ -196,6 +217,37 @@ class LoginFailures:
                 for k in keys
             )
 
+    def reserve(self, keys: list[str], window: float, limit: int) -> float | None:
+        """Check and count an attempt in one step: None if refused, else the time it was counted at.
+
+        Counting before the password is tried (and taking it back on a success) closes the race in which a
+        burst of parallel attempts all read the same count before any was written (18 tries instead of 5).
+        """
+        now = time.time()
+        connection = self._connect()
+        connection.isolation_level = None  # explicit transactions
+        try:
+            connection.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+            since = now - window
+            worst = max(
+                connection.execute("SELECT COUNT(*) FROM echecs WHERE cle = ? AND quand > ?", (k, since)).fetchone()[0]
+                for k in keys
+            )
+            if worst >= limit:
+                connection.execute("ROLLBACK")
+                return None
+            connection.executemany("INSERT INTO echecs VALUES (?, ?)", [(k, now) for k in keys])
+            connection.execute("DELETE FROM echecs WHERE quand < ?", (since,))
+            connection.execute("COMMIT")
+            return now
+        finally:
+            connection.close()
+
+    def release(self, keys: list[str], when: float) -> None:
+        """Take back an attempt counted by ``reserve`` (it succeeded)."""
+        with self._connect() as connection:
+            connection.executemany("DELETE FROM echecs WHERE cle = ? AND quand = ?", [(k, when) for k in keys])
+
     def record(self, keys: list[str], window: float) -> None:
         now = time.time()
         with self._connect() as connection:
@@ -238,7 +290,8 @@ def throttle_login() -> Response | None:
     cfg = current_app.cfg
     window = float(getattr(cfg, "login_window", 300))
     account, keys = _login_keys()
-    if login_failures().count(keys, window) >= int(getattr(cfg, "login_max_failures", 5)):
+    when = login_failures().reserve(keys, window, int(getattr(cfg, "login_max_failures", 5)))
+    if when is None:
         minutes = max(1, round(window / 60))
         return french_refusal(
             429,
@@ -247,23 +300,24 @@ def throttle_login() -> Response | None:
             f"{minutes} minutes. Mot de passe oublié ? Demandez-en un nouveau depuis la page de connexion.",
             retry_after=int(window),
         )
-    g.eco_login_attempt = (account, keys)
+    g.eco_login_attempt = (account, keys, when)
     return None
 
 
 def count_login(response: Response) -> Response:
-    """After a login attempt: a failure counts for the account and the address, a success clears the account."""
+    """After a login attempt: a success takes back its advance count and clears the account's failures."""
     attempt = g.pop("eco_login_attempt", None)
     if attempt is None:
         return response
 
-    account, keys = attempt
+    account, keys, when = attempt
     user = getattr(flaskg, "user", None)
     names = [n.casefold() for n in (getattr(user, "name", None) or [])] if user is not None else []
     if user is not None and user.valid and account in names:
-        login_failures().clear(keys[0])
-    else:
-        login_failures().record(keys, float(getattr(current_app.cfg, "login_window", 300)))
+        failures = login_failures()
+        failures.release(keys, when)  # the attempt counted in advance was no failure
+        failures.clear(keys[0])
+    # a failure was counted before the attempt (throttle_login)
     return response
 
 
@@ -337,3 +391,31 @@ def init_app(app: Any) -> None:
     app.after_request(count_login)
     app.after_request(approve_later)
     app.after_request(add_headers)
+    from plugins.web import moin_guards  # it imports this module: loaded once both are defined
+
+    moin_guards.init_app(app)  # moin's own views and templates
+
+
+# --- the map documents (folium) ----------------------------------------------------------------------
+
+
+def map_response(document: str, cfg: Any) -> Any:
+    """A map document as a French page that may load what the wiki serves and the tiles, nothing else."""
+    response = Response(document.replace("<html>", '<html lang="fr">', 1), mimetype="text/html")
+    # folium's inline scripts are allowed one by one by their hash: no 'unsafe-inline' for scripts
+    scripts = f"{script_sources()} {inline_script_hashes(document)}"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: {tiles_origin(cfg.map_tiles_url)}; connect-src 'self'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+    return response
+
+
+def tiles_origin(url: str) -> str:
+    """The origin of the tile server (for the map's Content-Security-Policy)."""
+    parts = urlsplit(url.replace("{s}.", "a."))
+    host = parts.netloc
+    if "{s}." in url:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
