@@ -9,7 +9,21 @@ from plugins import card
 from plugins.frontmatter import Probleme
 from plugins.identifiants import Rna, Siret
 from plugins.registry import PageType, Record, register
-from plugins.schema import Commune, Email, Group, ListOf, Phone, Position, Suggested, Text, TextList, Url, Year
+from plugins.schema import (
+    Commune,
+    Email,
+    Group,
+    ListOf,
+    Phone,
+    Position,
+    Resources,
+    Suggested,
+    Text,
+    TextList,
+    Url,
+    Year,
+    resource_line,
+)
 
 #: licence of a fiche that names none (the seed content's licence)
 LICENCE_PAR_DEFAUT = "CC BY-SA 4.0"
@@ -48,8 +62,8 @@ class Fiche(PageType):
         Year("creation", "Année de création"),
         ListOf("parcours", "Parcours", [Year("annee", "Année"), Text("etape", "Étape")]),
         ListOf("chaines", "Chaînes", [Text("chaine", "Chaîne"), Text("maillon", "Maillon")]),
-        TextList("offres", "Offres"),
-        TextList("besoins", "Besoins"),
+        Resources("offres", "Offres (compétences et ressources proposées)"),
+        Resources("besoins", "Besoins (compétences et ressources recherchées)"),
         Text("licence", "Licence"),
         Siret("siret", "SIRET"),
         Rna("rna", "Numéro RNA"),
@@ -65,6 +79,13 @@ class Fiche(PageType):
         if data.get("resume"):
             nodes.append(card.para([data["resume"]], "eco-resume"))
         return nodes
+
+    def row(self, record: Record) -> dict[str, Any]:
+        """As every type, with offers and needs in their one-line form (« genre : description (commune) »)."""
+        row = super().row(record)
+        for key in ("offres", "besoins"):
+            row[key] = " ; ".join(resource_line(e) for e in record.data.get(key) or [])
+        return row
 
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
@@ -109,13 +130,10 @@ class Fiche(PageType):
             children.append(card.heading("Chaînes", 3))
             # which chain pages and links exist is known when the page is shown: a macro call
             children.append(card.macro_call("ChainesFiche", {"chaines": json.dumps(d["chaines"], ensure_ascii=False)}))
-        for key, label in (
-            ("offres", "Offres (compétences et ressources proposées)"),
-            ("besoins", "Besoins (compétences et ressources recherchées)"),
-        ):
-            if d.get(key):
-                children.append(card.heading(label, 3))
-                children.append(card.bullet_list(d[key], css=f"eco-{key}"))
+        # offers and needs, whether each has expired, who meets them and the fiche's ties depend on the day,
+        # on other pages and on the reader: known when the page is shown
+        pooled = {k: json.dumps(d[k], ensure_ascii=False) for k in ("offres", "besoins") if d.get(k)}
+        children.append(card.macro_call("MutualisationFiche", pooled))
         # subsidies received, from public files (reader's rights, latest files): known when the page is shown
         children.append(card.macro_call("SubventionsFiche", {}))
         children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))

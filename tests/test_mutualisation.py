@@ -1,0 +1,135 @@
+"""Pooling: offers and needs as entries, matched across the network, as readers see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from benchmarks import mutualisation as bench
+from plugins.registry import analyse
+from plugins.schema import parse_resource_line, resource_line
+from tests.helpers import content
+
+THEATRE = """---
+type: fiche
+nom: Compagnie Les Tréteaux
+secteurs: [Culture]
+commune: Nantes
+besoins:
+  - genre: local
+    description: Local de répétition le soir
+  - genre: compétence
+    description: Comptabilité de l'association
+offres:
+  - Ateliers de théâtre forum
+---
+"""
+
+MAISON = """---
+type: fiche
+nom: Maison de quartier Doulon
+secteurs: [Éducation populaire]
+commune: Rezé
+offres:
+  - genre: local
+    description: Prêt de locaux pour répétitions en soirée
+---
+"""
+
+COMPTA = """---
+type: fiche
+nom: Coopérative Compta Solidaire
+secteurs: [Finance solidaire]
+commune: Saint-Herblain
+offres:
+  - "compétence : Accompagnement comptable des petites associations (tout le département, jusqu'au {until})"
+---
+"""
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'")
+
+
+def test_plain_lines_and_entries_are_both_read():
+    record = analyse(THEATRE).record
+    assert record.data["offres"] == ["Ateliers de théâtre forum"]  # written back as members wrote it
+    assert record.data["besoins"][0] == {"genre": "local", "description": "Local de répétition le soir"}
+    line = "local : Salle de répétition (Rezé, jusqu'au 2030-06-30)"
+    entry = parse_resource_line(line)
+    assert entry == {"genre": "local", "description": "Salle de répétition", "commune": "Rezé", "jusqu_au": "2030-06-30"}
+    assert resource_line(entry) == line
+    # a parenthesis that names no commune nor date stays in the description
+    assert parse_resource_line("Atelier (le mardi)") == {"description": "Atelier (le mardi)"}
+
+
+def test_a_wrong_kind_is_reported_in_french_and_the_rest_kept(wiki, client):
+    wiki.save("Initiatives/Erreur", "---\ntype: fiche\nnom: Erreur\nbesoins:\n  - genre: fusée\n    description: x\n---\n")
+    shown = text(content(client, "/Initiatives/Erreur"))
+    assert "valeur inconnue « fusée »" in shown and "compétence, local, matériel" in shown
+    assert "Données à corriger" in shown
+
+
+def test_each_fiche_shows_who_can_help_and_whom_it_can_help(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2099-12-31"))
+    shown = text(content(client, "/Initiatives/Tréteaux"))
+    helpers = shown[shown.index("Qui peut vous aider") :]
+    assert helpers.startswith("Qui peut vous aider (2)")
+    assert "Maison de quartier Doulon : local Prêt de locaux pour répétitions en soirée — Rezé" in helpers
+    assert "Coopérative Compta Solidaire : compétence Accompagnement comptable" in helpers
+    assert "autre secteur (Éducation populaire)" in helpers
+    useful = text(content(client, "/Initiatives/Doulon"))
+    assert "À qui vous pouvez être utile (1)" in useful
+    assert "Compagnie Les Tréteaux : local Local de répétition le soir" in useful
+    assert "autre secteur (Culture)" in useful
+
+
+def test_an_expired_offer_is_shown_as_such_and_never_matched(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2020-01-31"))
+    own = text(content(client, "/Initiatives/Compta"))
+    assert "expirée depuis le 31 janvier 2020" in own and "À qui vous pouvez être utile" not in own
+    shown = text(content(client, "/Initiatives/Tréteaux"))
+    assert "Coopérative Compta Solidaire" not in shown
+    assert "Qui peut vous aider (0)" in shown and "Aucune offre du réseau" in shown
+
+
+def test_a_restricted_fiche_is_neither_matched_nor_counted(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON, acl="Known:read,write All:")
+    wiki.save("Besoins", "<<Mutualisation>>\n")
+    shown = text(content(client, "/Initiatives/Tréteaux"))
+    assert "Doulon" not in shown and "Qui peut vous aider (0)" in shown
+    listing = text(content(client, "/Besoins"))
+    assert "2 besoin(s) ouvert(s), dont 0 rencontrent au moins une offre" in listing and "Doulon" not in listing
+
+
+def test_the_network_listing_filters_and_marks_cross_sector_matches(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Initiatives/Compta", COMPTA.format(until=(dt.date.today() + dt.timedelta(days=30)).isoformat()))
+    wiki.save("Besoins", '<<Mutualisation(genre="local")>>\n\n<<Mutualisation(genre="fusée")>>\n')
+    shown = text(content(client, "/Besoins"))
+    assert "1 besoin(s) ouvert(s), dont 1 rencontrent au moins une offre du réseau ; 1 rapprochement(s) entre" in shown
+    assert "Compagnie Les Tréteaux : local Local de répétition le soir" in shown
+    assert "Comptabilité" not in shown  # a need of another kind
+    assert "genre inconnu ; genres possibles : compétence, local" in shown
+
+
+def test_needs_and_offers_in_the_csv_export(wiki, client):
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2099-12-31"))
+    csv_text = client.get("/+donnees/fiche.csv").get_data(as_text=True)
+    assert (
+        "compétence : Accompagnement comptable des petites associations (tout le département, jusqu'au 2099-12-31)"
+        in csv_text
+    )
+
+
+def test_matching_beats_word_overlap_and_meets_its_target():
+    figures = bench.measure()
+    ours, baseline = figures["mutualisation"], figures["recouvrement"]
+    assert ours["pairs"] >= 40 and 0 < ours["true_pairs"] < ours["pairs"]
+    assert ours["precision_at_3"] >= bench.TARGET_PRECISION
+    assert ours["recall"] > baseline["recall"] and ours["precision_at_3"] > baseline["precision_at_3"]
