@@ -134,6 +134,7 @@ class Fiche(PageType):
         # on other pages and on the reader: known when the page is shown
         pooled = {k: json.dumps(d[k], ensure_ascii=False) for k in ("offres", "besoins") if d.get(k)}
         children.append(card.macro_call("MutualisationFiche", pooled))
+        children.append(card.macro_call("RelationsFiche", {}))
         # subsidies received, from public files (reader's rights, latest files): known when the page is shown
         children.append(card.macro_call("SubventionsFiche", {}))
         children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))

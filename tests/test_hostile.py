@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from plugins import registry
-from plugins.schema import Group, Links, ListOf, Position, TextList
+from plugins.schema import Group, Links, ListOf, Position, Resources, TextList
 from tests.browser import browser_page, served
 from tests.conftest import make_app
 from tests.helpers import login
@@ -38,6 +38,8 @@ MACRO_ARGUMENTS: dict[str, list[str]] = {
     "Dispositifs": ["porteur", "echelle", "groupe", "annee", "tri", "ordre", "limite"],
     "EtatPosition": ["groupe"],
     "Fiche": ["page"],
+    "Mutualisation": ["genre", "commune", "secteur", "limite"],
+    "MutualisationFiche": ["offres", "besoins"],
     "Positions": ["groupe", "statut", "tri", "ordre", "limite"],
     "PositionsCitant": ["nom"],
     "QuandEvenement": ["debut", "fin", "repetition", "jusqu_au", "lieu"],
@@ -51,6 +53,8 @@ def hostile_value(field: Any, payload: str) -> Any:
         return {"lat": payload, "lon": payload}
     if isinstance(field, Group):
         return {key: payload for key in field.fields}
+    if isinstance(field, Resources):  # plain lines and entries: both reach the card and the matching
+        return [payload, {"genre": "local", "description": payload, "commune": "Nantes"}]
     if isinstance(field, ListOf):
         return [{key: payload for key in field.fields}]
     if isinstance(field, Links):
@@ -91,7 +95,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     named = [p for p in PAYLOADS if "/" not in p and "\n" not in p and p.strip() == p and not p.startswith("+")]
     pages += [(f"Nom {p}", "---\ntype: fiche\nnom: Nom hostile\n---\n") for p in named]
     pages.append(("Listes", "<<Classeur(limite=500)>>\n\n<<Derniers(type=\"fiche\", limite=100)>>\n\n<<Chaines>>\n"))
-    pages.append(("Listes/Autres", "<<Positions(limite=500)>>\n\n<<Dispositifs(limite=500)>>\n\n<<Agenda(periode=\"passés\")>>\n"))
+    pages.append(("Listes/Autres", "<<Positions(limite=500)>>\n\n<<Dispositifs(limite=500)>>\n\n<<Agenda(periode=\"passés\")>>\n\n<<Mutualisation(limite=500)>>\n"))
     with app.app_context():
         store_pages_batched(app, pages, "pages hostiles")
     app.hostile_names = named

@@ -133,3 +133,51 @@ def test_matching_beats_word_overlap_and_meets_its_target():
     assert ours["pairs"] >= 40 and 0 < ours["true_pairs"] < ours["pairs"]
     assert ours["precision_at_3"] >= bench.TARGET_PRECISION
     assert ours["recall"] > baseline["recall"] and ours["precision_at_3"] > baseline["precision_at_3"]
+
+
+RESSOURCERIE = """---
+type: fiche
+nom: La Ressourcerie
+commune: Nantes
+chaines:
+  - chaine: Chaîne de la récup'
+    maillon: Collecte
+besoins: [Local de stockage]
+---
+"""
+
+
+def test_a_fiche_shows_every_kind_of_tie_once_with_counts(app, wiki, client):
+    from tests.test_financements import GOOD_ROW, importing, scdl
+
+    wiki.save("Initiatives/Ressourcerie", RESSOURCERIE + "\n")
+    wiki.save("Chaines/Recup", "---\ntype: chaine\nnom: Chaîne de la récup'\nmaillons: [Collecte, Réemploi]\n---\n")
+    wiki.save("Lieux/Hangar", "---\ntype: lieu\nnom: Le Hangar\ncommune: Rezé\ngestionnaire: Initiatives/Ressourcerie\n---\n")
+    wiki.save("Lieux/Autre", "---\ntype: lieu\nnom: Autre lieu\ngestionnaire: Quelqu'un d'autre\n---\n")
+    wiki.save("Agenda/Troc", "---\ntype: evenement\ntitre: Troc de printemps\ndebut: 2026-04-04\nlieu: Le Hangar\n---\n")
+    wiki.save("Agenda/Atelier", "---\ntype: evenement\ntitre: Atelier\ndebut: 2026-05-02\nintervenants: [La Ressourcerie]\n---\n")
+    wiki.save("Agenda/Ailleurs", "---\ntype: evenement\ntitre: Ailleurs\ndebut: 2026-05-02\nlieu: Autre lieu\n---\n")
+    wiki.save(
+        "Positions/Appel",
+        "---\ntype: position\ntitre: Appel pour le réemploi\ngroupe: Récup\nstatut: adoptée\nsignataires: [La Ressourcerie]\n---\n",
+    )
+    wiki.save(
+        "Positions/Secrete",
+        "---\ntype: position\ntitre: Position secrète\ngroupe: Récup\nsignataires: [La Ressourcerie]\n---\n",
+        acl="AdminGroup:read,write All:",
+    )
+    wiki.save("Initiatives/Entrepot", "---\ntype: fiche\nnom: Entrepôt\noffres: [Hangar de stockage partagé]\n---\n")
+    wiki.save("Dispositifs/Le Pass", "---\ntype: dispositif\nnom: Pass\n---\n")
+    importing(app, scdl(GOOD_ROW.replace("Asso Une", "La Ressourcerie").replace("12345678900012", "")), "ville.csv")
+    shown = text(content(client, "/Initiatives/Ressourcerie"))
+    relations = shown[shown.index("Relations") :]
+    assert "Chaînes (1) Chaîne de la récup'" in relations
+    assert "Lieux gérés (1) Le Hangar (Rezé)" in relations and "Autre lieu" not in relations
+    assert "Événements (2) Atelier (2026-05-02) · Troc de printemps (2026-04-04)" in relations
+    assert "Ailleurs" not in relations
+    assert "Positions signées (1) Appel pour le réemploi (adoptée)" in relations  # the restricted one is not counted
+    assert "Position secrète" not in shown
+    assert "Dispositifs (1) Pass" in relations and "Subventions reçues (1) 1 000,50 € au total" in relations
+    assert "Mutualisation (1) 1 offre répond à ses besoins · 0 besoin auxquels ses offres répondent" in relations
+    for kind in ("Chaînes (", "Lieux gérés (", "Événements (", "Positions signées (", "Dispositifs (", "Mutualisation ("):
+        assert relations.count(kind) == 1, kind
