@@ -45,6 +45,9 @@ NEED_SIDE, OFFER_SIDE = 0.6, 0.4
 SAME_KIND, UNKNOWN_KIND, OTHER_KIND = 1.0, 0.85, 0.6
 #: distance (km) at which the distance factor has lost 63 % of its 25 % share
 DISTANCE_SCALE_KM = 20.0
+#: a word, root or notion found in more than this share of the entries (and at least COMMON_MIN of them)
+#: opens no comparison by itself
+COMMON_SHARE, COMMON_MIN = 0.03, 40
 #: age (days) at which the freshness factor has lost 63 % of its 10 % share
 FRESHNESS_SCALE_DAYS = 365.0
 
@@ -198,6 +201,16 @@ class Entry:
             out |= w.keys()
         return out
 
+    @functools.cached_property
+    def sets(self) -> tuple[set[str], set[str], set[str], set[str]]:
+        """Its stems, roots, short roots and notions (what another entry's words are looked up in)."""
+        return (
+            {w.stem for w in self.words},
+            {w.root for w in self.words if w.root},
+            {w.short for w in self.words if w.short},
+            {w.notion for w in self.words if w.notion},
+        )
+
     @property
     def ident(self) -> tuple[str, str, int]:
         return (self.page.fullname, self.side, self.number)
@@ -247,6 +260,7 @@ def entries_of(page: Any, side: str, values: list[Any] | None = None) -> list[En
     return out
 
 
+@functools.lru_cache(maxsize=50_000)
 def distance_km(a: str | None, b: str | None) -> float | None:
     """Distance between two communes' centroids (great circle), None when one is unknown."""
     ca, cb = communes.find(a) if a else None, communes.find(b) if b else None
@@ -290,24 +304,39 @@ class Matcher:
         n = max(1, len(self.entries))
         self.idf = {key: math.log(1 + n / count) for key, count in df.items()}
         self.default_idf = math.log(1 + n)
+        self._weights: dict[Word, float] = {}
+        self._profiles: dict[tuple[str, str, int], tuple[list[tuple[float, Word]], float, float]] = {}
+        self._found: dict[tuple[tuple[str, str, int], int | None], list[Match]] = {}
+        #: a word shared by more entries than this opens no comparison by itself (it weighs little anyway)
+        self.common = max(COMMON_MIN, int(COMMON_SHARE * n))
 
     def _weight(self, word: Word) -> float:
-        return max(self.idf.get(k, self.default_idf) for k in word.keys())
+        weight = self._weights.get(word)
+        if weight is None:
+            weight = self._weights[word] = max(self.idf.get(k, self.default_idf) for k in word.keys())
+        return weight
+
+    def _profile(self, entry: Entry) -> tuple[list[tuple[float, Word]], float, float]:
+        """An entry's scoring words with their weights, their total, and the weight of its kind."""
+        profile = self._profiles.get(entry.ident)
+        if profile is None:
+            kind_notion = KIND_NOTION.get(entry.kind or "")
+            # « formation » in a training offer: the kind already says it
+            items = [(self._weight(w), w) for w in entry.words if not (w.notion and w.notion == kind_notion)]
+            kind = KIND_WORD * self.idf.get("k:" + entry.kind, self.default_idf) if entry.kind else 0.0
+            profile = self._profiles[entry.ident] = (items, sum(w for w, _ in items) + kind, kind)
+        return profile
 
     def text_score(self, query: Entry, other: Entry) -> float:
         """How much of ``query``'s words ``other`` covers (each word weighted by rarity), 0 to 1."""
         if not query.words:
             return 0.0
-        stems = {w.stem for w in other.words}
-        roots = {w.root for w in other.words if w.root}
-        shorts = {w.short for w in other.words if w.short}
-        notions = {w.notion for w in other.words if w.notion}
-        total = got = 0.0
-        for w in query.words:
-            if w.notion and KIND_NOTION.get(query.kind or "") == w.notion:
-                continue  # « formation » in a training offer: the kind already says it
-            weight = self._weight(w)
-            total += weight
+        items, total, kind_weight = self._profile(query)
+        if not total:
+            return 0.0
+        stems, roots, shorts, notions = other.sets
+        got = kind_weight if query.kind and other.kind == query.kind else 0.0  # the kind: one more word, half weight
+        for weight, w in items:
             if w.stem in stems:
                 got += weight * STEM
             elif w.root and w.root in roots:
@@ -316,11 +345,7 @@ class Matcher:
                 got += weight * NOTION
             elif w.short and w.short in shorts:
                 got += weight * SHORT_ROOT
-        if query.kind:  # the kind counts as one more word, of half weight
-            weight = KIND_WORD * self.idf.get("k:" + query.kind, self.default_idf)
-            total += weight
-            got += weight if other.kind == query.kind else 0.0
-        return got / total if total else 0.0
+        return got / total
 
     def base_score(self, need: Entry, offer: Entry) -> float:
         """Text (both ways, the need's side first) times the agreement of kinds; before distance and freshness."""
@@ -361,10 +386,17 @@ class Matcher:
         """Best matches of an entry on the other side (offers for a need, needs for an offer), best first."""
         if entry.expired(self.today):
             return []
+        memo_key = (entry.ident, limit)
+        if memo_key in self._found:
+            return self._found[memo_key]
         other_side = OFFRES if entry.side == BESOINS else BESOINS
         postings = self.postings[other_side]
         candidates: dict[tuple[str, str, int], Entry] = {}
-        for key in entry.keys():
+        keys = entry.keys()
+        if any(not k.startswith("k:") for k in keys):
+            keys = {k for k in keys if not k.startswith("k:")}  # the kind alone is too wide a door
+        rare = {k for k in keys if len(postings.get(k, ())) <= self.common}
+        for key in rare or keys:
             for other in postings.get(key, ()):
                 candidates[other.ident] = other
         found = []
@@ -373,7 +405,9 @@ class Matcher:
             if match is not None:
                 found.append(match)
         found.sort(key=lambda m: (-m.score, fold(m.other(entry.side).page.title), m.other(entry.side).number))
-        return found if limit is None else found[:limit]
+        found = found if limit is None else found[:limit]
+        self._found[memo_key] = found
+        return found
 
     def open_entries(self, side: str) -> list[Entry]:
         return [e for e in self.entries if e.side == side]
