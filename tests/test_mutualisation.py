@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 from benchmarks import mutualisation as bench
 from plugins.registry import analyse
@@ -48,7 +49,7 @@ offres:
 
 
 def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'")
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_plain_lines_and_entries_are_both_read():
@@ -181,3 +182,21 @@ def test_a_fiche_shows_every_kind_of_tie_once_with_counts(app, wiki, client):
     assert "Mutualisation (1) 1 offre répond à ses besoins · 0 besoin auxquels ses offres répondent" in relations
     for kind in ("Chaînes (", "Lieux gérés (", "Événements (", "Positions signées (", "Dispositifs (", "Mutualisation ("):
         assert relations.count(kind) == 1, kind
+
+
+def test_the_seed_content_shows_the_pooling(app, client):
+    import os
+
+    from plugins.seed import load_seed
+
+    with app.app_context():
+        load_seed(app, os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "pages"))
+    listing = text(content(client, "/Mutualisation"))
+    assert "Les Jardins Partagés du Pellerin : Outils de jardinage" in listing
+    assert (
+        "La Ressourcerie de l'Île : matériel Outils de jardinage et ordinateurs de récupération — tout le département"
+        " autre secteur (Récup', Réemploi)" in listing
+    )
+    assert "L'Hébergeur associatif nantais : Serveurs de récupération" in listing
+    help_page = text(content(client, "/Aide"))
+    assert "<<Mutualisation>>" in help_page and "les besoins ouverts du réseau" in help_page
