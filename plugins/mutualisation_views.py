@@ -186,7 +186,9 @@ def parse_arguments(args: dict[str, str]) -> dict[str, Any]:
     known = ("genre", "commune", "secteur", "limite")
     for key in args:
         if key not in known:
-            raise ListingError(f"Mutualisation : argument inconnu « {key} » ; arguments possibles : {', '.join(known)}.")
+            raise ListingError(
+                f"Mutualisation : argument inconnu « {key} » ; arguments possibles : {', '.join(known)}."
+            )
     out: dict[str, Any] = {"genre": None, "commune": None, "secteur": None, "limite": DEFAULT_LIMIT}
     if args.get("genre"):
         genre = next((g for g in GENRES if fold(g) == fold(args["genre"])), None)
@@ -210,16 +212,26 @@ def parse_arguments(args: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def open_needs(genre: str | None, commune: str | None, secteur: str | None) -> tuple[Matcher, list[Entry]]:
-    """The open needs the reader may read, filtered; those met by an offer first, then by fiche."""
+def open_entries(genre: str | None, commune: str | None, secteur: str | None, sides: list[str]) -> list[Entry]:
+    """The open needs and offers (``sides``) the reader may read, filtered."""
     matcher = reader_matcher()
-    needs = matcher.open_entries(BESOINS)
+    return [e for side in sides for e in _filtered(matcher.open_entries(side), genre, commune, secteur)]
+
+
+def _filtered(needs: list[Entry], genre: str | None, commune: str | None, secteur: str | None) -> list[Entry]:
     if genre:
         needs = [e for e in needs if e.kind == genre]
     if commune:
         needs = [e for e in needs if e.whole_area or fold(e.commune or "") == fold(commune)]
     if secteur:
         needs = [e for e in needs if fold(secteur) in e.sectors]
+    return needs
+
+
+def open_needs(genre: str | None, commune: str | None, secteur: str | None) -> tuple[Matcher, list[Entry]]:
+    """The open needs the reader may read, filtered, by fiche."""
+    matcher = reader_matcher()
+    needs = _filtered(matcher.open_entries(BESOINS), genre, commune, secteur)
     return matcher, sorted(needs, key=lambda e: (fold(e.page.title), e.number))
 
 
@@ -236,7 +248,20 @@ def listing(args: dict[str, Any]) -> Any:
         f"{len(needs)} besoin(s) ouvert(s), dont {met} rencontrent au moins une offre du réseau ; "
         f"{crossing} rapprochement(s) entre secteurs différents."
     )
-    children: list[Any] = [card.para([summary], "eco-compte")]
+    children: list[Any] = [
+        card.para([summary], "eco-compte"),
+        card.para(
+            [
+                card.url_link(
+                    "/+mutualisation.atom",
+                    "Suivre les besoins et les offres (flux Atom)",
+                    "eco-export",
+                    "application/atom+xml",
+                )
+            ],
+            "eco-exports",
+        ),
+    ]
     if not needs:
         children.append(card.para(["Aucun besoin ouvert pour cette sélection."], "eco-vide"))
         return card.div("eco-mutualisation", children)

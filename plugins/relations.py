@@ -71,8 +71,6 @@ def ties(
     )
     found.positions_signees = _sorted(p for p in positions if _names(p.data.get("signataires")) & fiche_aliases)
     found.positions_citant = _sorted(
-        p
-        for p in positions
-        if _names(p.data.get("destinataires")) & fiche_aliases and p not in found.positions_signees
+        p for p in positions if _names(p.data.get("destinataires")) & fiche_aliases and p not in found.positions_signees
     )
     return found

@@ -58,14 +58,21 @@ def test_plain_lines_and_entries_are_both_read():
     assert record.data["besoins"][0] == {"genre": "local", "description": "Local de répétition le soir"}
     line = "local : Salle de répétition (Rezé, jusqu'au 2030-06-30)"
     entry = parse_resource_line(line)
-    assert entry == {"genre": "local", "description": "Salle de répétition", "commune": "Rezé", "jusqu_au": "2030-06-30"}
+    assert entry == {
+        "genre": "local",
+        "description": "Salle de répétition",
+        "commune": "Rezé",
+        "jusqu_au": "2030-06-30",
+    }
     assert resource_line(entry) == line
     # a parenthesis that names no commune nor date stays in the description
     assert parse_resource_line("Atelier (le mardi)") == {"description": "Atelier (le mardi)"}
 
 
 def test_a_wrong_kind_is_reported_in_french_and_the_rest_kept(wiki, client):
-    wiki.save("Initiatives/Erreur", "---\ntype: fiche\nnom: Erreur\nbesoins:\n  - genre: fusée\n    description: x\n---\n")
+    wiki.save(
+        "Initiatives/Erreur", "---\ntype: fiche\nnom: Erreur\nbesoins:\n  - genre: fusée\n    description: x\n---\n"
+    )
     shown = text(content(client, "/Initiatives/Erreur"))
     assert "valeur inconnue « fusée »" in shown and "compétence, local, matériel" in shown
     assert "Données à corriger" in shown
@@ -153,10 +160,17 @@ def test_a_fiche_shows_every_kind_of_tie_once_with_counts(app, wiki, client):
 
     wiki.save("Initiatives/Ressourcerie", RESSOURCERIE + "\n")
     wiki.save("Chaines/Recup", "---\ntype: chaine\nnom: Chaîne de la récup'\nmaillons: [Collecte, Réemploi]\n---\n")
-    wiki.save("Lieux/Hangar", "---\ntype: lieu\nnom: Le Hangar\ncommune: Rezé\ngestionnaire: Initiatives/Ressourcerie\n---\n")
+    wiki.save(
+        "Lieux/Hangar", "---\ntype: lieu\nnom: Le Hangar\ncommune: Rezé\ngestionnaire: Initiatives/Ressourcerie\n---\n"
+    )
     wiki.save("Lieux/Autre", "---\ntype: lieu\nnom: Autre lieu\ngestionnaire: Quelqu'un d'autre\n---\n")
-    wiki.save("Agenda/Troc", "---\ntype: evenement\ntitre: Troc de printemps\ndebut: 2026-04-04\nlieu: Le Hangar\n---\n")
-    wiki.save("Agenda/Atelier", "---\ntype: evenement\ntitre: Atelier\ndebut: 2026-05-02\nintervenants: [La Ressourcerie]\n---\n")
+    wiki.save(
+        "Agenda/Troc", "---\ntype: evenement\ntitre: Troc de printemps\ndebut: 2026-04-04\nlieu: Le Hangar\n---\n"
+    )
+    wiki.save(
+        "Agenda/Atelier",
+        "---\ntype: evenement\ntitre: Atelier\ndebut: 2026-05-02\nintervenants: [La Ressourcerie]\n---\n",
+    )
     wiki.save("Agenda/Ailleurs", "---\ntype: evenement\ntitre: Ailleurs\ndebut: 2026-05-02\nlieu: Autre lieu\n---\n")
     wiki.save(
         "Positions/Appel",
@@ -180,7 +194,14 @@ def test_a_fiche_shows_every_kind_of_tie_once_with_counts(app, wiki, client):
     assert "Position secrète" not in shown
     assert "Dispositifs (1) Pass" in relations and "Subventions reçues (1) 1 000,50 € au total" in relations
     assert "Mutualisation (1) 1 offre répond à ses besoins · 0 besoin auxquels ses offres répondent" in relations
-    for kind in ("Chaînes (", "Lieux gérés (", "Événements (", "Positions signées (", "Dispositifs (", "Mutualisation ("):
+    for kind in (
+        "Chaînes (",
+        "Lieux gérés (",
+        "Événements (",
+        "Positions signées (",
+        "Dispositifs (",
+        "Mutualisation (",
+    ):
         assert relations.count(kind) == 1, kind
 
 
@@ -200,3 +221,32 @@ def test_the_seed_content_shows_the_pooling(app, client):
     assert "L'Hébergeur associatif nantais : Serveurs de récupération" in listing
     help_page = text(content(client, "/Aide"))
     assert "<<Mutualisation>>" in help_page and "les besoins ouverts du réseau" in help_page
+
+
+def test_needs_and_offers_as_an_atom_feed_and_in_the_json_export(wiki, client):
+    import xml.etree.ElementTree as ET
+
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON, acl="Known:read,write All:")
+    response = client.get("/+mutualisation.atom?cote=besoins")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(response.get_data())
+    titles = [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")]
+    assert titles == [
+        "Besoin — Compagnie Les Tréteaux : Local de répétition le soir",
+        "Besoin — Compagnie Les Tréteaux : Comptabilité de l'association",
+    ]
+    first = feed.find(f"{atom}entry")
+    assert first.find(f"{atom}category").get("term") == "local"
+    assert first.find(f"{atom}link").get("href").endswith("/Initiatives/Tr%C3%A9teaux")
+    everything = ET.fromstring(client.get("/+mutualisation.atom").get_data())
+    assert len(everything.findall(f"{atom}entry")) == 3  # the restricted fiche's offer is not in it
+    assert "Doulon" not in client.get("/+mutualisation.atom").get_data(as_text=True)
+    bad = client.get("/+mutualisation.atom?genre=fusée")
+    assert bad.status_code == 400 and "genre inconnu" in bad.get_data(as_text=True)
+    exported = client.get("/+donnees/fiche.json").get_json()
+    data = exported["elements"][0]["donnees"]
+    assert data["besoins"][0] == {"genre": "local", "description": "Local de répétition le soir"}
+    assert data["offres"] == ["Ateliers de théâtre forum"]
