@@ -83,3 +83,39 @@ def feed() -> Response:
     base_url = request.host_url.rstrip("/")
     body = _feed(entries, base_url, "Écossolies — besoins et offres du réseau", request.url)
     return _private(Response(body, mimetype="application/atom+xml"))
+
+
+NETWORK_TYPES = {
+    "svg": "image/svg+xml",
+    "graphml": "application/graphml+xml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+@blueprint.route("/+reseau.<fmt>")
+def network(fmt: str) -> Response:
+    """The network of actors (arguments as <<Reseau>>) as SVG, GraphML or JSON, for the current reader."""
+    from flask import abort
+
+    from plugins import reseau, reseau_views
+    from plugins.web import _private
+
+    if fmt not in NETWORK_TYPES:
+        abort(404)
+    try:
+        args = reseau_views.parse_arguments({k: v for k, v in request.args.items()})
+    except reseau_views.NetworkError as exc:
+        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
+    graph = reseau_views.reader_network(args)
+    base_url = request.host_url.rstrip("/")
+    if fmt == "svg":
+        body = reseau.svg(graph, base_url)
+    elif fmt == "graphml":
+        body = reseau.graphml(graph)
+    else:
+        body = reseau.as_json(graph, base_url)
+    response = Response(body, mimetype=NETWORK_TYPES[fmt].split(";")[0])
+    response.headers["Content-Type"] = NETWORK_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'inline; filename="reseau.{fmt}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _private(response)

@@ -250,3 +250,45 @@ def test_needs_and_offers_as_an_atom_feed_and_in_the_json_export(wiki, client):
     data = exported["elements"][0]["donnees"]
     assert data["besoins"][0] == {"genre": "local", "description": "Local de répétition le soir"}
     assert data["offres"] == ["Ateliers de théâtre forum"]
+
+
+def test_the_network_is_drawn_tabled_and_exported_for_the_reader(wiki, client):
+    import io
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2099-12-31"), acl="Known:read,write All:")
+    no_need = RESSOURCERIE.replace("besoins: [Local de stockage]\n", "")
+    wiki.save("Initiatives/Ressourcerie", no_need)
+    wiki.save(
+        "Initiatives/Atelier", no_need.replace("La Ressourcerie", "L'Atelier vélo").replace("Collecte", "Réemploi")
+    )
+    wiki.save("Chaines/Recup", "---\ntype: chaine\nnom: Chaîne de la récup'\nmaillons: [Collecte, Réemploi]\n---\n")
+    wiki.save("Reseau", '<<Reseau>>\n\n<<Reseau(pays="France")>>\n')
+    shown = text(content(client, "/Reseau"))
+    assert "4 acteur(s), 2 lien(s) : 1 chaîne, 0 lieu partagé, 1 mutualisation." in shown
+    assert "L'Atelier vélo chaîne La Ressourcerie Chaîne de la récup'" in shown
+    assert (
+        "Maison de quartier Doulon mutualisation Compagnie Les Tréteaux "
+        "Prêt de locaux pour répétitions en soirée → Local de répétition le soir" in shown
+    )
+    assert "Compta Solidaire" not in shown  # restricted: neither drawn, tabled nor counted
+    assert "argument inconnu « pays »" in shown
+    drawing = client.get("/+reseau.svg")
+    assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml"
+    svg = ET.fromstring(drawing.get_data())
+    assert svg.findtext("{http://www.w3.org/2000/svg}title") == "Le réseau des acteurs"
+    assert len(svg.findall(".//{http://www.w3.org/2000/svg}line")) == 2 + 3  # two ties, three legend lines
+    graph = nx.read_graphml(io.BytesIO(client.get("/+reseau.graphml").get_data()))
+    assert sorted(graph.nodes[n]["label"] for n in graph) == [
+        "Compagnie Les Tréteaux",
+        "L'Atelier vélo",
+        "La Ressourcerie",
+        "Maison de quartier Doulon",
+    ]
+    assert sorted(d["type"] for _a, _b, d in graph.edges(data=True)) == ["chaîne", "mutualisation"]
+    exported = client.get("/+reseau.json?secteur=Culture").get_json()
+    assert [a["nom"] for a in exported["acteurs"]] == ["Compagnie Les Tréteaux"] and exported["liens"] == []

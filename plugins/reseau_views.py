@@ -1,0 +1,136 @@
+"""« Réseau » as readers see it: the drawing (SVG, by URL), the same ties as a table, the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from moin.utils.tree import html
+
+from plugins import card
+from plugins.index import get_index
+from plugins.mutualisation import BESOINS
+from plugins.mutualisation_views import reader_matcher
+from plugins.query import readable
+from plugins.reseau import KINDS, Network, build
+from plugins.text import fold
+
+ARGUMENTS = ("secteur", "commune")
+
+
+class NetworkError(ValueError):
+    """A wrong argument of « Reseau »; the message (French) says what is valid."""
+
+
+def parse_arguments(args: dict[str, str]) -> dict[str, str]:
+    for key in args:
+        if key not in ARGUMENTS:
+            raise NetworkError(f"Reseau : argument inconnu « {key} » ; arguments possibles : {', '.join(ARGUMENTS)}.")
+    out = {k: v.strip() for k, v in args.items() if v.strip()}
+    if "commune" in out:
+        from plugins import communes
+
+        found = communes.find(out["commune"])
+        if found is None:
+            raise NetworkError("Reseau : commune inconnue ; écrivez le nom d'une commune de Loire-Atlantique.")
+        out["commune"] = found.nom
+    return out
+
+
+def reader_network(args: dict[str, str]) -> Network:
+    """The network of the fiches the reader may read (filtered by sector and commune), with their ties."""
+    index = get_index()
+    by_type = index.snapshot().by_type if index else {}
+    fiches = readable(by_type.get("fiche", []))
+    if args.get("secteur"):
+        fiches = [f for f in fiches if fold(args["secteur"]) in {fold(s) for s in f.data.get("secteurs", [])}]
+    if args.get("commune"):
+        fiches = [f for f in fiches if fold(f.data.get("commune", "")) == fold(args["commune"])]
+    wanted = {f.fullname for f in fiches}
+    matcher = reader_matcher()
+    matches = [
+        (m.offer.page, m.need.page, f"{m.offer.description} → {m.need.description}")
+        for need in matcher.open_entries(BESOINS)
+        if need.page.fullname in wanted
+        for m in matcher.matches(need, 3)
+    ]
+    return build(
+        fiches,
+        readable(by_type.get("chaine", [])),
+        readable(by_type.get("lieu", [])),
+        readable(by_type.get("evenement", [])),
+        matches,
+    )
+
+
+def data_url(fmt: str, args: dict[str, str]) -> str:
+    query = urlencode(args)
+    return f"/+reseau.{fmt}" + (f"?{query}" if query else "")
+
+
+def network_block(args: dict[str, str]) -> Any:
+    """The drawing, then the table of ties (the same data), then the exports."""
+    network = reader_network(args)
+    counts = ", ".join(f"{sum(1 for t in network.ties if t.kind == k)} {k}" for k in KINDS)
+    alone = sorted((p for n, p in network.actors.items() if not network.degree(n)), key=lambda p: fold(p.title))
+    children: list[Any] = [
+        card.para([f"{len(network.actors)} acteur(s), {len(network.ties)} lien(s) : {counts}."], "eco-compte")
+    ]
+    if network.actors:
+        children.append(
+            html.img(
+                attrib={
+                    html.src: data_url("svg", args),
+                    html.alt: f"Dessin du réseau : {len(network.actors)} acteurs, {len(network.ties)} liens "
+                    "(détail dans le tableau qui suit).",
+                    html.class_: "eco-schema eco-reseau",
+                }
+            )
+        )
+    if network.ties:
+        header = ["Acteur", "Lien", "Acteur", "Par"]
+        rows = [
+            moin_row(
+                [card.page_link(t.source, network.actors[t.source].title)],
+                [t.kind],
+                [card.page_link(t.target, network.actors[t.target].title)],
+                [t.label],
+            )
+            for t in sorted(network.ties, key=lambda t: (t.kind, fold(network.actors[t.source].title)))
+        ]
+        children.append(table(header, rows))
+    if alone:
+        children.append(
+            card.para(
+                ["Sans lien pour l'instant : ", *card.joined([card.page_link(p.fullname, p.title) for p in alone])]
+            )
+        )
+    children.append(
+        card.para(
+            [
+                "Télécharger : ",
+                card.url_link(data_url("graphml", args), "GraphML (Gephi…)", "eco-export", "application/graphml+xml"),
+                " · ",
+                card.url_link(data_url("json", args), "JSON", "eco-export", "application/json"),
+                " · ",
+                card.url_link(data_url("svg", args), "SVG", "eco-export", "image/svg+xml"),
+            ],
+            "eco-exports",
+        )
+    )
+    return card.div("eco-reseau-vue", children)
+
+
+def moin_row(*cells: list[Any]) -> Any:
+    from moin.utils.tree import moin_page
+
+    return moin_page.table_row(children=[moin_page.table_cell(children=list(c)) for c in cells])
+
+
+def table(header: list[str], rows: list[Any]) -> Any:
+    from moin.utils.tree import moin_page
+
+    head = moin_page.table_header(children=[moin_row(*[[h] for h in header])])
+    return moin_page.table(
+        attrib={moin_page.class_: "eco-reseau-liens"}, children=[head, moin_page.table_body(children=rows)]
+    )
