@@ -32,6 +32,8 @@ KINDS = {
 #: a chain with more actors than this ties each actor to the next one only (not every pair)
 MAX_PAIRS_ACTORS = 12
 WIDTH, HEIGHT, MARGIN = 900, 640, 70
+#: the drawing shows at most this many actors, the most tied first (the table and the exports have them all)
+MAX_DRAWN = 120
 LAYOUT_SEED = 44
 
 
@@ -121,11 +123,23 @@ def build(
     return network
 
 
+def drawn(network: Network) -> set[str]:
+    """The actors the drawing shows: all of them, or the MAX_DRAWN most tied."""
+    if len(network.actors) <= MAX_DRAWN:
+        return set(network.actors)
+    degrees: dict[str, int] = {}
+    for t in network.ties:
+        degrees[t.source] = degrees.get(t.source, 0) + 1
+        degrees[t.target] = degrees.get(t.target, 0) + 1
+    return set(sorted(network.actors, key=lambda n: (-degrees.get(n, 0), n))[:MAX_DRAWN])
+
+
 def layout(network: Network) -> dict[str, tuple[float, float]]:
-    """networkx's spring layout (fixed seed), scaled into the drawing's frame."""
+    """networkx's spring layout (fixed seed) of the drawn actors, scaled into the drawing's frame."""
+    shown = drawn(network)
     graph = nx.Graph()
-    graph.add_nodes_from(sorted(network.actors))
-    graph.add_edges_from((t.source, t.target) for t in network.ties)
+    graph.add_nodes_from(sorted(shown))
+    graph.add_edges_from((t.source, t.target) for t in network.ties if t.source in shown and t.target in shown)
     if not graph:
         return {}
     raw = nx.spring_layout(graph, seed=LAYOUT_SEED) if len(graph) > 1 else {next(iter(graph)): (0.0, 0.0)}
@@ -184,10 +198,12 @@ def svg(network: Network, base_url: str = "") -> str:
     """The drawing: ties as lines (colour and dash by kind, with a legend), actors as labelled links."""
     from urllib.parse import quote
 
+    hidden = len(network.actors) - len(network.positions)
     summary = (
         f"{len(network.actors)} acteurs et {len(network.ties)} liens : "
         + ", ".join(f"{sum(1 for t in network.ties if t.kind == k)} {k}" for k in KINDS)
         + ". Le tableau qui suit le dessin donne les mêmes liens."
+        + (f" Le dessin montre les {len(network.positions)} acteurs les plus liés ({hidden} autres)." if hidden else "")
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 40}" width="{WIDTH}" '
@@ -198,6 +214,8 @@ def svg(network: Network, base_url: str = "") -> str:
     ]
     pos = network.positions
     for t in network.ties:
+        if t.source not in pos or t.target not in pos:
+            continue
         (x1, y1), (x2, y2) = pos[t.source], pos[t.target]
         colour, dash = KINDS[t.kind]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -206,6 +224,8 @@ def svg(network: Network, base_url: str = "") -> str:
             f"{dash_attr}><title>{escape(f'{t.kind} : {t.label}')}</title></line>"
         )
     for name, page in sorted(network.actors.items()):
+        if name not in pos:
+            continue
         x, y = pos[name]
         label = textwrap.shorten(page.title or name, 28, placeholder="…")
         href = quoteattr(f"{base_url}/{quote(name)}")

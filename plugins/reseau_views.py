@@ -11,11 +11,13 @@ from plugins import card
 from plugins.index import get_index
 from plugins.mutualisation import BESOINS
 from plugins.mutualisation_views import reader_matcher
-from plugins.query import readable
-from plugins.reseau import KINDS, Network, build
+from plugins.query import readable, reader_key
+from plugins.reseau import KINDS, MAX_DRAWN, Network, build
 from plugins.text import fold
 
 ARGUMENTS = ("secteur", "commune")
+#: networks kept per state of the wiki (readers × selections)
+MAX_KEPT = 32
 
 
 class NetworkError(ValueError):
@@ -38,9 +40,22 @@ def parse_arguments(args: dict[str, str]) -> dict[str, str]:
 
 
 def reader_network(args: dict[str, str]) -> Network:
-    """The network of the fiches the reader may read (filtered by sector and commune), with their ties."""
+    """The network of the fiches the reader may read (filtered by sector and commune), with their ties; kept
+    with the index snapshot (until the next change to the wiki), by reader's rights and arguments."""
     index = get_index()
-    by_type = index.snapshot().by_type if index else {}
+    if index is None:
+        return build([], [], [], [])
+    snapshot = index.snapshot()
+    key = ("reseau", reader_key(), tuple(sorted(args.items())))
+    network = snapshot.memo.get(key)
+    if network is None:
+        network = _network(snapshot.by_type, args)
+        if sum(1 for k in snapshot.memo if isinstance(k, tuple) and k[:1] == ("reseau",)) < MAX_KEPT:
+            snapshot.memo[key] = network  # bounded: arguments come from query strings
+    return network
+
+
+def _network(by_type: dict[str, list[Any]], args: dict[str, str]) -> Network:
     fiches = readable(by_type.get("fiche", []))
     if args.get("secteur"):
         fiches = [f for f in fiches if fold(args["secteur"]) in {fold(s) for s in f.data.get("secteurs", [])}]
@@ -76,6 +91,16 @@ def network_block(args: dict[str, str]) -> Any:
     children: list[Any] = [
         card.para([f"{len(network.actors)} acteur(s), {len(network.ties)} lien(s) : {counts}."], "eco-compte")
     ]
+    if len(network.actors) > MAX_DRAWN:
+        children.append(
+            card.para(
+                [
+                    f"Le dessin montre les {len(network.positions)} acteurs les plus liés ; le tableau et les "
+                    "téléchargements les donnent tous. Pour voir les autres, choisissez un secteur ou une commune."
+                ],
+                "eco-aide",
+            )
+        )
     if network.actors:
         children.append(
             html.img(

@@ -479,8 +479,11 @@ class Resources(ListOf):
     def clean(self, value: Any) -> list[dict[str, Any] | str]:
         """Entries as dicts; an entry that has only a description stays a plain line, as members write it."""
         if isinstance(value, str):
-            sep = "\n" if "\n" in value else ";" if ";" in value else ","
-            value = [v.strip() for v in value.split(sep) if v.strip()]
+            if "\n" in value or ";" in value:
+                parts = value.split("\n" if "\n" in value else ";")
+            else:  # commas separate entries, except inside « (commune, jusqu'au …) »
+                parts = re.split(r",(?![^()]*\))", value)
+            value = [v.strip() for v in parts if v.strip()]
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             value = [str(value)]
         if not isinstance(value, list):

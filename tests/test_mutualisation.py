@@ -8,7 +8,7 @@ from html import unescape
 
 from benchmarks import mutualisation as bench
 from plugins.registry import analyse
-from plugins.schema import parse_resource_line, resource_line
+from plugins.schema import Resources, parse_resource_line, resource_line
 from tests.helpers import content
 
 THEATRE = """---
@@ -65,6 +65,13 @@ def test_plain_lines_and_entries_are_both_read():
         "jusqu_au": "2030-06-30",
     }
     assert resource_line(entry) == line
+    # the one-line form of the exports is read back as it was (the bulk import reads the same cells)
+    cell = "local : Salle (Rezé, jusqu'au 2030-06-30) ; Prêt de vélos ; bénévolat : Bras (tout le département)"
+    cleaned = Resources("offres", "Offres").clean(cell)
+    assert " ; ".join(resource_line(e) for e in cleaned) == cell
+    assert Resources("offres", "Offres").clean("local : Salle (Rezé, jusqu'au 2030-06-30)") == [
+        {"genre": "local", "description": "Salle", "commune": "Rezé", "jusqu_au": "2030-06-30"}
+    ]
     # a parenthesis that names no commune nor date stays in the description
     assert parse_resource_line("Atelier (le mardi)") == {"description": "Atelier (le mardi)"}
 
