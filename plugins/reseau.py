@@ -245,3 +245,78 @@ def svg(network: Network, base_url: str = "") -> str:
         x += 200
     parts.append("</svg>")
     return xml_text("\n".join(parts))
+
+
+@dataclass
+class CommuneTie:
+    """The ties between the actors of two communes (or within one), by kind."""
+
+    a: str
+    b: str
+    kinds: dict[str, int]
+
+
+def commune_ties(network: Network) -> tuple[dict[str, int], list[CommuneTie]]:
+    """Actors by commune, and the ties between communes (actors without a known commune are left out)."""
+    from plugins import communes
+
+    where = {}
+    for name, page in network.actors.items():
+        found = communes.find(str(page.data.get("commune") or ""))
+        if found is not None:
+            where[name] = found.nom
+    actors: dict[str, int] = {}
+    for town in where.values():
+        actors[town] = actors.get(town, 0) + 1
+    pairs: dict[tuple[str, str], dict[str, int]] = {}
+    for t in network.ties:
+        if t.source in where and t.target in where and where[t.source] != where[t.target]:
+            key = tuple(sorted((where[t.source], where[t.target])))
+            kinds = pairs.setdefault(key, {})
+            kinds[t.kind] = kinds.get(t.kind, 0) + 1
+    return actors, [CommuneTie(a, b, kinds) for (a, b), kinds in sorted(pairs.items())]
+
+
+def map_document(network: Network, cfg: Any) -> str:
+    """The ties between communes on the map: a line between two communes' centres, a circle per commune."""
+    import html as html_text
+
+    import folium
+
+    from plugins import carte, communes
+
+    fmap = carte.local_map(cfg)
+    actors, links = commune_ties(network)
+    for link in links:
+        a, b = communes.find(link.a), communes.find(link.b)
+        count = sum(link.kinds.values())
+        what = ", ".join(f"{n} {kind}" for kind, n in sorted(link.kinds.items()))
+        colour = KINDS[max(link.kinds, key=lambda k: link.kinds[k])][0]
+        folium.PolyLine(
+            [(a.lat, a.lon), (b.lat, b.lon)],
+            color=colour,
+            weight=2 + min(6, count),
+            opacity=0.8,
+            tooltip=html_text.escape(f"{link.a} – {link.b} : {what}"),
+        ).add_to(fmap)
+    for town, n in sorted(actors.items()):
+        c = communes.find(town)
+        folium.CircleMarker(
+            (c.lat, c.lon),
+            radius=4 + min(10, n),
+            color="#0b5d5b",
+            fill=True,
+            fill_opacity=0.7,
+            tooltip=html_text.escape(f"{town} : {n} acteur(s)"),
+        ).add_to(fmap)
+    points = [(communes.find(t).lat, communes.find(t).lon) for t in actors]
+    if points:
+        fmap.fit_bounds(
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ],
+            padding=(20, 20),
+            max_zoom=13,
+        )
+    return fmap.get_root().render()

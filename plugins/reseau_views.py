@@ -12,7 +12,7 @@ from plugins.index import get_index
 from plugins.mutualisation import BESOINS
 from plugins.mutualisation_views import reader_matcher
 from plugins.query import readable, reader_key
-from plugins.reseau import KINDS, MAX_DRAWN, Network, build
+from plugins.reseau import KINDS, MAX_DRAWN, Network, build, commune_ties
 from plugins.text import fold
 
 ARGUMENTS = ("secteur", "commune")
@@ -113,6 +113,7 @@ def network_block(args: dict[str, str]) -> Any:
             )
         )
     if network.ties:
+        children.append(card.heading("Les liens", 3))
         header = ["Acteur", "Lien", "Acteur", "Par"]
         rows = [
             moin_row(
@@ -128,6 +129,28 @@ def network_block(args: dict[str, str]) -> Any:
         children.append(
             card.para(
                 ["Sans lien pour l'instant : ", *card.joined([card.page_link(p.fullname, p.title) for p in alone])]
+            )
+        )
+    _actors, between = commune_ties(network)
+    if between:
+        children.append(card.heading("Les liens entre communes", 3))
+        children.append(
+            html.iframe(
+                attrib={
+                    html.src: data_url("carte", args).replace("/+reseau.carte", "/+reseau/carte"),
+                    html("title"): f"Carte des liens entre communes ({len(between)} paires de communes)",
+                    html.class_: "eco-carte-frame",
+                    html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
+                }
+            )
+        )
+        children.append(
+            card.bullet_list(
+                [
+                    f"{link.a} – {link.b} : " + ", ".join(f"{n} {kind}" for kind, n in sorted(link.kinds.items()))
+                    for link in between
+                ],
+                css="eco-liens-communes",
             )
         )
     children.append(

@@ -297,5 +297,12 @@ def test_the_network_is_drawn_tabled_and_exported_for_the_reader(wiki, client):
         "Maison de quartier Doulon",
     ]
     assert sorted(d["type"] for _a, _b, d in graph.edges(data=True)) == ["chaîne", "mutualisation"]
+    # on the map: Doulon (Rezé) offers to Les Tréteaux (Nantes); the chain ties two actors of Nantes
+    assert "Les liens entre communes" in shown and "Nantes – Rezé : 1 mutualisation" in shown
+    town_map = client.get("/+reseau/carte")
+    document = town_map.get_data(as_text=True)
+    assert town_map.status_code == 200 and "Content-Security-Policy" in town_map.headers
+    assert "Nantes – Rezé : 1 mutualisation" in document and "Nantes : 3 acteur(s)" in document
+    assert "L.polyline" in document and "unpkg" not in document and "cdn" not in document
     exported = client.get("/+reseau.json?secteur=Culture").get_json()
     assert [a["nom"] for a in exported["acteurs"]] == ["Compagnie Les Tréteaux"] and exported["liens"] == []
