@@ -306,3 +306,22 @@ def test_the_network_is_drawn_tabled_and_exported_for_the_reader(wiki, client):
     assert "L.polyline" in document and "unpkg" not in document and "cdn" not in document
     exported = client.get("/+reseau.json?secteur=Culture").get_json()
     assert [a["nom"] for a in exported["acteurs"]] == ["Compagnie Les Tréteaux"] and exported["liens"] == []
+
+
+def test_the_network_drawing_and_its_map_are_drawn_in_chromium(wiki, app):
+    from tests.browser import browser_page, served
+
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Reseau", "<<Reseau>>\n")
+    with served(app) as base, browser_page() as (page, requested):
+        page.goto(base + "/Reseau")
+        drawing = page.wait_for_selector("img.eco-reseau")
+        page.wait_for_function("() => document.querySelector('img.eco-reseau').complete")
+        assert drawing.evaluate("img => img.naturalWidth") == 900  # the SVG was served and decoded
+        frame = page.wait_for_selector("iframe.eco-carte-frame").content_frame()
+        frame.wait_for_selector("path.leaflet-interactive", timeout=15000)
+        # one line between Rezé and Nantes, one circle for each of the two communes
+        assert frame.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") == 3
+        outside = [u for u in requested if not u.startswith((base, "https://tile.openstreetmap.org/", "data:"))]
+        assert outside == [], outside
