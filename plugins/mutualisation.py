@@ -139,6 +139,10 @@ NOTIONS: dict[str, tuple[str, ...]] = {
     "cuisine": ("cuisine", "cuisiner", "repas", "traiteur", "restauration", "buvette"),
 }
 
+#: « local » after another word is an adjective (« producteurs locaux »), not premises
+LOCAL_ADJECTIVE = frozenset({"local", "locaux", "locale", "locales"})
+#: words that say one gives, not what (« dons d'ordinateurs » is equipment): they guess no kind
+GUESS_SKIP = frozenset({"don"})
 #: kinds guessed from the words of a line that gives none (first notion or word found wins)
 KIND_HINTS: dict[str, tuple[str, ...]] = {
     "local": ("salle", "stockage"),
@@ -191,8 +195,10 @@ class Word:
 
 def words_of(text: str) -> tuple[Word, ...]:
     """The meaningful words of a description, each analysed as the search analyses it."""
-    out = []
+    out: list[Word] = []
     for raw in re.findall(r"\w+", fold(text)):
+        if out and raw in LOCAL_ADJECTIVE:
+            continue  # « légumes locaux »: an adjective (nearby), not premises (« local de stockage »)
         word = _word(raw)
         if word is not None:
             out.append(word)
@@ -216,7 +222,7 @@ def _word(raw: str) -> Word | None:
 
 def guess_kind(words: Iterable[Word]) -> str | None:
     """The kind a plain line most likely means, from its notions (None when nothing says)."""
-    notions = [w.notion or w.stem for w in words]
+    notions = [w.notion or w.stem for w in words if w.stem not in GUESS_SKIP]
     for notion in notions:
         for kind, hints in KIND_HINTS.items():
             if notion in hints:
