@@ -182,3 +182,49 @@ def table(header: list[str], rows: list[Any]) -> Any:
     return moin_page.table(
         attrib={moin_page.class_: "eco-reseau-liens"}, children=[head, moin_page.table_body(children=rows)]
     )
+
+
+def map_document(network: Network, cfg: Any) -> str:
+    """The ties between communes on the map: a line between two communes' centres, a circle per commune."""
+    import html as html_text
+
+    import folium
+
+    from plugins import carte, communes
+    from plugins.reseau import KINDS
+
+    fmap = carte.local_map(cfg)
+    actors, links = commune_ties(network)
+    for link in links:
+        a, b = communes.find(link.a), communes.find(link.b)
+        count = sum(link.kinds.values())
+        what = ", ".join(f"{n} {kind}" for kind, n in sorted(link.kinds.items()))
+        colour = KINDS[max(link.kinds, key=lambda k: link.kinds[k])][0]
+        folium.PolyLine(
+            [(a.lat, a.lon), (b.lat, b.lon)],
+            color=colour,
+            weight=2 + min(6, count),
+            opacity=0.8,
+            tooltip=html_text.escape(f"{link.a} – {link.b} : {what}"),
+        ).add_to(fmap)
+    for town, n in sorted(actors.items()):
+        c = communes.find(town)
+        folium.CircleMarker(
+            (c.lat, c.lon),
+            radius=4 + min(10, n),
+            color="#0b5d5b",
+            fill=True,
+            fill_opacity=0.7,
+            tooltip=html_text.escape(f"{town} : {n} acteur(s)"),
+        ).add_to(fmap)
+    points = [(communes.find(t).lat, communes.find(t).lon) for t in actors]
+    if points:
+        fmap.fit_bounds(
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ],
+            padding=(20, 20),
+            max_zoom=13,
+        )
+    return fmap.get_root().render()

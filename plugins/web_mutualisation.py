@@ -90,14 +90,14 @@ def network_map() -> Response:
     """The ties between communes on the map (arguments as <<Reseau>>), for the current reader."""
     from flask import current_app
 
-    from plugins import carte, reseau, reseau_views
+    from plugins import carte, reseau_views
     from plugins.web import _private
 
     try:
         args = reseau_views.parse_arguments({k: v for k, v in request.args.items()})
     except reseau_views.NetworkError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
-    document = reseau.map_document(reseau_views.reader_network(args), current_app.cfg)
+    document = reseau_views.map_document(reseau_views.reader_network(args), current_app.cfg)
     return _private(carte.map_response(document, current_app.cfg))
 
 
