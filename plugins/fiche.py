@@ -126,15 +126,13 @@ class Fiche(PageType):
                     css="eco-parcours",
                 )
             )
-        if d.get("chaines"):
-            children.append(card.heading("Chaînes", 3))
-            # which chain pages and links exist is known when the page is shown: a macro call
-            children.append(card.macro_call("ChainesFiche", {"chaines": json.dumps(d["chaines"], ensure_ascii=False)}))
         # offers and needs, whether each has expired, who meets them and the fiche's ties depend on the day,
         # on other pages and on the reader: known when the page is shown
         pooled = {k: json.dumps(d[k], ensure_ascii=False) for k in ("offres", "besoins") if d.get(k)}
         children.append(card.macro_call("MutualisationFiche", pooled))
-        children.append(card.macro_call("RelationsFiche", {}))
+        # its ties both ways (the chains it declares among them, checked against the chain pages)
+        chains = {"chaines": json.dumps(d["chaines"], ensure_ascii=False)} if d.get("chaines") else {}
+        children.append(card.macro_call("RelationsFiche", chains))
         # subsidies received, from public files (reader's rights, latest files): known when the page is shown
         children.append(card.macro_call("SubventionsFiche", {}))
         children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))

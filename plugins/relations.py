@@ -1,6 +1,6 @@
 """A fiche's ties, both ways, from the structured index (never by re-reading pages).
 
-What the fiche says (its chains) and what other pages say of it: venues it manages (``lieu.gestionnaire``),
+What other pages say of a fiche (its chains, which it declares, are checked by ``plugins/chain_views.py``): venues it manages (``lieu.gestionnaire``),
 events at those venues or naming it (``lieu``, ``intervenants``), positions it signs (``signataires``) or
 that name it (``destinataires``). Names are compared folded, by every alias of the fiche (title, page name,
 last part of the name), as the rest of the wiki links pages. Data only: callers pass the pages the reader may
@@ -20,7 +20,6 @@ from plugins.text import fold
 class Ties:
     """A fiche's related pages, by kind (each list sorted by title)."""
 
-    chaines: list[Any] = field(default_factory=list)
     lieux: list[Any] = field(default_factory=list)
     evenements: list[Any] = field(default_factory=list)
     positions_signees: list[Any] = field(default_factory=list)
@@ -45,16 +44,12 @@ def _sorted(pages: Iterable[Any]) -> list[Any]:
 
 def ties(
     fiche_aliases: set[str],
-    fiche_data: dict[str, Any],
-    chains: list[Any],
     venues: list[Any],
     events: list[Any],
     positions: list[Any],
 ) -> Ties:
     """The ties of a fiche known by ``fiche_aliases`` (folded), among the pages given."""
-    declared = {fold(m.get("chaine", "")) for m in fiche_data.get("chaines", []) if isinstance(m, dict)}
     found = Ties()
-    found.chaines = _sorted(c for c in chains if c.aliases() & declared)
     found.lieux = _sorted(v for v in venues if _names(v.data.get("gestionnaire")) & fiche_aliases)
     venue_names: set[str] = set()
     for venue in found.lieux:

@@ -7,6 +7,8 @@ from typing import Any
 from flask import current_app
 
 from plugins import card, financements, nombres
+from plugins.chain_views import memberships as chain_memberships
+from plugins.frontmatter import Probleme
 from plugins.index import get_index
 from plugins.mutualisation_views import match_count
 from plugins.query import readable
@@ -36,8 +38,11 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{nombres.count(n)} {one if n <= 1 else many}"
 
 
-def relations_box(page_name: str) -> Any:
-    """The relations of the fiche ``page_name``: chains, venues, events, positions, schemes, subsidies, pooling."""
+def relations_box(page_name: str, chain_entries: list[Any] | None = None) -> Any:
+    """The relations of the fiche ``page_name``: chains, venues, events, positions, schemes, subsidies, pooling.
+
+    ``chain_entries`` are the chains the fiche declares (its card passes them, so a preview shows its own).
+    """
     index = get_index()
     snapshot = index.snapshot() if index else None
     by_type = snapshot.by_type if snapshot else {}
@@ -50,8 +55,6 @@ def relations_box(page_name: str) -> Any:
     aliases |= {fold(page_name)}
     found = ties(
         aliases,
-        data,
-        readable(by_type.get("chaine", [])),
         readable(by_type.get("lieu", [])),
         readable(by_type.get("evenement", [])),
         readable(by_type.get("position", [])),
@@ -62,7 +65,11 @@ def relations_box(page_name: str) -> Any:
         if pages:
             entries.append((f"{label} ({nombres.count(len(pages))})", _flat(_links(pages, detail))))
 
-    add("Chaînes", found.chaines)
+    chain_items, chain_problems, chain_count = chain_memberships(
+        data.get("chaines", []) if chain_entries is None else chain_entries, readable(by_type.get("chaine", []))
+    )
+    if chain_items:
+        entries.append((f"Chaînes ({nombres.count(chain_count)})", _flat(card.joined(chain_items, " · "))))
     add("Lieux gérés", found.lieux, lambda p: p.data.get("commune", ""))
     add("Événements", found.evenements, lambda p: str(p.data.get("debut", ""))[:10])
     add("Positions signées", found.positions_signees, lambda p: p.data.get("statut", "brouillon"))
@@ -96,6 +103,8 @@ def relations_box(page_name: str) -> Any:
             )
         )
     children: list[Any] = [card.heading("Relations", 3, "eco-relations-titre")]
+    if chain_problems:
+        children.append(card.problems_box([Probleme(p) for p in chain_problems], title="Chaînes à vérifier"))
     if entries:
         children.append(card.definition_list(entries, "eco-champs eco-relations"))
     else:

@@ -42,6 +42,7 @@ MACRO_ARGUMENTS: dict[str, list[str]] = {
     "MutualisationFiche": ["offres", "besoins"],
     "Positions": ["groupe", "statut", "tri", "ordre", "limite"],
     "PositionsCitant": ["nom"],
+    "RelationsFiche": ["chaines"],
     "Reseau": ["secteur", "commune"],
     "QuandEvenement": ["debut", "fin", "repetition", "jusqu_au", "lieu"],
     "VerifierPage": ["page", "role"],

@@ -195,7 +195,7 @@ def test_a_fiche_shows_every_kind_of_tie_once_with_counts(app, wiki, client):
     importing(app, scdl(GOOD_ROW.replace("Asso Une", "La Ressourcerie").replace("12345678900012", "")), "ville.csv")
     shown = text(content(client, "/Initiatives/Ressourcerie"))
     relations = shown[shown.index("Relations") :]
-    assert "Chaînes (1) Chaîne de la récup'" in relations
+    assert "Chaînes (1) Chaîne de la récup' : Collecte" in relations
     assert "Lieux gérés (1) Le Hangar (Rezé)" in relations and "Autre lieu" not in relations
     assert "Événements (2) Atelier (2026-05-02) · Troc de printemps (2026-04-04)" in relations
     assert "Ailleurs" not in relations
