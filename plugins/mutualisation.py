@@ -364,7 +364,7 @@ class Matcher:
         self.default_idf = math.log(1 + n)
         self._weights: dict[Word, float] = {}
         self._profiles: dict[tuple[str, str, int], tuple[list[tuple[float, Word]], float, float]] = {}
-        self._found: dict[tuple[tuple[str, str, int], int | None], list[Match]] = {}
+        self._found: dict[tuple[Any, ...], list[Match]] = {}
         #: a word shared by more entries than this opens no comparison by itself (it weighs little anyway)
         self.common = max(COMMON_MIN, int(COMMON_SHARE * n))
 
@@ -444,7 +444,8 @@ class Matcher:
         """Best matches of an entry on the other side (offers for a need, needs for an offer), best first."""
         if entry.expired(self.today):
             return []
-        memo_key = (entry.ident, limit)
+        # a page being previewed has the idents of its saved revision: its text is part of the key
+        memo_key = (entry.ident, entry.description, entry.kind, entry.commune, entry.whole_area, limit)
         if memo_key in self._found:
             return self._found[memo_key]
         other_side = OFFRES if entry.side == BESOINS else BESOINS
