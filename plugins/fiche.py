@@ -10,6 +10,7 @@ from plugins.frontmatter import Probleme
 from plugins.identifiants import Rna, Siret
 from plugins.registry import PageType, Record, register
 from plugins.schema import (
+    GENRES,
     Commune,
     Email,
     Group,
@@ -42,6 +43,13 @@ FORMES = (
 )
 
 
+#: how members write an offer or a need on one line (forms, imports)
+RESOURCES_HELP = (
+    "Une par ligne : « genre : description (commune, jusqu'au AAAA-MM-JJ) », genre et parenthèse facultatifs ; "
+    "genres : " + ", ".join(GENRES) + "."
+)
+
+
 @register
 class Fiche(PageType):
     name = "fiche"
@@ -62,8 +70,8 @@ class Fiche(PageType):
         Year("creation", "Année de création"),
         ListOf("parcours", "Parcours", [Year("annee", "Année"), Text("etape", "Étape")]),
         ListOf("chaines", "Chaînes", [Text("chaine", "Chaîne"), Text("maillon", "Maillon")]),
-        Resources("offres", "Offres (compétences et ressources proposées)"),
-        Resources("besoins", "Besoins (compétences et ressources recherchées)"),
+        Resources("offres", "Offres (compétences et ressources proposées)", help=RESOURCES_HELP),
+        Resources("besoins", "Besoins (compétences et ressources recherchées)", help=RESOURCES_HELP),
         Text("licence", "Licence"),
         Siret("siret", "SIRET"),
         Rna("rna", "Numéro RNA"),

@@ -327,3 +327,25 @@ def test_the_network_drawing_and_its_map_are_drawn_in_chromium(wiki, app):
         assert frame.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") == 3
         outside = [u for u in requested if not u.startswith((base, "https://tile.openstreetmap.org/", "data:"))]
         assert outside == [], outside
+
+
+def test_a_member_writes_offers_with_kind_commune_and_date_through_the_form(wiki, client):
+    from tests.helpers import login
+    from tests.test_form import token
+
+    wiki.create_user("Alice")
+    login(client, "Alice")
+    form = {
+        "csrf_token": token(client),
+        "nom": "Salle Commune",
+        "commune": "Nantes",
+        "offres": "local : Salle de répétition (Rezé, jusqu'au 2030-06-30)\nConcerts",
+        "besoins": "bénévolat : Bénévoles pour l'accueil",
+    }
+    assert client.post("/+nouvelle/fiche", data=form).status_code == 302
+    raw = client.get("/+get/Initiatives/Salle Commune").get_data(as_text=True)
+    assert "- genre: local\n  description: Salle de répétition\n  commune: Rezé\n  jusqu_au: '2030-06-30'\n" in raw
+    assert "- Concerts\n" in raw  # a plain line stays a plain line
+    shown = text(content(client, "/Initiatives/Salle Commune"))
+    assert "local Salle de répétition — Rezé · jusqu'au 30 juin 2030" in shown
+    assert "bénévolat Bénévoles pour l'accueil — Nantes" in shown
