@@ -79,6 +79,12 @@ bench-financements: venv
 	$(BIN)/python benchmarks/financements.py
 bench: bench-financements
 
+.PHONY: bench-mutualisation
+## make bench-mutualisation : précision des rapprochements besoins/offres sur le jeu jugé, et temps sur 2 000 fiches
+bench-mutualisation: venv
+	$(BIN)/python benchmarks/mutualisation.py
+bench: bench-mutualisation
+
 ## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from plugins.data import registry
-from plugins.data.schema import Group, Links, ListOf, Position, TextList
+from plugins.data.schema import Group, Links, ListOf, Position, Resources, TextList
 from tests.browser import browser_page, served
 from tests.conftest import make_app
 from tests.helpers import login
@@ -38,8 +38,12 @@ MACRO_ARGUMENTS: dict[str, list[str]] = {
     "Dispositifs": ["porteur", "echelle", "groupe", "annee", "tri", "ordre", "limite"],
     "EtatPosition": ["groupe"],
     "Fiche": ["page"],
+    "Mutualisation": ["genre", "commune", "secteur", "limite"],
+    "MutualisationFiche": ["offres", "besoins"],
     "Positions": ["groupe", "statut", "tri", "ordre", "limite"],
     "PositionsCitant": ["nom"],
+    "RelationsFiche": ["chaines"],
+    "Reseau": ["secteur", "commune"],
     "QuandEvenement": ["debut", "fin", "repetition", "jusqu_au", "lieu"],
     "VerifierPage": ["page", "role"],
 }
@@ -51,6 +55,8 @@ def hostile_value(field: Any, payload: str) -> Any:
         return {"lat": payload, "lon": payload}
     if isinstance(field, Group):
         return {key: payload for key in field.fields}
+    if isinstance(field, Resources):  # plain lines and entries: both reach the card and the matching
+        return [payload, {"genre": "local", "description": payload, "commune": "Nantes"}]
     if isinstance(field, ListOf):
         return [{key: payload for key in field.fields}]
     if isinstance(field, Links):
@@ -92,6 +98,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     pages += [(f"Nom {p}", "---\ntype: fiche\nnom: Nom hostile\n---\n") for p in named]
     pages.append(("Listes", "<<Classeur(limite=500)>>\n\n<<Derniers(type=\"fiche\", limite=100)>>\n\n<<Chaines>>\n"))
     pages.append(("Listes/Autres", "<<Positions(limite=500)>>\n\n<<Dispositifs(limite=500)>>\n\n<<Agenda(periode=\"passés\")>>\n"))
+    pages.append(("Listes/Mutualisation", "<<Mutualisation(limite=500)>>\n\n<<Reseau>>\n"))
     with app.app_context():
         store_pages_batched(app, pages, "pages hostiles")
     app.hostile_names = named
@@ -128,12 +135,23 @@ def test_every_payload_in_every_field_is_escaped(type_name: str, hostile_client:
 
 
 def test_payloads_are_listed_escaped(hostile_client: Any) -> None:
-    for path in ("/Listes", "/Listes/Autres", "/Chaines/Sure", "/+index/Hostile", "/+recherche?q=script"):
+    for path in ("/Listes", "/Listes/Autres", "/Listes/Mutualisation", "/Chaines/Sure", "/+index/Hostile", "/+recherche?q=script"):
         html = get_html(hostile_client, path)
         assert not dangers(html), (path, dangers(html))
     # the binder lists the hostile fiches by their names, as text
     shown = text_of(get_html(hostile_client, "/Listes"))
     assert PAYLOADS[0] in shown and PAYLOADS[30] in shown
+
+
+def test_hostile_offers_and_needs_give_well_formed_feed_drawing_and_graphml(hostile_client: Any) -> None:
+    import xml.etree.ElementTree as ET
+
+    for path in ("/+mutualisation.atom", "/+reseau.svg", "/+reseau.graphml"):
+        response = hostile_client.get(path)
+        assert response.status_code == 200, path
+        ET.fromstring(response.get_data())  # parsed by a real XML parser: no payload breaks out of the markup
+    feed = hostile_client.get("/+mutualisation.atom").get_data(as_text=True)
+    assert "<script" not in feed and len(ET.fromstring(feed.encode()).findall("{http://www.w3.org/2005/Atom}entry")) > 10
 
 
 def test_payloads_in_query_strings_are_escaped(hostile_client: Any) -> None:
@@ -145,7 +163,13 @@ def test_payloads_in_query_strings_are_escaped(hostile_client: Any) -> None:
         for path in paths:
             html = get_html(hostile_client, path)
             assert not dangers(html), (path, dangers(html))
-        for path in (f"/+donnees/fiche.csv?commune={q}", f"/+donnees/maillons.svg?chaine={q}", f"/+carte/lieu?commune={q}"):
+        for path in (
+            f"/+donnees/fiche.csv?commune={q}",
+            f"/+donnees/maillons.svg?chaine={q}",
+            f"/+carte/lieu?commune={q}",
+            f"/+mutualisation.atom?secteur={q}",
+            f"/+reseau.svg?secteur={q}",
+        ):
             response = hostile_client.get(path)
             assert response.mimetype != "text/html" or not dangers(response.get_data(as_text=True)), path
 

@@ -396,3 +396,144 @@ def clean_fields(fields: dict[str, Field], data: dict[str, Any]) -> tuple[dict[s
         if field.required and field.key not in cleaned and field.key not in data:
             errors.append(f"« {field.key} » manque")
     return cleaned, errors
+
+
+# -- pooling: offers and needs of a fiche ---------------------------------------------------------------
+
+#: kinds of offers and needs (« genre »): the one vocabulary of the pooling; add a kind here to extend it
+GENRES = (
+    "compétence",
+    "local",
+    "matériel",
+    "bénévolat",
+    "formation",
+    "transport",
+    "financement",
+    "communication",
+)
+#: the value of an offer's or need's ``commune`` that covers the whole département
+TOUT_DEPARTEMENT = "tout le département"
+_WHOLE_AREA = {"tout le departement", "departement", "le departement", "loire-atlantique", "loire atlantique", "44"}
+
+
+class Choice(Text):
+    """One value of a fixed vocabulary (``choices``), written with or without accents, plural s allowed."""
+
+    def __init__(self, key: str, label: str, choices: tuple[str, ...], **kw: Any) -> None:
+        super().__init__(key, label, **kw)
+        self.choices = choices
+        self.expected = "une valeur parmi : " + ", ".join(choices)
+
+    def find(self, text: str) -> str | None:
+        """The vocabulary's spelling of ``text`` (« Competences » is « compétence »), or None."""
+        key = fold(text)
+        for choice in self.choices:
+            if fold(choice) in (key, key[:-1] if key.endswith(("s", "x")) else key):
+                return choice
+        return "local" if key == "locaux" and "local" in self.choices else None
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        found = self.find(text)
+        if found is None:
+            raise Invalide(f"valeur inconnue {_shown(text)} ; valeurs possibles : {', '.join(self.choices)}.")
+        return found
+
+
+class Zone(Commune):
+    """A commune of the reference data, or « tout le département »."""
+
+    expected = f"le nom d'une commune de Loire-Atlantique, ou « {TOUT_DEPARTEMENT} »"
+
+    def clean(self, value: Any) -> str:
+        text = Text.clean(self, value)
+        if fold(text) in _WHOLE_AREA:
+            return TOUT_DEPARTEMENT
+        return super().clean(text)
+
+
+class Resources(ListOf):
+    """Offers or needs of a fiche: entries with ``genre``, ``description``, ``commune``, ``jusqu_au``.
+
+    A plain line (today's form) is still read: « Prêt de salle » is an entry of that description;
+    « local : prêt de salle (Rezé, jusqu'au 2026-12-31) » also gives its kind, commune and end date
+    (only what is recognised is taken out of the text). The same line form is what exports write.
+    """
+
+    def __init__(self, key: str, label: str, **kw: Any) -> None:
+        super().__init__(
+            key,
+            label,
+            [
+                Choice("genre", "Genre", GENRES),
+                Text("description", "Description", required=True),
+                Zone("commune", "Commune (ou « tout le département »)"),
+                Day("jusqu_au", "Jusqu'au"),
+            ],
+            **kw,
+        )
+        self.expected = (
+            "une liste d'éléments « - description » ou « - genre: …, description: …, commune: …, jusqu_au: … » "
+            f"(genres : {', '.join(GENRES)})"
+        )
+
+    def clean(self, value: Any) -> list[dict[str, Any] | str]:
+        """Entries as dicts; an entry that has only a description stays a plain line, as members write it."""
+        if isinstance(value, str):
+            if "\n" in value or ";" in value:
+                parts = value.split("\n" if "\n" in value else ";")
+            else:  # commas separate entries, except inside « (commune, jusqu'au …) »
+                parts = re.split(r",(?![^()]*\))", value)
+            value = [v.strip() for v in parts if v.strip()]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = [str(value)]
+        if not isinstance(value, list):
+            raise Invalide(f"attendu {self.expected}.")
+        entries: list[Any] = []
+        for element in value:
+            if isinstance(element, (str, int, float)) and not isinstance(element, bool):
+                entries.append(parse_resource_line(str(element)))
+            else:
+                entries.append(element)
+        return [e["description"] if set(e) == {"description"} else e for e in super().clean(entries)]
+
+
+def parse_resource_line(line: str) -> dict[str, str]:
+    """An offer or need written as one line: « [genre :] description [(commune, jusqu'au AAAA-MM-JJ)] »."""
+    text = line.strip()
+    entry: dict[str, str] = {}
+    head, sep, rest = text.partition(":")
+    genre = Choice("genre", "Genre", GENRES).find(head.strip()) if sep else None
+    if genre and rest.strip():
+        entry["genre"], text = genre, rest.strip()
+    match = re.fullmatch(r"(.+?)\s*\(([^()]*)\)", text, re.S)
+    if match:
+        found: dict[str, str] = {}
+        for part in (p.strip() for p in match.group(2).split(",")):
+            until = re.fullmatch(r"jusqu[’']?\s*au\s+(.+)", part, re.I)
+            try:
+                if until:
+                    found["jusqu_au"] = Day("jusqu_au", "Jusqu'au").clean(until.group(1))
+                elif part and "commune" not in found:
+                    found["commune"] = Zone("commune", "Commune").clean(part)
+                else:
+                    raise Invalide("")
+            except Invalide:
+                found = {}
+                break
+        if found:
+            entry.update(found)
+            text = match.group(1)
+    entry["description"] = text
+    return {k: entry[k] for k in ("genre", "description", "commune", "jusqu_au") if k in entry}
+
+
+def resource_line(entry: dict[str, Any] | str) -> str:
+    """The one-line form of an offer or need (what :func:`parse_resource_line` reads back)."""
+    if isinstance(entry, str):
+        return entry
+    extra = [str(entry[k]) for k in ("commune",) if entry.get(k)]
+    if entry.get("jusqu_au"):
+        extra.append(f"jusqu'au {entry['jusqu_au']}")
+    text = (f"{entry['genre']} : " if entry.get("genre") else "") + str(entry.get("description", ""))
+    return text + (f" ({', '.join(extra)})" if extra else "")

@@ -60,12 +60,6 @@ def _filters() -> Filters | Response:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
 
 
-def _private(response: Response) -> Response:
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def scdl_csv(rows: list[dict[str, str]]) -> str:
     """CSV as the official examples are written (« , », UTF-8 without BOM), every cell neutralised."""
 
@@ -120,7 +114,7 @@ def export(name: str) -> Response:
     if left is not None:
         response.headers[LEFT_OUT_HEADER] = str(left)
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return _private(response)
+    return exports.private(response)
 
 
 @blueprint.route("/+financements/graphique/<name>.svg")
@@ -149,7 +143,7 @@ def chart(name: str) -> Response:
     response = Response(svg, mimetype="image/svg+xml")
     # an SVG opened alone must not run anything
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return _private(response)
+    return exports.private(response)
 
 
 @blueprint.route("/+financements/carte")
@@ -167,7 +161,7 @@ def map_page() -> Response:
     document = analysis.remember(
         ("carte", w.key, filters), lambda: charts.map_document(figures.by_commune, cfg)
     )
-    return _private(security.map_response(document, cfg))
+    return exports.private(security.map_response(document, cfg))
 
 
 @blueprint.route(IMPORT_PATH, methods=["GET", "POST"])

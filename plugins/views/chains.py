@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from moin.utils.tree import html, moin_page
 
 from plugins.data.text import fold
-from plugins.data.types.chaine import ChainView, build_view, readable_chains
+from plugins.data.types.chaine import ChainView, build_view, find_chain, readable_chains
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
 from plugins.views import card
@@ -103,3 +103,32 @@ def chains_table() -> Any:
     return moin_page.table(
         attrib={moin_page.class_: "eco-chaines-table"}, children=[header, moin_page.table_body(children=rows)]
     )
+
+
+def memberships(entries: list[Any], chains: list[Any] | None = None) -> tuple[list[list[Any]], list[str], int]:
+    """A fiche's chain memberships as shown on its card: one item each (the chain linked when the reader may
+    read it, then its link), the French problems (unknown chain or link), and how many distinct chains."""
+
+    chains = readable_chains() if chains is None else chains
+    items: list[list[Any]] = []
+    problems: list[str] = []
+    distinct: set[str] = set()
+    for membership in entries:
+        if not isinstance(membership, dict):
+            continue
+        name, link = str(membership.get("chaine", "")), str(membership.get("maillon", ""))
+        chain = find_chain(name, chains) if name else None
+        distinct.add(chain.fullname if chain else fold(name))
+        item: list[Any] = [card.page_link(chain.fullname, chain.title) if chain else name or "?"]
+        if link:
+            item += [" : ", link]
+        items.append(item)
+        if chain is None:
+            problems.append(f"la chaîne « {name} » n'existe pas (encore) : créez sa page, ou corrigez son nom.")
+        elif link:
+            known = [m["nom"] for m in chain.data.get("maillons", [])]
+            if fold(link) not in {fold(k) for k in known}:
+                problems.append(
+                    f"« {link} » n'est pas un maillon de « {chain.title} » (maillons : {', '.join(known) or 'aucun'})."
+                )
+    return items, problems, len(distinct)

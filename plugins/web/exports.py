@@ -60,3 +60,10 @@ def to_json(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -
         for p in pages
     ]
     return json.dumps({"type": page_type.name, "nombre": len(items), "elements": items}, ensure_ascii=False, indent=1)
+
+
+def private(response: Any) -> Any:
+    """Data shown to one reader (ACLs) is never cached for another: every export and data view goes out so."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

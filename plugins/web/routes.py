@@ -21,9 +21,11 @@ from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
 from plugins.views import chain_svg, maps
 from plugins.web import exports, forms, security, write_lock
+from plugins.web import mutualisation as mutualisation_web
 
 blueprint = Blueprint("ecossolies", __name__)
 blueprint.register_blueprint(subventions_web.blueprint)  # the subsidies' routes, under ours
+blueprint.register_blueprint(mutualisation_web.blueprint)  # pooling
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -52,7 +54,7 @@ def export(type_name: str, fmt: str) -> Response:
         body = (exports.to_csv if fmt == "csv" else exports.to_json)(page_type, result.rows, base_url)
     response = Response(body, mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'inline; filename="{page_type.plural}.{fmt}"'
-    return _private(response)
+    return exports.private(response)
 
 
 @blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
@@ -84,7 +86,7 @@ def chain_export(fmt: str) -> Response:
                 {"chaine": view.title, "page": chain.fullname, "lignes": data}, ensure_ascii=False, indent=1
             )
             response = Response(body, mimetype=MIMETYPES["json"])
-    return _private(response)
+    return exports.private(response)
 
 
 @blueprint.route("/+agenda.ics")
@@ -102,7 +104,7 @@ def agenda_feed() -> Response:
     body = agenda.ics(found, request.host_url.rstrip("/"))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agenda-ecossolies.ics"'
-    return _private(response)
+    return exports.private(response)
 
 
 @blueprint.route("/+carte/<type_name>")
@@ -119,7 +121,7 @@ def map_page(type_name: str) -> Response:
     places, _unplaced = maps.split_located(query.run(selection, all_rows=True).rows, page_type)
     cfg = current_app.cfg
     document = maps.map_document(places, maps.legend(places), cfg)
-    return _private(security.map_response(document, cfg))
+    return exports.private(security.map_response(document, cfg))
 
 
 SEARCH_ARGS = ("q", "page", "limite")
@@ -154,7 +156,7 @@ def search(fmt: str = "html") -> Any:
             body, status = {"erreur": error}, 400
         else:
             body, status = recherche.as_json(result, lambda name: url_for_item(name, _external=True)), 200
-        return _private(Response(json.dumps(body, ensure_ascii=False), status, mimetype=MIMETYPES["json"]))
+        return exports.private(Response(json.dumps(body, ensure_ascii=False), status, mimetype=MIMETYPES["json"]))
 
     def link(**changes: Any) -> str:
         """This search with some arguments changed (None removes one); a new selection starts at page 1."""
@@ -177,14 +179,7 @@ def search(fmt: str = "html") -> Any:
         json_url="/+recherche.json" + (f"?{request.query_string.decode()}" if request.query_string else ""),
         page_url=lambda name: url_for_item(name),
     )
-    return _private(Response(html, 400 if error else 200, mimetype="text/html"))
-
-
-def _private(response: Response) -> Response:
-    """Data shown to one reader (ACLs) is never cached for another."""
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return exports.private(Response(html, 400 if error else 200, mimetype="text/html"))
 
 
 @blueprint.route("/+nouvelle/position", methods=["GET", "POST"])

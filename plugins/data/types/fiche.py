@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from plugins.data.identifiants import Rna, Siret
-from plugins.data.registry import PageType, register
-from plugins.data.schema import Commune, Email, Group, ListOf, Phone, Position, Suggested, Text, TextList, Url, Year
+from plugins.data.registry import PageType, Record, register
+from plugins.data.schema import (
+    GENRES,
+    Commune,
+    Email,
+    Group,
+    ListOf,
+    Phone,
+    Position,
+    Resources,
+    Suggested,
+    Text,
+    TextList,
+    Url,
+    Year,
+    resource_line,
+)
 
 #: licence of a fiche that names none (the seed content's licence)
 LICENCE_PAR_DEFAUT = "CC BY-SA 4.0"
@@ -20,6 +37,13 @@ FORMES = (
     "entreprise d'insertion",
     "CAE",
     "entreprise de l'ESS",
+)
+
+
+#: how members write an offer or a need on one line (forms, imports)
+RESOURCES_HELP = (
+    "Une par ligne : « genre : description (commune, jusqu'au AAAA-MM-JJ) », genre et parenthèse facultatifs ; "
+    "genres : " + ", ".join(GENRES) + "."
 )
 
 
@@ -43,12 +67,19 @@ class Fiche(PageType):
         Year("creation", "Année de création"),
         ListOf("parcours", "Parcours", [Year("annee", "Année"), Text("etape", "Étape")]),
         ListOf("chaines", "Chaînes", [Text("chaine", "Chaîne"), Text("maillon", "Maillon")]),
-        TextList("offres", "Offres"),
-        TextList("besoins", "Besoins"),
+        Resources("offres", "Offres (compétences et ressources proposées)", help=RESOURCES_HELP),
+        Resources("besoins", "Besoins (compétences et ressources recherchées)", help=RESOURCES_HELP),
         Text("licence", "Licence"),
         Siret("siret", "SIRET"),
         Rna("rna", "Numéro RNA"),
     ]
     facets = {"secteur": "secteurs", "commune": "commune", "theme": "themes", "forme": "forme"}
-    sections = ("chaînes de la fiche", "subventions reçues")
+    sections = ("mutualisation de la fiche", "relations de la fiche", "subventions reçues")
     sorts = {"nom": "nom", "creation": "creation", "commune": "commune"}
+
+    def row(self, record: Record) -> dict[str, Any]:
+        """As every type, with offers and needs in their one-line form (« genre : description (commune) »)."""
+        row = super().row(record)
+        for key in ("offres", "besoins"):
+            row[key] = " ; ".join(resource_line(e) for e in record.data.get(key) or [])
+        return row

@@ -60,16 +60,9 @@ def render(record: Record, problems: list[Probleme]) -> Any:
                 css="eco-parcours",
             )
         )
-    if d.get("chaines"):
-        children.append(card.heading("Chaînes", 3))
-        children += section("chaînes de la fiche", d)
-    for key, label in (
-        ("offres", "Offres (compétences et ressources proposées)"),
-        ("besoins", "Besoins (compétences et ressources recherchées)"),
-    ):
-        if d.get(key):
-            children.append(card.heading(label, 3))
-            children.append(card.bullet_list(d[key], css=f"eco-{key}"))
+    # offers and needs (expired or not), who meets them, and the fiche's ties both ways (its chains among them)
+    children += section("mutualisation de la fiche", d)
+    children += section("relations de la fiche", d)
     # subsidies received, from public files (reader's rights, latest files): known when the page is shown
     children += section("subventions reçues", d)
     children.append(card.para(["Licence du contenu : ", d.get("licence") or LICENCE_PAR_DEFAUT], "eco-licence"))

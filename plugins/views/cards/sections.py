@@ -20,11 +20,16 @@ def _when(d: dict[str, Any]) -> dict[str, str]:
 
 #: section name -> renderer of a record's data (an empty list when the section has nothing to show)
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
-    "chaînes de la fiche": lambda d: (
-        [card.macro_call("ChainesFiche", {"chaines": json.dumps(d["chaines"], ensure_ascii=False)})]
-        if d.get("chaines")
-        else []
-    ),
+    "mutualisation de la fiche": lambda d: [
+        card.macro_call(
+            "MutualisationFiche", {k: json.dumps(d[k], ensure_ascii=False) for k in ("offres", "besoins") if d.get(k)}
+        )
+    ],
+    "relations de la fiche": lambda d: [
+        card.macro_call(
+            "RelationsFiche", {"chaines": json.dumps(d["chaines"], ensure_ascii=False)} if d.get("chaines") else {}
+        )
+    ],
     "subventions reçues": lambda d: [card.macro_call("SubventionsFiche", {})],
     "maillons de la chaîne": lambda d: [card.macro_call("Chaine", {"nom": d["nom"]})] if d.get("nom") else [],
     "gestionnaire du lieu": lambda d: (
