@@ -54,6 +54,8 @@ class FrontMatter:
     #: page line number of each top-level key
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Probleme] = field(default_factory=list)
+    #: the lines of the block as written (what a malformed block still tells: its type, its name…)
+    raw_block: str = ""
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -171,6 +173,7 @@ def split(text: str) -> FrontMatter:
             data=None,
             body="\n".join(lines[1:]),
             block_lines=1,
+            raw_block="\n".join(lines[1:]),
             problems=[
                 Probleme(
                     "le bloc de données n'est pas fermé : ajoutez une ligne « --- » seule après les données. "
@@ -181,7 +184,7 @@ def split(text: str) -> FrontMatter:
         )
     block = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    result = FrontMatter(has_block=True, data=None, body=body, block_lines=end + 1)
+    result = FrontMatter(has_block=True, data=None, body=body, block_lines=end + 1, raw_block=block)
     size = len(block.encode("utf-8", "surrogatepass"))
     if size > MAX_BLOCK_BYTES:
         result.problems.append(
@@ -228,8 +231,50 @@ def split(text: str) -> FrontMatter:
     return result
 
 
+class _CanonicalDumper(yaml.SafeDumper):
+    """The one style every writer of ours uses, the README's: lists of short texts in brackets
+    (``secteurs: [Récup', Réemploi]``), groups and lists of entries indented by two spaces, one field a line,
+    dates unquoted (our reader keeps them as text)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+        return super().increase_indent(flow, False)
+
+
+_CanonicalDumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> Any:
+    flow = all(isinstance(v, (str, int, float)) and "\n" not in str(v) for v in value) and bool(value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> Any:
+    if value.is_integer() and abs(value) < 1e15:
+        return dumper.represent_int(int(value))
+    return yaml.SafeDumper.represent_float(dumper, value)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
+    if "\n" in value.strip("\n") and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")  # a paragraph stays readable
+    return dumper.represent_str(value)
+
+
+_CanonicalDumper.add_representer(list, _represent_list)
+_CanonicalDumper.add_representer(str, _represent_str)
+_CanonicalDumper.add_representer(float, _represent_float)
+
+
+def dump_block(data: dict[str, Any]) -> str:
+    """The YAML of a data block in the canonical style (without the ``---`` lines)."""
+    return yaml.dump(
+        data, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000
+    )
+
+
 def join(data: dict[str, Any], body: str) -> str:
-    """Write a page text from a data block and free text (used by forms and imports)."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    block = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    return f"---\n{block}---\n{body}"
+    """Write a page text from a data block and free text (forms, imports), in the canonical style."""
+    return f"---\n{dump_block(data)}---\n{body}"

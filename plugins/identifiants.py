@@ -8,7 +8,7 @@ fiche finds « 12345678900012 » in a public file.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from plugins.schema import Invalide, Text, _shown
 
@@ -31,6 +31,7 @@ class Siret(Text):
     """The SIRET of an organisation (14 digits), as in the public subsidy files."""
 
     expected = "un numéro SIRET de 14 chiffres, par exemple 123 456 789 00012"
+    widget: ClassVar[str] = "siret"
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
@@ -46,6 +47,7 @@ class Rna(Text):
     """The RNA number of an association (« W » then 9 digits), as in the public subsidy files (SCDL 2.x)."""
 
     expected = "un numéro RNA (W suivi de 9 chiffres), par exemple W442001234"
+    widget: ClassVar[str] = "rna"
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)

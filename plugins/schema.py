@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from plugins import communes
@@ -37,8 +37,12 @@ class Field:
     label: str
     required: bool = False
     help: str = ""
+    #: a text written on several lines (the form shows a text area)
+    long: bool = False
 
     expected = "un texte"
+    #: the form's widget for this kind (``plugins/formulaires.py``); a kind the form does not know is edited as YAML
+    widget: ClassVar[str] = "yaml"
 
     def clean(self, value: Any) -> Any:
         raise NotImplementedError
@@ -52,6 +56,8 @@ class Field:
 
 class Text(Field):
     """One line or paragraph of text (numbers are accepted and kept as text)."""
+
+    widget: ClassVar[str] = "text"
 
     expected = "un texte"
 
@@ -69,6 +75,8 @@ class Text(Field):
 
 class TextList(Field):
     """A list of short texts; a single text with commas is split ("a, b" is ["a", "b"])."""
+
+    widget: ClassVar[str] = "list"
 
     expected = "une liste de textes (une ligne « - texte » par élément, ou des textes séparés par des virgules)"
 
@@ -96,6 +104,8 @@ class TextList(Field):
 class Year(Field):
     """A year, e.g. 2019 (a full date is accepted and its year kept)."""
 
+    widget: ClassVar[str] = "year"
+
     expected = "une année sur quatre chiffres, par exemple 2019"
 
     def clean(self, value: Any) -> int:
@@ -119,6 +129,8 @@ class Year(Field):
 
 
 class Email(Text):
+
+    widget: ClassVar[str] = "email"
     expected = "une adresse électronique, par exemple contact@exemple.org"
 
     def clean(self, value: Any) -> str:
@@ -129,6 +141,8 @@ class Email(Text):
 
 
 class Phone(Text):
+
+    widget: ClassVar[str] = "tel"
     expected = "un numéro de téléphone, par exemple 02 40 00 00 00"
 
     def clean(self, value: Any) -> str:
@@ -139,6 +153,8 @@ class Phone(Text):
 
 
 class Url(Text):
+
+    widget: ClassVar[str] = "url"
     expected = "une adresse web commençant par https:// ou http://"
 
     def clean(self, value: Any) -> str:
@@ -153,6 +169,8 @@ class Url(Text):
 
 class Commune(Text):
     """A commune of the reference data, written with or without accents ("reze" is Rezé)."""
+
+    widget: ClassVar[str] = "commune"
 
     expected = "le nom d'une commune de Loire-Atlantique"
 
@@ -170,6 +188,8 @@ class Commune(Text):
 
 class Position(Field):
     """Coordinates: ``lat`` and ``lon`` in decimal degrees (WGS 84)."""
+
+    widget: ClassVar[str] = "position"
 
     expected = "deux lignes « lat: 47.21 » et « lon: -1.55 » (degrés décimaux)"
 
@@ -206,6 +226,8 @@ def _in_region(lat: float, lon: float) -> bool:
 class Count(Field):
     """A whole number, zero or more (e.g. the capacity of a venue)."""
 
+    widget: ClassVar[str] = "count"
+
     expected = "un nombre entier, par exemple 80"
 
     def clean(self, value: Any) -> int:
@@ -224,6 +246,8 @@ class Count(Field):
 
 class Amount(Field):
     """An amount of money in euros, zero or more ("1 234 000", "137,11" and 1234000 are all accepted)."""
+
+    widget: ClassVar[str] = "amount"
 
     expected = "un montant en euros, par exemple 1 234 000 ou 137,11"
 
@@ -249,6 +273,8 @@ class Amount(Field):
 class Day(Field):
     """A date (2024-09-01, 01/09/2024) or only a year (2024), kept as written in ISO form."""
 
+    widget: ClassVar[str] = "date"
+
     expected = "une date AAAA-MM-JJ (ou JJ/MM/AAAA), ou une année"
 
     def clean(self, value: Any) -> str:
@@ -271,6 +297,8 @@ class Day(Field):
 class PageName(Text):
     """The name of another wiki page (a link to it; whether it exists is checked when the page is shown)."""
 
+    widget: ClassVar[str] = "page"
+
     expected = "le nom d'une page du wiki"
 
     def clean(self, value: Any) -> str:
@@ -282,6 +310,8 @@ class PageName(Text):
 
 class Links(Field):
     """The ordered links of a chain: each a name, or ``nom`` and ``description``."""
+
+    widget: ClassVar[str] = "links"
 
     expected = "une liste de maillons, un par ligne « - nom » (ou « - nom: … » et « description: … »)"
 
@@ -307,7 +337,7 @@ class Links(Field):
             else:
                 errors.append(f"maillon {i} : attendu un nom, trouvé {_shown(element)}")
         if errors:
-            raise Invalide(" ; ".join(errors) + ".")
+            raise Invalide(" ; ".join(e.rstrip(".") for e in errors) + ".")
         return links
 
     def facet_values(self, value: Any) -> list[str]:
@@ -316,6 +346,8 @@ class Links(Field):
 
 class Suggested(Text):
     """A free text with usual values: a usual value is written its usual way ("scop" gives "SCOP")."""
+
+    widget: ClassVar[str] = "suggested"
 
     def __init__(self, key: str, label: str, usual: tuple[str, ...], **kw: Any) -> None:
         super().__init__(key, label, **kw)
@@ -328,6 +360,8 @@ class Suggested(Text):
 
 class Group(Field):
     """A set of sub-fields, e.g. ``contact`` with ``email``, ``telephone``, ``site``."""
+
+    widget: ClassVar[str] = "group"
 
     expected = "un ensemble de champs"
 
@@ -347,6 +381,8 @@ class Group(Field):
 
 class ListOf(Field):
     """A list whose elements are groups of sub-fields, e.g. ``parcours`` (``annee``, ``etape``)."""
+
+    widget: ClassVar[str] = "rows"
 
     def __init__(self, key: str, label: str, fields: list[Field], **kw: Any) -> None:
         super().__init__(key, label, **kw)
@@ -368,7 +404,7 @@ class ListOf(Field):
             if cleaned:
                 result.append(cleaned)
         if errors:
-            raise Invalide(" ; ".join(errors) + ".")
+            raise Invalide(" ; ".join(e.rstrip(".") for e in errors) + ".")
         return result
 
     def facet_values(self, value: Any) -> list[str]:

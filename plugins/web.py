@@ -48,12 +48,20 @@ def export(type_name: str, fmt: str) -> Response:
     return _private(response)
 
 
-@blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
-def new_fiche() -> Any:
-    """The « Nouvelle fiche » form (plugins/forms.py)."""
-    from plugins import forms
+@blueprint.route("/+nouvelle/<type_name>", methods=["GET", "POST"])
+def new_page(type_name: str) -> Any:
+    """The form that creates a page of any type, generated from its schema (plugins/formulaires.py)."""
+    from plugins import formulaires
 
-    return forms.new_fiche()
+    return formulaires.new_page(type_name)
+
+
+@blueprint.route("/+formulaire/<path:item_name>", methods=["GET", "POST"])
+def edit_page(item_name: str) -> Any:
+    """The form that edits a structured page (plugins/formulaires.py)."""
+    from plugins import formulaires
+
+    return formulaires.edit_page(item_name)
 
 
 @blueprint.route("/+donnees/maillons.<fmt>")
@@ -186,14 +194,6 @@ def _private(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@blueprint.route("/+nouvelle/position", methods=["GET", "POST"])
-def new_position() -> Any:
-    """A working group's new position (plugins/forms.py)."""
-    from plugins import forms
-
-    return forms.new_position()
 
 
 @blueprint.route("/+position/publier", methods=["POST"])
