@@ -240,7 +240,8 @@ def read_field(f: Field, form: Mapping[str, str], reading: Reading, prefix: str 
         if not day:
             reading.error(name + ".date", f"{label} : la date manque (l'heure seule ne suffit pas).")
             return None
-        return _clean(f, f"{day} {hour}" if hour else day, label, name + ".date", reading)
+        value = _clean(f, f"{day} {hour}" if hour else day, label, name + ".date", reading)
+        return value.replace("T", " ", 1) if isinstance(value, str) else value  # written as the README shows
     text = _get(form, name)
     if not text:
         return None
@@ -257,9 +258,14 @@ def read_field(f: Field, form: Mapping[str, str], reading: Reading, prefix: str 
             reading.error(name, f"{label} : {exc}")
             return None
         return _clean(f, value, label, name, reading)
-    if kind == "choice" and text not in getattr(f, "choices", (text,)):
-        return _clean(f, text, label, name, reading)
-    return _clean(f, text, label, name, reading)
+    value = _clean(f, text, label, name, reading)
+    if kind == "siret" and value is not None:
+        from plugins.identifiants import siret_key_ok
+
+        if not siret_key_ok(value):
+            reading.error(name, f"{label} : ce numéro n'existe pas, sa clé de contrôle est fausse (vérifiez les chiffres).")
+            return None
+    return value
 
 
 def read_form(page_type: PageType, form: Mapping[str, str]) -> Reading:
@@ -687,9 +693,15 @@ def new_page(type_name: str) -> Response:
 
         group = str(reading.data.get("groupe") or "")
         if not flaskg.storage.has_item(groupes.space(group)):
-            reading.error("groupe", f"Groupe de travail : groupe inconnu « {group} » (sa page GroupesDeTravail/{group} n'existe pas).")
+            reading.error(
+                "groupe",
+                f"Groupe de travail inconnu « {group} » : ouvrez ce formulaire depuis la page de votre groupe "
+                "(GroupesDeTravail/…).",
+            )
         elif not groupes.is_member(group):
-            reading.error("groupe", f"Groupe de travail : seuls les membres du groupe {group} rédigent ses positions.")
+            screen.errors = {"groupe": [f"Groupe de travail : seuls les membres du groupe {group} rédigent ses positions."]}
+            screen.general.append("La position n'est pas enregistrée.")
+            return render(screen, 403)
         reading.data.setdefault("statut", "brouillon")
         acl = groupes.draft_acl(group)
     if reading.errors:
@@ -786,7 +798,10 @@ def edit_page(item_name: str) -> Response:
         screen.general.append("La page n'est pas encore enregistrée : corrigez les champs signalés ci-dessous.")
         return render(screen, 422)
     block = merge(page_type, original or {"type": page_type.name}, reading.data)
-    new_text = frontmatter.join(block, _body(values))
+    body = _body(values)
+    if "\r\n" in front.body:  # saved by moin's editor with CRLF line ends: the free text keeps them
+        body = body.replace("\n", "\r\n")
+    new_text = frontmatter.join(block, body)
     if new_text == text:
         return redirect(url_for("frontend.show_item", item_name=item_name))
     meta: dict[str, Any] = {CONTENTTYPE: rev.meta.get(CONTENTTYPE, MOINWIKI), ITEMTYPE: rev.meta.get(ITEMTYPE, "default")}
@@ -844,21 +859,69 @@ def _last_valid(item_name: str) -> dict[str, Any] | None:
     return dict(page.data) if page is not None else None
 
 
-def edit_link(item_name: str, itemid: str | None = None) -> str | None:
-    """The form's address for a structured page (for the « Modifier avec le formulaire » button), else None."""
+def edit_link(fqname: Any, item: Any = None) -> str | None:
+    """The form's address for a structured page (the « Modifier avec le formulaire » button), else None."""
+    from moin.constants.keys import ITEMID
+
     from plugins.index import get_index
 
-    index = get_index()
-    if index is None:
+    try:
+        itemid = item.meta.get(ITEMID) if item is not None else None
+        index = get_index()
+        page = index.snapshot().by_itemid.get(itemid) if index is not None and itemid else None
+    except Exception:  # noqa: BLE001 - a button must never break moin's page
         return None
-    snap = index.snapshot()
-    page = snap.by_itemid.get(itemid) if itemid else None
     if page is None or not page.type or get(page.type) is None:
         return None
-    return url_for("ecossolies.edit_page", item_name=item_name)
+    return url_for("ecossolies.edit_page", item_name=page.fullname)
 
 
 def known_types() -> list[PageType]:
     return list(types().values())
 
 
+
+
+def describe(problem: Any, page_type: PageType | None) -> str:
+    """A problem of a data block told with the field's label (and its key, which is what moin's editor shows)."""
+    where = []
+    if problem.ligne:
+        where.append(f"ligne {problem.ligne}")
+    if problem.champ:
+        f = page_type.field_map().get(problem.champ) if page_type is not None else None
+        where.append(f"champ « {f.label} » ({problem.champ})" if f is not None else f"champ « {problem.champ} »")
+    prefix = ", ".join(where)
+    return f"{prefix[0].upper()}{prefix[1:]} : {problem.message}" if prefix else problem.message
+
+
+def warn_after_save(app: Any, meta: Mapping[str, Any]) -> None:
+    """After a save in moin's editor: a block with problems is said at once, with its line, the field's label
+    and the way to the form (the page is saved all the same: nothing typed is lost, nothing hidden)."""
+    from flask import flash
+    from moin.constants.keys import NAME, NAMESPACE
+
+    from plugins.index import get_index
+
+    index = get_index(app)
+    if index is None or meta.get(NAMESPACE):
+        return
+    stored_meta, data = app.storage.backend.retrieve(index.backend_names.get("", "default"), meta[REVID])
+    try:
+        if not str(stored_meta.get(CONTENTTYPE, "")).startswith(("text/x.moin.wiki", "text/x-markdown")):
+            return
+        text = data.read().decode("utf-8", "replace")
+    finally:
+        data.close()
+    analysis = analyse(text)
+    if not analysis.front.has_block or not analysis.problems:
+        return
+    from plugins.index import salvage_type
+
+    page_type = analysis.record.type if analysis.record is not None else get(salvage_type(analysis.front) or "")
+    names = list(meta.get(NAME) or [])
+    lines = [describe(p, page_type) for p in analysis.problems[:5]]
+    message = escape("Page enregistrée, mais son bloc de données est à corriger : " + " ; ".join(lines))
+    if page_type is not None and names:
+        link = url_for("ecossolies.edit_page", item_name=names[0])
+        message += Markup(' <a href="{}">Modifier avec le formulaire</a>').format(link)
+    flash(message, "warning")

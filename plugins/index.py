@@ -135,7 +135,7 @@ class Snapshot:
     memo: dict[str, Any] = field(default_factory=dict)
 
 
-_TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*(#.*)?$", re.M)
+_TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*(#.*)?\r?$", re.M)
 _SCALAR_LINE = re.compile(r"^([A-Za-z_]\w*)[ \t]*:[ \t]+(\S.*)$")
 
 
@@ -156,7 +156,7 @@ def salvage(front: Any, title: str, previous: dict[str, Any] | None) -> tuple[An
         return page_type, json.loads(previous["data"])
     data: dict[str, Any] = {}
     for line in front.raw_block.split("\n"):
-        match = _SCALAR_LINE.match(line)
+        match = _SCALAR_LINE.match(line.rstrip("\r"))
         if match and match.group(1) != "type":
             try:
                 value = yaml.safe_load(match.group(2))

@@ -235,6 +235,7 @@ def _init_app(app: Any) -> None:
         return
     app.register_blueprint(blueprint)
     app.after_request(add_lang)
+    app.jinja_env.globals["eco_form_url"] = __import__("plugins.formulaires").formulaires.edit_link  # itemviews.html
     ecriture.init_app(app)
     __import__("plugins.securite").securite.init_app(app)  # security headers and guards (plugins/securite.py)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
