@@ -365,6 +365,13 @@ def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
 # -- HTML ---------------------------------------------------------------------------------------------------
 
 
+def _row_numbers(values: Mapping[str, str], name: str) -> list[int]:
+    """The rows to show under a list: those present (their numbers kept, so errors stay beside them), then blanks."""
+    present = _indices(values, name)
+    following = present[-1] + 1 if present else 0
+    return present + list(range(following, following + BLANK_ROWS))
+
+
 def _id(name: str) -> str:
     return "f_" + re.sub(r"[^A-Za-z0-9_-]", "_", name)
 
@@ -478,16 +485,12 @@ class Builder:
 
     def rows(self, f: Field, name: str, pattern: str) -> str:
         subs = list(f.fields.values()) if f.widget == "rows" else [_Plain("nom", "Nom"), _Plain("description", "Description", long=True)]
-        present = _indices(self.values, name)
-        count = (max(present) + 1 if present else 0) + BLANK_ROWS
         rows = []
-        for i in range(count):
+        for n, i in enumerate(_row_numbers(self.values, name)):
             cells = "".join(
                 self.simple(sub, f"{name}.{i}.{sub.key}", f"{pattern}.*.{sub.key}", sub.label) for sub in subs
             )
-            rows.append(
-                f'<li class="eco-ligne" data-eco-ligne><span class="eco-numero">{i + 1}.</span>{cells}</li>'
-            )
+            rows.append(f'<li class="eco-ligne" data-eco-ligne><span class="eco-numero">{n + 1}.</span>{cells}</li>')
         movable = " data-eco-deplacer" if f.widget == "links" else ""
         inner = (
             f'<ol class="eco-lignes" data-eco-lignes="{escape(name)}"{movable}>{"".join(rows)}</ol>'
@@ -496,16 +499,12 @@ class Builder:
         return self.fieldset(f, name, inner, "eco-repetable")
 
     def list_rows(self, f: Field, name: str, pattern: str) -> str:
-        present = _indices(self.values, name)
-        count = (max(present) + 1 if present else 0) + BLANK_ROWS
-        sub = _Plain(f.key, f.label)
-        sub.long = False
         rows = []
-        for i in range(count):
+        for n, i in enumerate(_row_numbers(self.values, name)):
             value = escape(self.value(f"{name}.{i}"))
             rows.append(
                 f'<li class="eco-ligne" data-eco-ligne><label class="eco-invisible" for="{_id(f"{name}.{i}")}">'
-                f'{escape(f.label)} {i + 1}</label><input id="{_id(f"{name}.{i}")}" name="{escape(name)}.{i}" '
+                f'{escape(f.label)} {n + 1}</label><input id="{_id(f"{name}.{i}")}" name="{escape(name)}.{i}" '
                 f'type="text" value="{value}"{self.datalist(pattern)}></li>'
             )
         legacy = ""
