@@ -80,8 +80,11 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (dict, list)):
-        return frontmatter.dump_block({"x": value})[2:].strip()
+    if isinstance(value, dict):
+        return frontmatter.dump_block(value).rstrip("\n")
+    if isinstance(value, list):  # « x: [a, b] », or « x: » and the items indented under it
+        lines = frontmatter.dump_block({"x": value}).rstrip("\n").split("\n")
+        return "\n".join(([lines[0][3:]] if lines[0] != "x:" else []) + [line[2:] for line in lines[1:]])
     return str(value)
 
 

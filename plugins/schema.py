@@ -425,9 +425,9 @@ def clean_fields(fields: dict[str, Field], data: dict[str, Any]) -> tuple[dict[s
             continue
         try:
             cleaned[key] = field.clean(value)
-        except Invalide as exc:
-            errors.append(f"« {key} » : {exc}")
+        except Invalide as exc:  # the label members read in the forms, and the key they see in the block
+            errors.append(f"« {field.label} » ({key}) : {str(exc).rstrip('.')}")
     for field in fields.values():
         if field.required and field.key not in cleaned and field.key not in data:
-            errors.append(f"« {field.key} » manque")
+            errors.append(f"« {field.label} » ({field.key}) manque")
     return cleaned, errors

@@ -338,3 +338,21 @@ def test_hostile_values_through_every_widget_are_escaped(wiki: Any, client: Any,
             assert not dangers(client.get(page).get_data(as_text=True)), payload
             edit = form_values(client.get("/+formulaire" + urlsplit(page).path).get_data(as_text=True))
             assert edit["texte"] == payload.replace("\r\n", "\n")
+
+
+def test_moins_editor_names_the_fields_label_at_save_time(wiki: Any, client: Any, app: Any) -> None:
+    member(wiki, client, app)
+    text = "---\ntype: fiche\nnom: Le Local\ncontact:\n  email: pas-un-courriel\n---\nTexte.\n"
+    response = modify(client, "Initiatives/Le Local", text)
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ligne 4, champ « Contact » (contact) : « Courriel » (email) : attendu une adresse électronique" in shown
+    assert "Modifier avec le formulaire</a>" in shown
+    # the editor itself offers the form, and the form shows the value to correct with the field's label
+    editor = client.get("/+modify/Initiatives/Le Local").get_data(as_text=True)
+    assert 'class="eco-editeur-formulaire"' in editor and "numeros-lignes.js" in editor
+    form = opened(client, "/+formulaire/Initiatives/Le Local")
+    assert form["contact.email"] == "pas-un-courriel"
+    response = client.post("/+formulaire/Initiatives/Le Local", data=form)
+    assert response.status_code == 422
+    assert "Contact, Courriel : attendu une adresse électronique" in response.get_data(as_text=True)
