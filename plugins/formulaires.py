@@ -34,7 +34,7 @@ from moin.themes import render_template
 from plugins import communes, frontmatter
 from plugins.flat import CONTROL, page_name_problem
 from plugins.pages import MOINWIKI
-from plugins.registry import PageType, analyse, get, types
+from plugins.registry import PageType, analyse, get
 from plugins.schema import Field, Invalide
 
 #: where new pages of a type live (a type not listed here: its plural, capitalised)
@@ -266,7 +266,9 @@ def read_field(f: Field, form: Mapping[str, str], reading: Reading, prefix: str 
         from plugins.identifiants import siret_key_ok
 
         if not siret_key_ok(value):
-            reading.error(name, f"{label} : ce numéro n'existe pas, sa clé de contrôle est fausse (vérifiez les chiffres).")
+            reading.error(
+                name, f"{label} : ce numéro n'existe pas, sa clé de contrôle est fausse (vérifiez les chiffres)."
+            )
             return None
     return value
 
@@ -354,8 +356,10 @@ def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
                 if f.key in by_field and not prefix:
                     for page in pages:
                         counts.update(set(page.facets.get(by_field[f.key]) or ()))
-                options = [(v, f"{n} {page_type.plural if n > 1 else page_type.label.lower()}") for v, n in
-                           sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+                options = [
+                    (v, f"{n} {page_type.plural if n > 1 else page_type.label.lower()}")
+                    for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                ]
                 known = {v for v, _ in options}
                 options += [(u, "") for u in getattr(f, "usual", ()) or getattr(f, "choices", ()) if u not in known]
                 if options:
@@ -415,14 +419,16 @@ class Builder:
         self.datalists[list_id] = options
         return f' list="{list_id}" autocomplete="off"'
 
-    def control(self, f: Field, name: str, pattern: str, label_id: str | None = None) -> str:
+    def control(self, f: Field, name: str, pattern: str) -> str:
         """The input of one simple field."""
         kind = f.widget
         value = self.value(name)
         extra = ""
         if kind == "yaml" or f.long or "\n" in value:
             rows = 6 if kind == "yaml" else 4
-            return f'<textarea id="{_id(name)}" name="{escape(name)}" rows="{rows}"{{attrs}}>\n{escape(value)}</textarea>'
+            return (
+                f'<textarea id="{_id(name)}" name="{escape(name)}" rows="{rows}"{{attrs}}>\n{escape(value)}</textarea>'
+            )
         input_type = {"email": "email", "tel": "tel", "url": "url", "count": "number", "year": "text"}.get(kind, "text")
         if kind == "date" and (not value or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
             input_type = "date"
@@ -450,6 +456,7 @@ class Builder:
         return f'<input id="{_id(name)}" name="{escape(name)}" type="{input_type}" value="{escape(value)}"{extra}{{attrs}}>'
 
     def simple(self, f: Field, name: str, pattern: str, label: str) -> str:
+        """A labelled input, its help, its live check (SIRET, RNA) and its errors."""
         help_text = f.help or HELP.get(f.widget, "")
         attrs, after = self.described(name, help_text)
         star = ' <span aria-hidden="true">*</span>' if f.required else ""
@@ -476,7 +483,9 @@ class Builder:
         if kind == "datetime":
             return self.datetime(f, name)
         if shape_error:
-            return self.simple(_AsYaml(f.key, f.label, help="Valeur écrite à la main, à corriger en YAML."), name, pattern, f.label)
+            return self.simple(
+                _AsYaml(f.key, f.label, help="Valeur écrite à la main, à corriger en YAML."), name, pattern, f.label
+            )
         return self.simple(f, name, pattern, f.label)
 
     def fieldset(self, f: Field, name: str, inner: str, css: str = "") -> str:
@@ -487,7 +496,11 @@ class Builder:
         )
 
     def rows(self, f: Field, name: str, pattern: str) -> str:
-        subs = list(f.fields.values()) if f.widget == "rows" else [_Plain("nom", "Nom"), _Plain("description", "Description", long=True)]
+        subs = (
+            list(f.fields.values())
+            if f.widget == "rows"
+            else [_Plain("nom", "Nom"), _Plain("description", "Description", long=True)]
+        )
         rows = []
         for n, i in enumerate(_row_numbers(self.values, name)):
             cells = "".join(
@@ -525,8 +538,9 @@ class Builder:
         from plugins.schema import REGION
 
         cells = "".join(
-            self.simple(_Plain(sub, label), f"{name}.{sub}", "", label)
-            .replace('type="text"', 'type="text" inputmode="decimal"')
+            self.simple(_Plain(sub, label), f"{name}.{sub}", "", label).replace(
+                'type="text"', 'type="text" inputmode="decimal"'
+            )
             for sub, label in (("lat", "Latitude"), ("lon", "Longitude"))
         )
         tiles = current_app.cfg.map_tiles_url
@@ -557,6 +571,8 @@ class Builder:
 
 
 class _Plain(Field):
+    """A plain text input of the form itself (a chain link's name, a latitude), not a field of the schema."""
+
     widget = "text"
 
     def clean(self, value: Any) -> Any:
@@ -564,10 +580,14 @@ class _Plain(Field):
 
 
 class _AsYaml(_Plain):
+    """A value whose shape the widget cannot show (written by hand): edited as YAML, checked by its own field."""
+
     widget = "yaml"
 
 
-def build_fields(page_type: PageType, values: Mapping[str, str], errors: Mapping[str, list[str]]) -> tuple[Markup, Markup]:
+def build_fields(
+    page_type: PageType, values: Mapping[str, str], errors: Mapping[str, list[str]]
+) -> tuple[Markup, Markup]:
     """The fields of a type's form and their datalists, as HTML."""
     builder = Builder(values, errors, suggestions(page_type))
     html = "".join(builder.field(f) for f in page_type.fields)
@@ -608,7 +628,9 @@ def render(screen: Screen, status: int = 200) -> Response:
     from plugins.forms import csrf_token
     from plugins.securite import content_security_policy
 
-    fields_html, lists_html = build_fields(screen.page_type, screen.values, screen.errors) if screen.show_form else ("", "")
+    fields_html, lists_html = (
+        build_fields(screen.page_type, screen.values, screen.errors) if screen.show_form else ("", "")
+    )
     error_list = [(name, message) for name, messages in screen.errors.items() for message in messages]
     html = render_template(
         "ecossolies/formulaire_type.html",
@@ -648,9 +670,14 @@ def new_page(type_name: str) -> Response:
     if page_type is None:
         abort(404)
     heading = f"Nouvelle page : {page_type.label.lower()}"
-    heading = {"fiche": "Nouvelle fiche", "lieu": "Nouveau lieu", "chaine": "Nouvelle chaîne",
-               "evenement": "Nouvel événement", "dispositif": "Nouveau dispositif",
-               "position": "Nouvelle position"}.get(type_name, heading)
+    heading = {
+        "fiche": "Nouvelle fiche",
+        "lieu": "Nouveau lieu",
+        "chaine": "Nouvelle chaîne",
+        "evenement": "Nouvel événement",
+        "dispositif": "Nouveau dispositif",
+        "position": "Nouvelle position",
+    }.get(type_name, heading)
     action = url_for("ecossolies.new_page", type_name=type_name)
     button = "Créer la page"
     ask_name = page_type.title_field not in page_type.field_map()
@@ -701,7 +728,9 @@ def new_page(type_name: str) -> Response:
                 "(GroupesDeTravail/…).",
             )
         elif not groupes.is_member(group):
-            screen.errors = {"groupe": [f"Groupe de travail : seuls les membres du groupe {group} rédigent ses positions."]}
+            screen.errors = {
+                "groupe": [f"Groupe de travail : seuls les membres du groupe {group} rédigent ses positions."]
+            }
             screen.general.append("La position n'est pas enregistrée.")
             return render(screen, 403)
         reading.data.setdefault("statut", "brouillon")
@@ -719,8 +748,13 @@ def new_page(type_name: str) -> Response:
             from plugins.pages import store_page
 
             store_page(current_app, name, text, "Nouvelle position (brouillon)", acl=acl)
-            store_page(current_app, f"{name}/Discussion", DISCUSSION_TEXT.format(title=title),
-                       "Discussion de la position (brouillon)", acl=acl)
+            store_page(
+                current_app,
+                f"{name}/Discussion",
+                DISCUSSION_TEXT.format(title=title),
+                "Discussion de la position (brouillon)",
+                acl=acl,
+            )
         else:
             item = Item.create(name, itemtype="default", contenttype=MOINWIKI)
             item._save({CONTENTTYPE: MOINWIKI, ITEMTYPE: "default"}, text, comment=comment)
@@ -770,8 +804,9 @@ def edit_page(item_name: str) -> Response:
         data = original if original is not None else _last_valid(item_name) or {}
         values = to_inputs(page_type.fields, data)
         values[BODY] = front.body
-        screen = Screen(page_type, heading, action, button, values, hidden=[("revision", current_revid)],
-                        page_name=item_name)
+        screen = Screen(
+            page_type, heading, action, button, values, hidden=[("revision", current_revid)], page_name=item_name
+        )
         if original is None:
             screen.notice.append(
                 "Le bloc de données de cette page est mal écrit ; le formulaire part de ses dernières valeurs valides. "
@@ -780,8 +815,9 @@ def edit_page(item_name: str) -> Response:
             screen.notice += [str(p) for p in analysis.problems]
         return render(screen)
     values = dict(request.form)
-    screen = Screen(page_type, heading, action, button, values, hidden=[("revision", current_revid)],
-                    page_name=item_name)
+    screen = Screen(
+        page_type, heading, action, button, values, hidden=[("revision", current_revid)], page_name=item_name
+    )
     if not csrf_ok():
         screen.general.append("Le formulaire a expiré : vérifiez les champs et envoyez-le de nouveau.")
         return render(screen, 400)
@@ -806,7 +842,10 @@ def edit_page(item_name: str) -> Response:
     new_text = frontmatter.join(block, body)
     if new_text == text:
         return redirect(url_for("frontend.show_item", item_name=item_name))
-    meta: dict[str, Any] = {CONTENTTYPE: rev.meta.get(CONTENTTYPE, MOINWIKI), ITEMTYPE: rev.meta.get(ITEMTYPE, "default")}
+    meta: dict[str, Any] = {
+        CONTENTTYPE: rev.meta.get(CONTENTTYPE, MOINWIKI),
+        ITEMTYPE: rev.meta.get(ITEMTYPE, "default"),
+    }
     if rev.meta.get(ACL) is not None:
         meta[ACL] = rev.meta[ACL]  # the page keeps its rights (a group's draft stays the group's)
     if rev.meta.get(TAGS):
@@ -876,12 +915,6 @@ def edit_link(fqname: Any, item: Any = None) -> str | None:
     if page is None or not page.type or get(page.type) is None:
         return None
     return url_for("ecossolies.edit_page", item_name=page.fullname)
-
-
-def known_types() -> list[PageType]:
-    return list(types().values())
-
-
 
 
 def describe(problem: Any, page_type: PageType | None) -> str:

@@ -55,43 +55,79 @@ CASES: dict[str, tuple[dict[str, str], str, list[str], dict[str, str], str]] = {
             "texte": "Une ressourcerie.\n",
         },
         "Initiatives/Récup' Estuaire",
-        ["commune: Saint-Nazaire", "secteurs: [Récup', Réemploi]", "contact:\n  email: bonjour@recup.example",
-         "parcours:\n  - annee: 2019\n    etape: Création de l'association", "siret: '73282932000074'"],
+        [
+            "commune: Saint-Nazaire",
+            "secteurs: [Récup', Réemploi]",
+            "contact:\n  email: bonjour@recup.example",
+            "parcours:\n  - annee: 2019\n    etape: Création de l'association",
+            "siret: '73282932000074'",
+        ],
         {"commune": "Clisson"},
         "commune: Clisson",
     ),
     "lieu": (
-        {"nom": "Le Hangar", "categorie": "tiers-lieu", "commune": "Clisson", "position.lat": "47.087",
-         "position.lon": "-1.28", "jauge": "80"},
+        {
+            "nom": "Le Hangar",
+            "categorie": "tiers-lieu",
+            "commune": "Clisson",
+            "position.lat": "47.087",
+            "position.lon": "-1.28",
+            "jauge": "80",
+        },
         "Lieux/Le Hangar",
         ["categorie: tiers-lieu", "commune: Clisson", "position:\n  lat: 47.087\n  lon: -1.28", "jauge: 80"],
         {"jauge": "120", "position.lat": "", "position.lon": ""},
         "jauge: 120",
     ),
     "chaine": (
-        {"nom": "La chaîne du pain", "maillons.0.nom": "Blé", "maillons.1.nom": "Moulin",
-         "maillons.1.description": "Farine locale", "maillons.2.nom": "Boulangerie"},
+        {
+            "nom": "La chaîne du pain",
+            "maillons.0.nom": "Blé",
+            "maillons.1.nom": "Moulin",
+            "maillons.1.description": "Farine locale",
+            "maillons.2.nom": "Boulangerie",
+        },
         "Chaînes/La chaîne du pain",
         ["maillons:\n  - nom: Blé\n  - nom: Moulin\n    description: Farine locale\n  - nom: Boulangerie"],
-        {"maillons.0.nom": "Moulin", "maillons.0.description": "Farine locale", "maillons.1.nom": "Blé",
-         "maillons.1.description": ""},
+        {
+            "maillons.0.nom": "Moulin",
+            "maillons.0.description": "Farine locale",
+            "maillons.1.nom": "Blé",
+            "maillons.1.description": "",
+        },
         "maillons:\n  - nom: Moulin\n    description: Farine locale\n  - nom: Blé\n  - nom: Boulangerie",
     ),
     "evenement": (
-        {"titre": "Pique-nique à Ancenis", "categorie": "pique-nique", "debut.date": "2027-06-13",
-         "debut.heure": "12:00", "commune": "Ancenis-Saint-Géréon", "themes.0": "Bien manger"},
+        {
+            "titre": "Pique-nique à Ancenis",
+            "categorie": "pique-nique",
+            "debut.date": "2027-06-13",
+            "debut.heure": "12:00",
+            "commune": "Ancenis-Saint-Géréon",
+            "themes.0": "Bien manger",
+        },
         "Agenda/Pique-nique à Ancenis",
         ["debut: 2027-06-13 12:00", "commune: Ancenis-Saint-Géréon", "themes: [Bien manger]"],
         {"debut.heure": ""},
         "debut: 2027-06-13\n",
     ),
     "dispositif": (
-        {"nom": "Pass découverte", "echelle": "département", "periode.debut": "2024-09-01",
-         "periode.fin": "2025-06-30", "budget.prevu": "1 234 000", "sources.0.titre": "Rapport",
-         "sources.0.url": "https://exemple.org/rapport", "sources.0.date": "2025-07-01"},
+        {
+            "nom": "Pass découverte",
+            "echelle": "département",
+            "periode.debut": "2024-09-01",
+            "periode.fin": "2025-06-30",
+            "budget.prevu": "1 234 000",
+            "sources.0.titre": "Rapport",
+            "sources.0.url": "https://exemple.org/rapport",
+            "sources.0.date": "2025-07-01",
+        },
         "Dispositifs/Pass découverte",
-        ["periode:\n  debut: 2024-09-01\n  fin: 2025-06-30", "budget:\n  prevu: 1234000",
-         "sources:\n  - titre: Rapport\n    url: https://exemple.org/rapport\n    date: 2025-07-01"],
+        [
+            "periode:\n  debut: 2024-09-01\n  fin: 2025-06-30",
+            "budget:\n  prevu: 1234000",
+            "sources:\n  - titre: Rapport\n    url: https://exemple.org/rapport\n    date: 2025-07-01",
+        ],
         {"budget.consomme": "300000,50"},
         "budget:\n  prevu: 1234000\n  consomme: 300000.5",
     ),
@@ -141,9 +177,19 @@ def test_each_type_is_created_and_edited_through_its_form(wiki: Any, client: Any
 def test_created_fiche_is_written_in_the_readmes_style(wiki: Any, client: Any, app: Any) -> None:
     member(wiki, client, app)
     form = opened(client, "/+nouvelle/fiche")
-    form.update({"nom": "La Ressourcerie", "forme": "association", "secteurs.0": "Récup'", "secteurs.1": "Réemploi",
-                 "commune": "nantes", "creation": "2012", "parcours.0.annee": "2012",
-                 "parcours.0.etape": "Création de l'association", "texte": "Le texte libre.\r\nDeux lignes.\r\n"})
+    form.update(
+        {
+            "nom": "La Ressourcerie",
+            "forme": "association",
+            "secteurs.0": "Récup'",
+            "secteurs.1": "Réemploi",
+            "commune": "nantes",
+            "creation": "2012",
+            "parcours.0.annee": "2012",
+            "parcours.0.etape": "Création de l'association",
+            "texte": "Le texte libre.\r\nDeux lignes.\r\n",
+        }
+    )
     assert client.post("/+nouvelle/fiche", data=form).status_code == 302
     assert raw(client, "Initiatives/La Ressourcerie") == (
         "---\ntype: fiche\nnom: La Ressourcerie\nforme: association\nsecteurs: [Récup', Réemploi]\ncommune: Nantes\n"
@@ -244,17 +290,31 @@ def test_communes_of_the_whole_departement_are_accepted(wiki: Any, client: Any, 
     assert '<option value="Saint-Nazaire">44600</option>' in client.get("/+nouvelle/lieu").get_data(as_text=True)
     form.update({"nom": "Salle", "commune": typed})
     assert client.post("/+nouvelle/lieu", data=form).status_code == 302
-    expected = {"Saint-Nazaire": "Saint-Nazaire", "ancenis saint géréon": "Ancenis-Saint-Géréon",
-                "CLISSON": "Clisson", "Chapelle-sur-Erdre": "La Chapelle-sur-Erdre"}[typed]
+    expected = {
+        "Saint-Nazaire": "Saint-Nazaire",
+        "ancenis saint géréon": "Ancenis-Saint-Géréon",
+        "CLISSON": "Clisson",
+        "Chapelle-sur-Erdre": "La Chapelle-sur-Erdre",
+    }[typed]
     assert f"commune: {expected}\n" in raw(client, "Lieux/Salle")
 
 
 def test_mistakes_name_the_fields_label_and_keep_every_value(wiki: Any, client: Any, app: Any) -> None:
     member(wiki, client, app)
     form = opened(client, "/+nouvelle/fiche")
-    form.update({"nom": "Atelier", "contact.email": "pas-un-courriel", "parcours.0.annee": "jadis",
-                 "parcours.0.etape": "Début", "commune": "Atlantis", "siret": "123 456 789 00012",
-                 "rna": "X12", "resume": "Un résumé précieux", "secteurs.0": "Culture"})
+    form.update(
+        {
+            "nom": "Atelier",
+            "contact.email": "pas-un-courriel",
+            "parcours.0.annee": "jadis",
+            "parcours.0.etape": "Début",
+            "commune": "Atlantis",
+            "siret": "123 456 789 00012",
+            "rna": "X12",
+            "resume": "Un résumé précieux",
+            "secteurs.0": "Culture",
+        }
+    )
     response = client.post("/+nouvelle/fiche", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -60,8 +60,16 @@ def test_a_new_type_is_created_and_edited_through_its_generated_form(essai: None
     login(client, "Alice")
     form = form_values(client.get("/+nouvelle/essai").get_data(as_text=True))
     assert {"titre", "offres.0.genre", "offres.0.commune", "offres.0.jusqu_au", "reglages"} <= set(form)
-    form.update({"titre": "Salle prêtée", "offres.0.genre": "local", "offres.0.description": "Une salle",
-                 "offres.0.commune": "clisson", "offres.0.jusqu_au": "2027-01-31", "reglages": "couleur: [verte"})
+    form.update(
+        {
+            "titre": "Salle prêtée",
+            "offres.0.genre": "local",
+            "offres.0.description": "Une salle",
+            "offres.0.commune": "clisson",
+            "offres.0.jusqu_au": "2027-01-31",
+            "reglages": "couleur: [verte",
+        }
+    )
     response = client.post("/+nouvelle/essai", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Réglages : le texte n&#39;est pas du YAML valide" in html
@@ -77,7 +85,9 @@ def test_a_new_type_is_created_and_edited_through_its_generated_form(essai: None
     )
     form = form_values(client.get("/+formulaire/Essais/Salle prêtée").get_data(as_text=True))
     assert form["reglages"] == "couleur: verte\ntaille: 3" and form["offres.0.jusqu_au"] == "2027-01-31"
-    form.update({"offres.1.genre": "matériel", "offres.1.description": "Des chaises", "offres.1.jusqu_au": "31/02/2027"})
+    form.update(
+        {"offres.1.genre": "matériel", "offres.1.description": "Des chaises", "offres.1.jusqu_au": "31/02/2027"}
+    )
     response = client.post("/+formulaire/Essais/Salle prêtée", data=form)
     assert response.status_code == 422
     assert "Offres, ligne 2, Jusqu&#39;au : attendu une date" in response.get_data(as_text=True)
