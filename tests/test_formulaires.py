@@ -264,8 +264,8 @@ def test_a_slip_in_moins_editor_never_hides_the_page(wiki: Any, client: Any, app
     assert "Jardin du Coin" in listing and "données à corriger" in listing and "3 fiches" in listing
     assert "Alimentation" in listing  # its last valid values: it stays under its sector
     geo = client.get("/+donnees/fiche.geojson").get_json()
-    names = [f["properties"].get("nom") or f["properties"].get("titre") for f in geo["features"]]
-    assert "Jardin du Coin" in names  # on the map, at Clisson's centre
+    flagged = {f["properties"]["nom"]: f["properties"]["a_corriger"] for f in geo["features"]}
+    assert flagged == {"Jardin du Coin": True, "Autre 0": False, "Autre 1": False}  # on the map, at Clisson's centre
     # the form opens on the last valid values and writes a correct block
     form = opened(client, "/+formulaire/Initiatives/Jardin du Coin")
     assert form["commune"] == "Clisson" and form["secteurs.0"] == "Alimentation"
