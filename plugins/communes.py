@@ -19,6 +19,11 @@ from plugins.text import fold
 COMMUNES_CSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "communes.csv")
 
 
+#: former names of communes, from the reference README: Ancenis and Saint-Géréon merged into Ancenis-Saint-Géréon
+#: (2019), Grandchamps-des-Fontaines renamed Grandchamp-des-Fontaines (2023)
+FORMER_NAMES = {"Ancenis": "44003", "Saint-Géréon": "44003", "Grandchamps-des-Fontaines": "44066"}
+
+
 @dataclass(frozen=True)
 class Commune:
     insee: str
@@ -48,6 +53,10 @@ def _by_key() -> dict[str, Commune]:
                 table.setdefault(fold(written), commune)
                 table.setdefault(fold(written.replace("-", " ")), commune)
             table[commune.insee] = commune
+    for former, insee in FORMER_NAMES.items():  # names members still write (COG events since 2018)
+        if insee in table:
+            table.setdefault(fold(former), table[insee])
+            table.setdefault(fold(former.replace("-", " ")), table[insee])
     return table
 
 

@@ -416,3 +416,16 @@ def test_moins_editor_names_the_fields_label_at_save_time(wiki: Any, client: Any
     response = client.post("/+formulaire/Initiatives/Le Local", data=form)
     assert response.status_code == 422
     assert "Contact, Courriel : attendu une adresse électronique" in response.get_data(as_text=True)
+
+
+def test_the_207_communes_of_loire_atlantique_with_their_former_names() -> None:
+    from plugins import communes
+
+    assert len(communes.all_communes()) == 207 and len(communes.names()) == 207
+    nazaire = communes.find("saint nazaire")
+    assert (nazaire.insee, nazaire.codes_postaux, nazaire.epci) == ("44184", ("44600",), "244400644")
+    assert (round(nazaire.lat, 2), round(nazaire.lon, 2)) == (47.28, -2.25)  # where a venue without position goes
+    assert communes.find("Ancenis").nom == communes.find("Saint-Géréon").nom == "Ancenis-Saint-Géréon"
+    assert communes.find("Chapelle-sur-Erdre").nom == "La Chapelle-sur-Erdre"
+    assert communes.find("Nantes").codes_postaux == ("44000", "44100", "44200", "44300")
+    assert communes.find("Atlantis") is None and communes.find("Paris") is None
