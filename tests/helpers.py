@@ -111,3 +111,26 @@ def listing_names(html: str) -> list[str]:
 
     block = html[html.find('class="eco-liste"') :] if 'class="eco-liste"' in html else ""
     return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', block)
+
+
+def form_values(html: str, css_class: str = "eco-formulaire-genere") -> dict[str, str]:
+    """What a browser would send from a form as served: every named input, text area and selected option."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    forms = tree.xpath(f'//form[contains(concat(" ", @class, " "), " {css_class} ")]')
+    assert forms, "pas de formulaire dans la page"
+    values: dict[str, str] = {}
+    for element in forms[0].iter("input", "textarea", "select"):
+        name = element.get("name")
+        if not name or element.get("type") in ("submit", "button", "checkbox", "radio", "file"):
+            continue
+        if element.tag == "textarea":
+            text = element.text or ""
+            values[name] = text[1:] if text.startswith("\n") else text  # as browsers read a <textarea>
+        elif element.tag == "select":
+            chosen = [o for o in element.iter("option") if o.get("selected") is not None]
+            values[name] = chosen[0].get("value", "") if chosen else ""
+        else:
+            values[name] = element.get("value") or ""
+    return values

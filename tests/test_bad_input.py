@@ -42,8 +42,10 @@ def test_classeur_flags_broken_fiche_and_keeps_working(wiki, client):
     wiki.save("Illisible", "---\ntype: fiche\nnom: [\n---\n")
     wiki.save("Liste", "<<Classeur>>\n")
     html = content(client, "/Liste")
-    assert "Bonne fiche" in html and "Fiche cassée" in html and "2 fiches" in html
+    assert "Bonne fiche" in html and "Fiche cassée" in html and "3 fiches" in html
     assert "données à corriger (2)" in html
+    # a block that does not even parse never hides its page: listed by its name, flagged (issue 14)
+    assert ">Illisible</a> <span class=\"eco-a-corriger\">données à corriger (1)</span>" in html
 
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -58,7 +58,7 @@ def test_bad_scheme_input_is_explained_and_nothing_is_lost(wiki, client):
     html = content(client, "/F").replace("&#39;", "'")
     assert "la fin (2021-01-01) est avant le début (2022-01-01)" in html
     assert "dépasse le budget prévu" in html and "150,0 %" in html
-    assert "« vises »" in html and "Gardé." in html
+    assert "« Visés » (vises)" in html and "Gardé." in html  # the label members know, and the key they typed
     assert "la page « GroupesDeTravail/Inexistant » n'existe pas" in html
     wiki.save("G", "---\ntype: dispositif\nnom: Négatif\nbudget: {prevu: -5}\n---\n")
     assert "montant négatif" in content(client, "/G")

@@ -54,6 +54,8 @@ class FrontMatter:
     #: page line number of each top-level key
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Probleme] = field(default_factory=list)
+    #: the lines of the block as written (what a malformed block still tells: its type, its name…)
+    raw_block: str = ""
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -171,6 +173,7 @@ def split(text: str) -> FrontMatter:
             data=None,
             body="\n".join(lines[1:]),
             block_lines=1,
+            raw_block="\n".join(lines[1:]),
             problems=[
                 Probleme(
                     "le bloc de données n'est pas fermé : ajoutez une ligne « --- » seule après les données. "
@@ -181,7 +184,7 @@ def split(text: str) -> FrontMatter:
         )
     block = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    result = FrontMatter(has_block=True, data=None, body=body, block_lines=end + 1)
+    result = FrontMatter(has_block=True, data=None, body=body, block_lines=end + 1, raw_block=block)
     size = len(block.encode("utf-8", "surrogatepass"))
     if size > MAX_BLOCK_BYTES:
         result.problems.append(
@@ -228,8 +231,93 @@ def split(text: str) -> FrontMatter:
     return result
 
 
+_FastDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _CanonicalDumper(_FastDumper):  # type: ignore[misc,valid-type]
+    """libyaml's dumper (fast) with our choices: lists of short texts in brackets, dates unquoted (our reader
+    keeps them as text), integral amounts without « .0 », paragraphs as literal blocks. The indentation of
+    groups and lists of entries is written by :func:`dump_block` (libyaml writes lists unindented)."""
+
+
+_CanonicalDumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and "\n" not in str(value)
+
+
+def _represent_list(dumper: Any, value: list[Any]) -> Any:
+    flow = bool(value) and all(_scalar(v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _represent_float(dumper: Any, value: float) -> Any:
+    if value.is_integer() and abs(value) < 1e15:
+        return dumper.represent_int(int(value))
+    return yaml.SafeDumper.represent_float(dumper, value)
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    if "\n" in value.strip("\n") and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")  # a paragraph stays readable
+    return dumper.represent_str(value)
+
+
+_CanonicalDumper.add_representer(list, _represent_list)
+_CanonicalDumper.add_representer(float, _represent_float)
+_CanonicalDumper.add_representer(str, _represent_str)
+
+
+def _dump(value: Any) -> str:
+    return yaml.dump(
+        value, Dumper=_CanonicalDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000
+    )
+
+
+def _indented(text: str, spaces: int) -> list[str]:
+    return [(" " * spaces + line) if line else line for line in text.rstrip("\n").split("\n")]
+
+
+def _mapping_lines(data: dict[Any, Any], indent: int) -> list[str]:
+    lines: list[str] = []
+    simple: dict[Any, Any] = {}  # consecutive one-line fields, dumped together (one libyaml call)
+    for key, value in data.items():
+        nested = isinstance(value, dict) and value
+        listed = isinstance(value, list) and value and not all(_scalar(v) for v in value)
+        if not nested and not listed:
+            simple[key] = value
+            continue
+        if simple:
+            lines += _indented(_dump(simple), indent)
+            simple = {}
+        if nested:
+            lines += _indented(_dump({key: {}}).rstrip("\n")[: -len(" {}")], indent)
+            lines += _mapping_lines(value, indent + 2)
+        else:
+            lines += _indented(_dump({key: {}}).rstrip("\n")[: -len(" {}")], indent)
+            for item in value:
+                if isinstance(item, dict) and item:
+                    inner = _mapping_lines(item, 0)
+                    lines += _indented("\n".join(["- " + inner[0]] + [("  " + x) if x else x for x in inner[1:]]), indent + 2)
+                else:  # written as the value of a key « k », then « k: » becomes « - »
+                    inner = _mapping_lines({"k": item}, 0)
+                    first = inner[0][2:].lstrip()
+                    lines += _indented("\n".join([f"- {first}" if first else "-"] + inner[1:]), indent + 2)
+    if simple:
+        lines += _indented(_dump(simple), indent)
+    return lines
+
+
+def dump_block(data: dict[str, Any]) -> str:
+    """The YAML of a data block in the canonical style, the README's (without the ``---`` lines): one field a
+    line, lists of short texts in brackets, groups and lists of entries indented by two spaces."""
+    return "\n".join(_mapping_lines(data, 0)) + "\n" if data else ""
+
+
 def join(data: dict[str, Any], body: str) -> str:
-    """Write a page text from a data block and free text (used by forms and imports)."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    block = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    return f"---\n{block}---\n{body}"
+    """Write a page text from a data block and free text (forms, imports), in the canonical style."""
+    return f"---\n{dump_block(data)}---\n{body}"

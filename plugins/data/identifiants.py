@@ -8,7 +8,7 @@ fiche finds « 12345678900012 » in a public file.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from plugins.data.schema import Invalide, Text, _shown
 
@@ -21,6 +21,20 @@ def siret(value: str) -> str | None:
     return digits if re.fullmatch(r"\d{14}", digits) else None
 
 
+def siret_key_ok(digits: str) -> bool:
+    """Whether a SIRET's control key is right: Luhn over the 14 digits (La Poste's establishments, SIREN
+    356 000 000, use the sum of the digits, a multiple of 5). The forms check it as typed."""
+    if not re.fullmatch(r"\d{14}", digits):
+        return False
+    if digits.startswith("356000000"):
+        return sum(int(d) for d in digits) % 5 == 0
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
 def rna(value: str) -> str | None:
     """An RNA number (« W » then 9 digits, e.g. W442001234), upper-cased; None if it is not one."""
     text = _SPACES.sub("", value).upper()
@@ -31,6 +45,7 @@ class Siret(Text):
     """The SIRET of an organisation (14 digits), as in the public subsidy files."""
 
     expected = "un numéro SIRET de 14 chiffres, par exemple 123 456 789 00012"
+    widget: ClassVar[str] = "siret"
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
@@ -46,6 +61,7 @@ class Rna(Text):
     """The RNA number of an association (« W » then 9 digits), as in the public subsidy files (SCDL 2.x)."""
 
     expected = "un numéro RNA (W suivi de 9 chiffres), par exemple W442001234"
+    widget: ClassVar[str] = "rna"
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)

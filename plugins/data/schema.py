@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from plugins.data import communes
@@ -38,8 +38,12 @@ class Field:
     label: str
     required: bool = False
     help: str = ""
+    #: a text written on several lines (the form shows a text area)
+    long: bool = False
 
     expected = "un texte"
+    #: the form's widget for this kind (``plugins/web/schema_forms.py``); a kind the form does not know is edited as YAML
+    widget: ClassVar[str] = "yaml"
 
     def clean(self, value: Any) -> Any:
         raise NotImplementedError
@@ -53,6 +57,8 @@ class Field:
 
 class Text(Field):
     """One line or paragraph of text (numbers are accepted and kept as text)."""
+
+    widget: ClassVar[str] = "text"
 
     expected = "un texte"
 
@@ -70,6 +76,8 @@ class Text(Field):
 
 class TextList(Field):
     """A list of short texts; a single text with commas is split ("a, b" is ["a", "b"])."""
+
+    widget: ClassVar[str] = "list"
 
     expected = "une liste de textes (une ligne « - texte » par élément, ou des textes séparés par des virgules)"
 
@@ -97,6 +105,8 @@ class TextList(Field):
 class Year(Field):
     """A year, e.g. 2019 (a full date is accepted and its year kept)."""
 
+    widget: ClassVar[str] = "year"
+
     expected = "une année sur quatre chiffres, par exemple 2019"
 
     def clean(self, value: Any) -> int:
@@ -120,6 +130,8 @@ class Year(Field):
 
 
 class Email(Text):
+
+    widget: ClassVar[str] = "email"
     expected = "une adresse électronique, par exemple contact@exemple.org"
 
     def clean(self, value: Any) -> str:
@@ -130,6 +142,8 @@ class Email(Text):
 
 
 class Phone(Text):
+
+    widget: ClassVar[str] = "tel"
     expected = "un numéro de téléphone, par exemple 02 40 00 00 00"
 
     def clean(self, value: Any) -> str:
@@ -140,6 +154,8 @@ class Phone(Text):
 
 
 class Url(Text):
+
+    widget: ClassVar[str] = "url"
     expected = "une adresse web commençant par https:// ou http://"
 
     def clean(self, value: Any) -> str:
@@ -154,6 +170,8 @@ class Url(Text):
 
 class Commune(Text):
     """A commune of the reference data, written with or without accents ("reze" is Rezé)."""
+
+    widget: ClassVar[str] = "commune"
 
     expected = "le nom d'une commune de Loire-Atlantique"
 
@@ -171,6 +189,8 @@ class Commune(Text):
 
 class Position(Field):
     """Coordinates: ``lat`` and ``lon`` in decimal degrees (WGS 84)."""
+
+    widget: ClassVar[str] = "position"
 
     expected = "deux lignes « lat: 47.21 » et « lon: -1.55 » (degrés décimaux)"
 
@@ -207,6 +227,8 @@ def _in_region(lat: float, lon: float) -> bool:
 class Count(Field):
     """A whole number, zero or more (e.g. the capacity of a venue)."""
 
+    widget: ClassVar[str] = "count"
+
     expected = "un nombre entier, par exemple 80"
 
     def clean(self, value: Any) -> int:
@@ -225,6 +247,8 @@ class Count(Field):
 
 class Amount(Field):
     """An amount of money in euros, zero or more ("1 234 000", "137,11" and 1234000 are all accepted)."""
+
+    widget: ClassVar[str] = "amount"
 
     expected = "un montant en euros, par exemple 1 234 000 ou 137,11"
 
@@ -250,6 +274,8 @@ class Amount(Field):
 class Day(Field):
     """A date (2024-09-01, 01/09/2024) or only a year (2024), kept as written in ISO form."""
 
+    widget: ClassVar[str] = "date"
+
     expected = "une date AAAA-MM-JJ (ou JJ/MM/AAAA), ou une année"
 
     def clean(self, value: Any) -> str:
@@ -272,6 +298,8 @@ class Day(Field):
 class PageName(Text):
     """The name of another wiki page (a link to it; whether it exists is checked when the page is shown)."""
 
+    widget: ClassVar[str] = "page"
+
     expected = "le nom d'une page du wiki"
 
     def clean(self, value: Any) -> str:
@@ -283,6 +311,8 @@ class PageName(Text):
 
 class Links(Field):
     """The ordered links of a chain: each a name, or ``nom`` and ``description``."""
+
+    widget: ClassVar[str] = "links"
 
     expected = "une liste de maillons, un par ligne « - nom » (ou « - nom: … » et « description: … »)"
 
@@ -308,7 +338,7 @@ class Links(Field):
             else:
                 errors.append(f"maillon {i} : attendu un nom, trouvé {_shown(element)}")
         if errors:
-            raise Invalide(" ; ".join(errors) + ".")
+            raise Invalide(" ; ".join(e.rstrip(".") for e in errors) + ".")
         return links
 
     def facet_values(self, value: Any) -> list[str]:
@@ -317,6 +347,8 @@ class Links(Field):
 
 class Suggested(Text):
     """A free text with usual values: a usual value is written its usual way ("scop" gives "SCOP")."""
+
+    widget: ClassVar[str] = "suggested"
 
     def __init__(self, key: str, label: str, usual: tuple[str, ...], **kw: Any) -> None:
         super().__init__(key, label, **kw)
@@ -329,6 +361,8 @@ class Suggested(Text):
 
 class Group(Field):
     """A set of sub-fields, e.g. ``contact`` with ``email``, ``telephone``, ``site``."""
+
+    widget: ClassVar[str] = "group"
 
     expected = "un ensemble de champs"
 
@@ -348,6 +382,8 @@ class Group(Field):
 
 class ListOf(Field):
     """A list whose elements are groups of sub-fields, e.g. ``parcours`` (``annee``, ``etape``)."""
+
+    widget: ClassVar[str] = "rows"
 
     def __init__(self, key: str, label: str, fields: list[Field], **kw: Any) -> None:
         super().__init__(key, label, **kw)
@@ -369,7 +405,7 @@ class ListOf(Field):
             if cleaned:
                 result.append(cleaned)
         if errors:
-            raise Invalide(" ; ".join(errors) + ".")
+            raise Invalide(" ; ".join(e.rstrip(".") for e in errors) + ".")
         return result
 
     def facet_values(self, value: Any) -> list[str]:
@@ -390,11 +426,11 @@ def clean_fields(fields: dict[str, Field], data: dict[str, Any]) -> tuple[dict[s
             continue
         try:
             cleaned[key] = field.clean(value)
-        except Invalide as exc:
-            errors.append(f"« {key} » : {exc}")
+        except Invalide as exc:  # the label members read in the forms, and the key they see in the block
+            errors.append(f"« {field.label} » ({key}) : {str(exc).rstrip('.')}")
     for field in fields.values():
         if field.required and field.key not in cleaned and field.key not in data:
-            errors.append(f"« {field.key} » manque")
+            errors.append(f"« {field.label} » ({field.key}) manque")
     return cleaned, errors
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from flask import after_this_request, current_app, has_request_context
 from moin.constants.keys import (
     ACL,
@@ -42,7 +44,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
-from plugins.data.registry import analyse
+from plugins.data.registry import Record, analyse
+from plugins.data.registry import get as get_type
 from plugins.data.text import fold
 from plugins.indexing.fulltext import data_text, french_analyzer, plain_text
 
@@ -132,11 +135,48 @@ class Snapshot:
     memo: dict[str, Any] = field(default_factory=dict)
 
 
-def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
+_TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*(#.*)?\r?$", re.M)
+_SCALAR_LINE = re.compile(r"^([A-Za-z_]\w*)[ \t]*:[ \t]+(\S.*)$")
+
+
+def salvage_type(front: Any) -> str | None:
+    """The type a malformed block names on its own ``type:`` line (None if none or unknown)."""
+    match = _TYPE_LINE.search(front.raw_block)
+    return match.group(1) if match and get_type(match.group(1)) is not None else None
+
+
+def salvage(front: Any, title: str, previous: dict[str, Any] | None) -> tuple[Any, dict[str, Any]] | None:
+    """A page whose block does not parse (a slip in moin's editor) stays listed: (type, data) from the last
+    valid values the index had for it, else from the lines of its block that still read, else its name alone."""
+    type_name = salvage_type(front) or (previous or {}).get("type") or None
+    page_type = get_type(type_name) if type_name else None
+    if page_type is None:
+        return None
+    if previous and previous.get("type") == type_name and previous.get("data"):
+        return page_type, json.loads(previous["data"])
+    data: dict[str, Any] = {}
+    for line in front.raw_block.split("\n"):
+        match = _SCALAR_LINE.match(line.rstrip("\r"))
+        if match and match.group(1) != "type":
+            try:
+                value = yaml.safe_load(match.group(2))
+            except yaml.YAMLError:
+                continue
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                data.setdefault(match.group(1), value)
+    record = page_type.validate(data)
+    clean = dict(record.data)
+    clean.setdefault(page_type.title_field, title)
+    return page_type, clean
+
+
+def document_for(meta: dict[str, Any], text: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items).
 
     Every named item gets its name, rights and searchable text; structured pages also their type, data
-    and facets. Trashed items and models (moin templates) are neither listed nor searched.
+    and facets. Trashed items and models (moin templates) are neither listed nor searched. A structured page
+    whose block a slip broke keeps its place (:func:`salvage`, ``previous`` is the document the index had),
+    with its problems, so that every listing flags it « données à corriger ».
     """
     doc: dict[str, Any] = {"itemid": meta[ITEMID], "revid": meta[REVID], "type": ""}
     names = list(meta.get(NAME) or [])
@@ -157,6 +197,20 @@ def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
     record = analysis.record
     doc["texte"] = plain_text(analysis.front.body)
     if record is None:
+        saved = salvage(analysis.front, last_name, previous) if analysis.front.has_block else None
+        if saved is None:
+            return doc
+        page_type, data = saved
+        problems = [str(p) for p in analysis.problems] or ["le bloc de données est à corriger."]
+        doc.update(
+            type=page_type.name,
+            title=str(data.get(page_type.title_field) or last_name),
+            titre=f"{data.get(page_type.title_field) or ''}\n{last_name}",
+            donnees=data_text(data),
+            data=json.dumps(data, ensure_ascii=False, default=str),
+            facets=json.dumps(page_type.facet_values(Record(page_type, data)), ensure_ascii=False),
+            problems=json.dumps(problems, ensure_ascii=False),
+        )
         return doc
     doc.update(
         type=record.type.name,
@@ -255,7 +309,20 @@ class StructuredIndex:
             return
         raise LockError("index structuré verrouillé trop longtemps")
 
-    def _current_document(self, itemid: str) -> dict[str, Any] | None:
+    def _previous(self, itemids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """The documents the index has now (all, or these items'): a malformed new revision keeps their values."""
+        wanted = set(itemids) if itemids is not None else None
+        with self.ix.searcher() as searcher:
+            if wanted is not None and len(wanted) < 50:
+                found = (searcher.document(itemid=i) for i in wanted)
+                return {d["itemid"]: d for d in found if d and d.get("type")}
+            return {
+                d["itemid"]: d
+                for d in searcher.all_stored_fields()
+                if d.get("type") and (wanted is None or d["itemid"] in wanted)
+            }
+
+    def _current_document(self, itemid: str, previous: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Read the current revision of an item from moin's storage (the truth); None if gone."""
         item = self.moin.get_item(itemid=itemid)
         if not item:
@@ -268,7 +335,7 @@ class StructuredIndex:
                 text = rev.data.read().decode("utf-8", "replace")
             finally:
                 rev.close()
-        return document_for(meta, text)
+        return document_for(meta, text, previous)
 
     def mark_stale(self) -> None:
         """A write failed (disk full…): check against moin's storage, and repair, at the next read."""
@@ -283,13 +350,15 @@ class StructuredIndex:
         so the item is not looked up through it.
         """
         backend_name = self.backend_names.get(meta.get(NAMESPACE, ""), "default")
-        doc = self._document_at(backend_name, meta[REVID])
+        doc = self._document_at(backend_name, meta[REVID], self._previous([meta[ITEMID]]).get(meta[ITEMID]))
         with self._lock:
             self._write(lambda writer: writer.update_document(**doc))
 
     def refresh(self, itemids: Iterable[str]) -> int:
         """Re-read these items from storage and update their documents; return how many changed."""
-        docs: list[tuple[str, dict[str, Any] | None]] = [(i, self._current_document(i)) for i in set(itemids)]
+        itemids = set(itemids)
+        previous = self._previous(itemids)
+        docs: list[tuple[str, dict[str, Any] | None]] = [(i, self._current_document(i, previous.get(i))) for i in itemids]
 
         def work(writer: Any) -> None:
             for itemid, doc in docs:
@@ -345,14 +414,14 @@ class StructuredIndex:
                 if doc.get(NAMESPACE) not in IGNORED_NAMESPACES
             }
 
-    def _document_at(self, backend_name: str, revid: str) -> dict[str, Any]:
+    def _document_at(self, backend_name: str, revid: str, previous: dict[str, Any] | None = None) -> dict[str, Any]:
         """The index document of a stored revision, read straight from moin's backend (no index lookup)."""
         stored_meta, data = self.moin.backend.retrieve(backend_name, revid)
         try:
             text = data.read().decode("utf-8", "replace") if _is_text(stored_meta) else None
         finally:
             data.close()
-        return document_for(dict(stored_meta), text)
+        return document_for(dict(stored_meta), text, previous)
 
     def ours(self) -> dict[str, str]:
         with self.ix.searcher() as searcher:
@@ -365,7 +434,8 @@ class StructuredIndex:
         extra = [i for i in ours if i not in truth]
         if repair and (stale or extra):
             log.warning("index structuré : %d à mettre à jour, %d en trop ; réparation", len(stale), len(extra))
-            docs = [self._document_at(*truth[i]) for i in stale]
+            previous = self._previous(stale)
+            docs = [self._document_at(*truth[i], previous.get(i)) for i in stale]
 
             def work(writer: Any) -> None:
                 for doc in docs:
@@ -380,9 +450,13 @@ class StructuredIndex:
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recreate the index from moin's storage; return the number of items read."""
         truth = self.moin_locations()
+        try:
+            previous = self._previous()
+        except Exception:  # noqa: BLE001 - a damaged index has nothing to keep
+            previous = {}
         docs = []
-        for n, (backend_name, revid) in enumerate(truth.values(), 1):
-            docs.append(self._document_at(backend_name, revid))
+        for n, (itemid, (backend_name, revid)) in enumerate(truth.items(), 1):
+            docs.append(self._document_at(backend_name, revid, previous.get(itemid)))
             if progress:
                 progress(n, len(truth))
         with self._lock:

@@ -125,8 +125,9 @@ def problems_box(problems: list[Probleme], title: str = "Données à corriger") 
             bullet_list([str(p) for p in problems]),
             para(
                 [
-                    "Le texte de la page est conservé tel quel ; corrigez le bloc de données "
-                    "(entre les lignes « --- ») en modifiant la page."
+                    "Le texte de la page est conservé tel quel, et la page reste dans les listes et les cartes ; "
+                    "corrigez le bloc de données (entre les lignes « --- ») en modifiant la page, ou sans YAML avec "
+                    "le bouton « Modifier avec le formulaire »."
                 ],
                 css="eco-aide",
             ),

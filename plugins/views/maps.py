@@ -125,6 +125,9 @@ class ClusteredPlaces(MacroElement):
     var what = document.createElement("div");
     what.textContent = [p[4], p[5]].filter(Boolean).join(" · ") + (p[6] ? " (position approximative)" : "");
     box.appendChild(what);
+    if (p[8]) {
+      var fix = document.createElement("div"); fix.textContent = "Données à corriger"; box.appendChild(fix);
+    }
     var link = document.createElement("a"); link.href = p[7]; link.target = "_top";
     link.textContent = "Voir la page"; box.appendChild(link);
     return box;
@@ -173,6 +176,7 @@ class ClusteredPlaces(MacroElement):
                 str(p.page.data.get("commune") or ""),
                 1 if p.approximate else 0,
                 page_path(p.page),
+                1 if p.page.problems else 0,
             ]
             for p in places
         ]
@@ -229,6 +233,7 @@ def geojson(places: list[Place], unplaced: list[IndexedPage], base_url: str) -> 
                     "categorie": p.category,
                     "commune": p.page.data.get("commune"),
                     "approximatif": p.approximate,
+                    "a_corriger": bool(p.page.problems),
                     "donnees": p.page.data,
                 },
             }

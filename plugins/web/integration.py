@@ -9,13 +9,14 @@ import logging
 import mimetypes
 from typing import Any
 
-from flask import appcontext_pushed
+from flask import appcontext_pushed, has_request_context, request
 from moin.constants.keys import ITEMID, REVID
 from moin.signalling import ANY, item_modified
 
 from plugins.indexing.structured import get_index
 from plugins.views import rendering
 from plugins.web import routes
+from plugins.web.schema_forms import warn_after_save
 
 DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
 log = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: A
     if str(action) not in DESTROY_ACTIONS and new_meta is not None and new_meta.get(REVID):
         try:
             index.store_revision(new_meta)
+            if has_request_context() and request.endpoint == "frontend.modify_item":
+
+                warn_after_save(app, new_meta)
         except OSError:
             # the revision is safe in moin's storage; our index (disk full, say) catches up at the next read
             log.exception("index structuré non mis à jour (%s) : il sera vérifié et réparé", fqname)

@@ -20,7 +20,7 @@ from plugins.indexing import search as recherche
 from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
 from plugins.views import chain_svg, maps
-from plugins.web import exports, forms, security, write_lock
+from plugins.web import exports, forms, schema_forms, security, write_lock
 from plugins.web import mutualisation as mutualisation_web
 
 blueprint = Blueprint("ecossolies", __name__)
@@ -57,11 +57,16 @@ def export(type_name: str, fmt: str) -> Response:
     return exports.private(response)
 
 
-@blueprint.route("/+nouvelle/fiche", methods=["GET", "POST"])
-def new_fiche() -> Any:
-    """The « Nouvelle fiche » form (plugins/web/forms.py)."""
+@blueprint.route("/+nouvelle/<type_name>", methods=["GET", "POST"])
+def new_page(type_name: str) -> Any:
+    """The form that creates a page of any type, generated from its schema (plugins/web/schema_forms.py)."""
+    return schema_forms.new_page(type_name)
 
-    return forms.new_fiche()
+
+@blueprint.route("/+formulaire/<path:item_name>", methods=["GET", "POST"])
+def edit_page(item_name: str) -> Any:
+    """The form that edits a structured page (plugins/web/schema_forms.py)."""
+    return schema_forms.edit_page(item_name)
 
 
 @blueprint.route("/+donnees/maillons.<fmt>")
@@ -182,13 +187,6 @@ def search(fmt: str = "html") -> Any:
     return exports.private(Response(html, 400 if error else 200, mimetype="text/html"))
 
 
-@blueprint.route("/+nouvelle/position", methods=["GET", "POST"])
-def new_position() -> Any:
-    """A working group's new position (plugins/web/forms.py)."""
-
-    return forms.new_position()
-
-
 @blueprint.route("/+position/publier", methods=["POST"])
 def publish_position() -> Any:
     """A member makes a draft position public (plugins/web/forms.py)."""
@@ -229,6 +227,7 @@ def _init_app(app: Any) -> None:
     app.after_request(add_lang)
     write_lock.init_app(app)
     security.init_app(app)  # security headers and guards
+    app.jinja_env.globals["eco_form_url"] = schema_forms.edit_link  # itemviews.html
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)
     app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))

@@ -26,7 +26,7 @@ class Chaine(PageType):
     title_field = "nom"
     fields = [
         Text("nom", "Nom", required=True),
-        Text("description", "Description"),
+        Text("description", "Description", long=True),
         Links("maillons", "Maillons"),
     ]
     facets = {"maillon": "maillons"}

@@ -43,8 +43,8 @@ class Dispositif(PageType):
         Group("budget", "Budget", [Amount("prevu", "Prévu"), Amount("consomme", "Consommé")]),
         Group("beneficiaires", "Bénéficiaires", [Count("vises", "Visés"), Count("reels", "Réels")]),
         ListOf("sources", "Sources", [Text("titre", "Titre"), Url("url", "Adresse"), Day("date", "Date")]),
-        Text("constats", "Constats"),
-        Text("propositions", "Propositions"),
+        Text("constats", "Constats", long=True),
+        Text("propositions", "Propositions", long=True),
         Text("groupe", "Groupe de travail"),
     ]
     facets = {"porteur": "porteur", "echelle": "echelle", "groupe": "groupe", "annee": "periode"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -58,6 +58,7 @@ class Moment(Text):
     """A local date and time (« 2026-03-03 18:30 », « 03/03/2026 18h30 ») or a date alone (a whole day)."""
 
     expected = "une date et une heure, par exemple 2026-03-03 18:30 (ou une date seule : 2026-03-03)"
+    widget: ClassVar[str] = "datetime"
 
     def clean(self, value: Any) -> str:
         if isinstance(value, dt.datetime):

@@ -59,7 +59,7 @@ class Fiche(PageType):
         Suggested("forme", "Forme juridique", FORMES),
         TextList("secteurs", "Secteurs"),
         TextList("themes", "Thèmes"),
-        Text("resume", "Résumé"),
+        Text("resume", "Résumé", long=True),
         Commune("commune", "Commune"),
         Text("adresse", "Adresse"),
         Position("position", "Position"),

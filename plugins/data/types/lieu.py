@@ -34,7 +34,7 @@ class Lieu(PageType):
         Count("jauge", "Jauge (personnes)"),
         Text("accessibilite", "Accessibilité"),
         TextList("pratiques", "Pratiques accueillies"),
-        Text("conditions", "Conditions d'accueil"),
+        Text("conditions", "Conditions d'accueil", long=True),
         PageName("gestionnaire", "Gestionnaire"),
         Group("contact", "Contact", [Email("email", "Courriel"), Phone("telephone", "Téléphone"), Url("site", "Site")]),
     ]

@@ -7,7 +7,7 @@ page is public, its discussion and its last change are shown at display time (``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from plugins.data.registry import PageType, register
 from plugins.data.schema import Day, Invalide, Text, TextList
@@ -20,6 +20,8 @@ class Statut(Text):
     """One of the steps of a position, written with or without accents."""
 
     expected = "un statut : " + ", ".join(STATUTS)
+    widget: ClassVar[str] = "choice"
+    choices: ClassVar[tuple[str, ...]] = STATUTS
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
