@@ -1,0 +1,60 @@
+"""The reader's side of moin's own screens: template filters of our theme, and moin's search sent to ours.
+
+moin 2.0.0b5 leaves English or broken bits in its screens that its templates cannot fix alone; this module gives
+our template overrides (themes/ecossolies/templates) the small helpers they need, attached by ``init_app``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import redirect, request
+from markupsafe import Markup
+
+#: moin's side-by-side diff escapes the no-break spaces it adds before an indented change (« &amp;nbsp; »)
+_ESCAPED_NBSP = re.compile(r"<span>((?:&amp;nbsp;)+)")
+
+
+def _unescape_indent(match: re.Match[str]) -> str:
+    return "<span>" + "&nbsp;" * match.group(1).count("&amp;nbsp;")
+
+
+def diff_spaces(diffs: Any) -> Any:
+    """moin's diff rows with the indentation it escaped by mistake shown as spaces, not as « &nbsp; ».
+
+    moin's ``diff_html.indent`` prefixes a Markup segment with the str « &nbsp; », which Markup escapes: the
+    reader sees a literal « &nbsp; » wherever a changed segment begins with spaces. Only that exact place (right
+    after the opening ``<span>`` of a change) is repaired; the rows are moin's escaped HTML already.
+    """
+    if not diffs:
+        return diffs
+    fixed = []
+    for llineno, lcontent, rlineno, rcontent in diffs:
+        fixed.append(
+            (
+                llineno,
+                Markup(_ESCAPED_NBSP.sub(_unescape_indent, str(lcontent))),
+                rlineno,
+                Markup(_ESCAPED_NBSP.sub(_unescape_indent, str(rcontent))),
+            )
+        )
+    return fixed
+
+
+def search_to_ours() -> Any:
+    """moin's /+search page (English forms, a jQuery file that answers 404) sends readers to the wiki's search.
+
+    Its ajax calls (``boolajax``, used by moin's own scripts) are left alone.
+    """
+    if request.method != "GET" or request.path != "/+search" or request.args.get("boolajax"):
+        return None
+    query = request.args.get("q", "").strip()
+    return redirect("/+recherche" + (f"?{urlencode({'q': query})}" if query else ""), code=302)
+
+
+def init_app(app: Any) -> None:
+    """Register the filters our templates use and the search redirect."""
+    app.jinja_env.filters["eco_espaces"] = diff_spaces
+    app.before_request(search_to_ours)
