@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from flask import redirect, request
+from flask import current_app, redirect, request
 from markupsafe import Markup
 
 #: moin's side-by-side diff escapes the no-break spaces it adds before an indented change (« &amp;nbsp; »)
@@ -54,7 +54,19 @@ def search_to_ours() -> Any:
     return redirect("/+recherche" + (f"?{urlencode({'q': query})}" if query else ""), code=302)
 
 
+FORM_PREFIX = "/+formulaire/"
+
+
+def form_url(fqname: Any) -> str | None:
+    """The « Modifier avec le formulaire » address of a page, when this wiki has that form (its route exists)."""
+    name = getattr(fqname, "fullname", None) or str(fqname or "")
+    if not name or not any(rule.rule.startswith(FORM_PREFIX) for rule in current_app.url_map.iter_rules()):
+        return None
+    return FORM_PREFIX + quote(name)
+
+
 def init_app(app: Any) -> None:
-    """Register the filters our templates use and the search redirect."""
+    """Register the filters and functions our templates use, and the search redirect."""
     app.jinja_env.filters["eco_espaces"] = diff_spaces
+    app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
