@@ -11,7 +11,7 @@ from typing import Any
 
 from moin.utils.tree import moin_page
 
-from plugins import card, nombres
+from plugins import card, francais, nombres
 from plugins.frontmatter import Probleme
 from plugins.registry import PageType, Record, register
 from plugins.schema import Amount, Count, Day, Group, ListOf, Suggested, Text, Url
@@ -129,7 +129,7 @@ class Dispositif(PageType):
         if d.get("public"):
             entries.append(("Public visé", [d["public"]]))
         if period:
-            entries.append(("Période", [f"du {period.get('debut', '?')} au {period.get('fin', '?')}"]))
+            entries.append(("Période", [francais.period(period.get("debut"), period.get("fin"))]))
         if d.get("groupe"):
             entries.append(("Groupe de travail", [card.page_link(f"GroupesDeTravail/{d['groupe']}", d["groupe"])]))
         if entries:

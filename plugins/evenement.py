@@ -12,7 +12,6 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from dateutil import rrule
 
 from plugins import card
@@ -158,9 +157,10 @@ def occurrences(
 
 
 def french(moment: dt.datetime, whole_day: bool = False) -> str:
-    """« mardi 3 mars 2026 à 18 h 30 » (or without the hour for a whole day)."""
-    pattern = "EEEE d MMMM y" if whole_day else "EEEE d MMMM y 'à' H 'h' mm"
-    return format_datetime(moment, pattern, tzinfo=PARIS, locale="fr")
+    """« mardi 3 mars 2026 à 18 h 30 », « mardi 1er juin 2027 » (Paris time; no hour for a whole day)."""
+    from plugins import francais
+
+    return francais.moment(moment, whole_day)
 
 
 @register

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import request
 from moin.utils.tree import html, moin_page
 
-from plugins import card, financements, nombres
+from plugins import card, financements, francais, nombres
 from plugins.financements import Figures, Filters, Line, World
 from plugins.subventions import Subvention
 from plugins.subventions_store import Parsed
@@ -212,7 +212,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
                 [
                     [
                         _source_link(parsed),
-                        f" : {nombres.count(n)} subvention(s) de la sélection. ",
+                        f" : {francais.plural(n, 'subvention')} de la sélection. ",
                         card.span("eco-origine", [_short_hash(parsed.comment)]),
                     ]
                     for parsed, n in figures.sources
@@ -264,11 +264,11 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
     total = sum(record.montant for record, _origin in found)
     shown = found[:50]
     rows = [
-        [record.date, record.attribuant, record.objet or "—", euros(record.montant), _source_link(origin)]
+        [francais.date(record.date), record.attribuant, record.objet or "—", euros(record.montant), _source_link(origin)]
         for record, origin in shown
     ]
     more = (
-        [card.para([f"… et {len(found) - len(shown)} autre(s) : voir l'export CSV."], "eco-aide")]
+        [card.para([f"… et {francais.plural(len(found) - len(shown), 'autre')} : voir l'export CSV."], "eco-aide")]
         if len(found) > len(shown)
         else []
     )
@@ -279,7 +279,7 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
             card.heading("Subventions reçues (données publiques)", 3),
             card.para(
                 [
-                    f"{nombres.count(len(found))} subvention(s), {euros(total)} au total, d'après les fichiers publics "
+                    f"{francais.plural(len(found), 'subvention')}, {euros(total)} au total, d'après les fichiers publics "
                     "importés dans le wiki (format SCDL)."
                 ],
                 "eco-compte",
@@ -324,7 +324,7 @@ def funded_box(w: World, indices: list[int]) -> Any:
             card.heading("Ce que le dispositif a financé (données publiques)", 3),
             card.para(
                 [
-                    f"{nombres.count(len(indices))} subvention(s) à {nombres.count(len(lines))} bénéficiaire(s), "
+                    f"{francais.plural(len(indices), 'subvention')} à {francais.plural(len(lines), 'bénéficiaire')}, "
                     f"{euros(total)} au total."
                 ],
                 "eco-compte",

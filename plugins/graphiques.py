@@ -27,7 +27,7 @@ from jinja2 import Template  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from plugins import carte, nombres  # noqa: E402
+from plugins import carte, francais, nombres  # noqa: E402
 from plugins.financements import Figures, Line, located  # noqa: E402
 
 COLOUR = "#0b5d5b"
@@ -162,7 +162,8 @@ class AmountDiscs(MacroElement):
                 round(commune.lat, 5),
                 round(commune.lon, 5),
                 commune.nom,
-                f"{nombres.euros(line.euros)} ; {line.count} subvention(s), {line.beneficiaries} bénéficiaire(s)",
+                f"{nombres.euros(line.euros)} ; {francais.plural(line.count, 'subvention')}, "
+                f"{francais.plural(line.beneficiaries, 'bénéficiaire')}",
                 round(4 + 26 * math.sqrt(line.cents / biggest), 1),
             ]
             for line, commune in placed

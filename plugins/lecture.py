@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from flask import current_app, redirect, request
 from markupsafe import Markup
@@ -54,6 +55,20 @@ def search_to_ours() -> Any:
     return redirect("/+recherche" + (f"?{urlencode({'q': query})}" if query else ""), code=302)
 
 
+def moment(value: Any) -> str:
+    """A revision's time for a reader: « 2 décembre 2026 à 8 h 54 (heure de Paris) » (moin: « 07:54:16z »)."""
+    import datetime as dt
+
+    from babel.dates import format_datetime
+
+    from plugins import francais
+
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromtimestamp(int(value), dt.UTC)
+    local = when.astimezone(ZoneInfo(francais.PARIS_TZ))
+    hour = format_datetime(local, "H 'h' mm", locale="fr")
+    return f"{francais.date(local.date())} à {hour} (heure de Paris)"
+
+
 FORM_PREFIX = "/+formulaire/"
 
 
@@ -68,5 +83,6 @@ def form_url(fqname: Any) -> str | None:
 def init_app(app: Any) -> None:
     """Register the filters and functions our templates use, and the search redirect."""
     app.jinja_env.filters["eco_espaces"] = diff_spaces
+    app.jinja_env.filters["eco_moment"] = moment
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)

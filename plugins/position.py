@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins import card
+from plugins import card, francais
 from plugins.frontmatter import Probleme
 from plugins.groupes import space
 from plugins.registry import PageType, Record, register
@@ -53,7 +53,7 @@ class Position(PageType):
     def summary(self, data: dict[str, Any]) -> list[Any]:
         details = [x for x in (data.get("statut", "brouillon"), data.get("groupe")) if x]
         if data.get("adoption"):
-            details.append(f"adoptée le {data['adoption']}")
+            details.append(f"adoptée le {francais.date(data['adoption'])}")
         return [card.span("eco-details", [" — " + " · ".join(details)])]
 
     def card(self, record: Record, problems: list[Probleme]) -> Any:

@@ -41,7 +41,7 @@ from moin.constants.keys import (
     TRASH,
 )
 
-from plugins import communes, subventions
+from plugins import communes, francais, subventions
 from plugins.apercu_csv import CONTENT_TYPES
 from plugins.bulk import ImportRefused
 from plugins.identifiants import siret
@@ -93,7 +93,7 @@ class ImportReport:
         if not self.stored:
             return f"« {self.name} » : fichier déjà importé ({self.same_as}), rien n'a changé."
         text = (
-            f"« {self.name} » importé : {nombres.count(self.rows)} subvention(s), "
+            f"« {self.name} » importé : {francais.plural(self.rows, 'subvention')}, "
             f"{nombres.euros(self.total_cents / 100)} au total"
         )
         if self.duplicates:

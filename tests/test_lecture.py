@@ -63,3 +63,38 @@ def test_moins_search_page_sends_readers_to_the_wikis_search(client: Any):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/+recherche?q=jardin+partag%C3%A9")
     assert client.get("/+search").headers["Location"].endswith("/+recherche")
+
+
+def test_dates_and_counts_are_written_the_french_way():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from plugins import francais
+
+    assert francais.date("2024-03-18") == "18 mars 2024"
+    assert francais.date("2027-06-01") == "1er juin 2027"
+    assert francais.date("2024") == "2024"
+    paris = ZoneInfo("Europe/Paris")
+    assert francais.moment(dt.datetime(2027, 6, 1, 18, 30, tzinfo=paris)) == "mardi 1er juin 2027 à 18 h 30"
+    assert francais.moment(dt.datetime(2027, 6, 1, tzinfo=paris), whole_day=True) == "mardi 1er juin 2027"
+    assert francais.period("2019-09-01", "2022-06-30") == "du 1er septembre 2019 au 30 juin 2022"
+    assert [francais.plural(n, "subvention") for n in (0, 1, 2)] == ["0 subvention", "1 subvention", "2 subventions"]
+    assert francais.plural(1234, "fiche").replace("\u202f", " ").replace("\xa0", " ") == "1 234 fiches"
+
+
+def test_pages_show_french_dates_a_clean_tab_title_and_a_paris_time(wiki, client):
+    from tests.helpers import content
+
+    wiki.save(
+        "Dispositifs/Pass",
+        "---\ntype: dispositif\nnom: Pass\nperiode:\n  debut: 2019-09-01\n  fin: 2022-06-30\n---\nTexte.\n",
+    )
+    wiki.save("Positions/P", "---\ntype: position\ntitre: P\nstatut: adoptée\nadoption: 2026-03-01\n---\n")
+    wiki.save("Liste", "<<Positions>>\n")
+    assert "du 1er septembre 2019 au 30 juin 2022" in content(client, "/Dispositifs/Pass")
+    assert "adoptée le 1er mars 2026" in content(client, "/Liste")
+    html = client.get("/Dispositifs/Pass").get_data(as_text=True)
+    assert "<title>Dispositifs/Pass — Les Écossolies</title>" in html
+    footer = html[html.find('id="moin-pageinfo"') :]
+    assert re.search(r"modifiée le\s+\d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d{2} \(heure de Paris\)", footer)
+    assert "127.0.0.1" not in html
