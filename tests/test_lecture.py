@@ -98,3 +98,33 @@ def test_pages_show_french_dates_a_clean_tab_title_and_a_paris_time(wiki, client
     footer = html[html.find('id="moin-pageinfo"') :]
     assert re.search(r"modifiée le\s+\d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d{2} \(heure de Paris\)", footer)
     assert "127.0.0.1" not in html
+
+
+def test_search_snippets_show_what_a_reader_reads(wiki, client):
+    import json
+
+    wiki.save(
+        "Lieux/Médiathèque",
+        "---\ntype: lieu\nnom: Médiathèque\ncategorie: médiathèque\ncommune: Rezé\njauge: 80\n"
+        "position:\n  lat: 47.179\n  lon: -1.548\n---\nUne salle pour les lectures.\n",
+    )
+    wiki.save("Aide code", "Pour chercher, écrivez `commune:Rezé` dans la case de la médiathèque.\n")
+    data = json.loads(client.get("/+recherche.json?q=m%C3%A9diath%C3%A8que").get_data(as_text=True))
+    snippets = {r["page"]: r["extrait"] for r in data["resultats"]}
+    assert "47.179" not in snippets["Lieux/Médiathèque"] and "-1.548" not in snippets["Lieux/Médiathèque"]
+    assert "`" not in snippets["Aide code"] and "commune:Rezé dans la case" in snippets["Aide code"]
+    data = json.loads(client.get("/+recherche.json?q=jauge%20r%C3%A9z%C3%A9%2080").get_data(as_text=True))
+    assert "Jauge (personnes) : 80" in data["resultats"][0]["extrait"]
+
+
+def test_when_no_page_has_every_word_more_words_and_rarer_words_rank_first(wiki, client):
+    import json
+
+    for name in ("Rezé en fête", "Rezé à vélo", "Rezé culture"):
+        wiki.save(name, f"{name} : une page sur Rezé et ses habitants.\n")
+    wiki.save("Quartier", "Le compostage partagé du quartier, au pied des immeubles.\n")
+    data = json.loads(client.get("/+recherche.json?q=compostage%20reze").get_data(as_text=True))
+    assert data["certains_mots_seulement"]
+    pages = [r["page"] for r in data["resultats"]]
+    assert pages[0] == "Quartier", pages  # the rare word first, though « Rezé » sits in the others' titles
+    assert sorted(pages[1:]) == ["Rezé culture", "Rezé en fête", "Rezé à vélo"]
