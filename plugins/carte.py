@@ -44,7 +44,8 @@ def locate(page: IndexedPage, legend_field: str) -> Place | None:
     category = str(page.data.get(legend_field) or OTHER)
     position = page.data.get("position")
     if isinstance(position, dict) and "lat" in position and "lon" in position:
-        return Place(page, float(position["lat"]), float(position["lon"]), False, category)
+        approximate = bool(position.get("approximative"))  # a private venue's blurred point (vie_privee)
+        return Place(page, float(position["lat"]), float(position["lon"]), approximate, category)
     commune = communes.find(str(page.data.get("commune") or ""))
     if commune is not None:
         return Place(page, commune.lat, commune.lon, True, category)

@@ -132,6 +132,15 @@ class Snapshot:
     memo: dict[str, Any] = field(default_factory=dict)
 
 
+def _searchable(record: Any) -> Any:
+    """The data searched for everyone: a private venue's address and contact are not (plugins/vie_privee.py)."""
+    from plugins import vie_privee
+
+    if record.type.name == "lieu" and vie_privee.is_private(record.data):
+        return {k: v for k, v in record.data.items() if k not in vie_privee.HIDDEN and k != "position"}
+    return record.data
+
+
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items).
 
@@ -162,7 +171,7 @@ def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
         type=record.type.name,
         title=record.title,
         titre=f"{record.title}\n{last_name}",
-        donnees=data_text(record.data),
+        donnees=data_text(_searchable(record)),
         data=json.dumps(record.data, ensure_ascii=False, default=str),
         facets=json.dumps(record.type.facet_values(record), ensure_ascii=False),
         problems=json.dumps([str(p) for p in analysis.problems], ensure_ascii=False),

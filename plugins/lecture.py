@@ -86,3 +86,4 @@ def init_app(app: Any) -> None:
     app.jinja_env.filters["eco_moment"] = moment
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
+    app.before_request(__import__("plugins.vie_privee").vie_privee.guard_sources)

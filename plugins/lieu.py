@@ -7,7 +7,40 @@ from typing import Any
 from plugins import card
 from plugins.frontmatter import Probleme
 from plugins.registry import PageType, Record, register
-from plugins.schema import Commune, Count, Email, Group, PageName, Phone, Position, Suggested, Text, TextList, Url
+from plugins.schema import (
+    Commune,
+    Count,
+    Email,
+    Field,
+    Group,
+    Invalide,
+    PageName,
+    Phone,
+    Position,
+    Suggested,
+    Text,
+    TextList,
+    Url,
+)
+from plugins.text import fold
+from plugins.vie_privee import NO, YES, is_private
+
+
+class YesNo(Field):
+    """« oui » or « non » (true/false accepted), kept as a boolean."""
+
+    expected = "oui ou non"
+
+    def clean(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = fold(str(value).strip())
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise Invalide(f"attendu {self.expected}, trouvé « {value} ».")
+
 
 CATEGORIES = (
     "bar",
@@ -36,6 +69,7 @@ class Lieu(PageType):
         Text("adresse", "Adresse"),
         Position("position", "Position"),
         Count("jauge", "Jauge (personnes)"),
+        YesNo("prive", "Lieu privé (adresse réservée aux membres ; un appartement l'est par défaut)"),
         Text("accessibilite", "Accessibilité"),
         TextList("pratiques", "Pratiques accueillies"),
         Text("conditions", "Conditions d'accueil"),
@@ -58,10 +92,13 @@ class Lieu(PageType):
         children: list[Any] = [card.problems_box(problems)] if problems else []
         children.append(card.header("Lieu", d.get("nom") or "(lieu sans nom)", (d.get("categorie"), d.get("commune"))))
         entries: list[tuple[str, list[Any]]] = []
+        private = is_private(d)
         for key, label in (("categorie", "Catégorie"), ("commune", "Commune"), ("adresse", "Adresse")):
-            if d.get(key):
+            if d.get(key) and not (private and key == "adresse"):
                 entries.append((label, [d[key]]))
-        if d.get("position"):
+        if private:
+            pass  # address, position and contact: drawn for each reader by <<LieuPrive>> (moin caches this card)
+        elif d.get("position"):
             entries.append(("Position", [f"{d['position']['lat']:.5f}, {d['position']['lon']:.5f}"]))
         elif d.get("commune"):
             entries.append(("Position", ["approximative (centre de la commune)"]))
@@ -74,11 +111,13 @@ class Lieu(PageType):
             entries.append(("Pratiques accueillies", card.joined(d["pratiques"])))
         if d.get("gestionnaire"):
             entries.append(("Gestionnaire", [card.page_link(d["gestionnaire"])]))
-        links = card.contact_links(d.get("contact") or {})
+        links = card.contact_links(d.get("contact") or {}) if not private else []
         if links:
             entries.append(("Contact", card.joined(links, " · ")))
         if entries:
             children.append(card.definition_list(entries))
+        if private:
+            children.append(card.macro_call("LieuPrive", {}))
         if d.get("gestionnaire"):
             # whether that page exists is known when the page is shown
             children.append(card.macro_call("VerifierPage", {"page": d["gestionnaire"], "role": "gestionnaire"}))

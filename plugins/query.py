@@ -20,6 +20,7 @@ from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 from plugins.index import IndexedPage, get_index
 from plugins.registry import PageType
 from plugins.text import fold
+from plugins.vie_privee import for_reader
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -110,7 +111,7 @@ def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
             storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
             verdicts[key] = verdict
         if verdict:
-            out.append(page)
+            out.append(for_reader(page))  # a private venue: approximate for visitors (plugins/vie_privee.py)
     return out
 
 

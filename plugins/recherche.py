@@ -359,6 +359,9 @@ _HIDDEN_KEYS = {"type", "position", "lat", "lon", "latitude", "longitude", "priv
 
 def visible_data(page: IndexedPage) -> str:
     """A page's data as its card shows it, « Commune : Rezé · Jauge : 80 »: no coordinates, no bare figures."""
+    from plugins.vie_privee import for_reader
+
+    page = for_reader(page)  # a private venue's address is not shown to visitors
     page_type = registry.get(page.type) if page.type else None
     labels = {f.key: f.label for f in page_type.fields} if page_type else {}
     out: list[str] = []
