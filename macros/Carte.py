@@ -46,6 +46,7 @@ class Macro(MacroBlockBase):
         except (ArgumentError, QueryError) as exc:
             return error_box(f"Carte : {exc}" if not str(exc).startswith("Carte") else str(exc), alternative)
         result = query.run(selection, all_rows=True)
+        fixed_filters = {k for k in selection.filters if k in args}  # fixed by the page: not offered
         places, unplaced = carte.split_located(result.rows, page_type)
         legend_rows = carte.legend(places)
         label = page_type.plural
@@ -104,6 +105,11 @@ class Macro(MacroBlockBase):
             )
             if legend_items
             else card.para(["Aucun lieu situé pour cette sélection."], "eco-vide"),
+            # the same filters without a script (by category, commune…): the map and the list follow the link
+            card.div(
+                "eco-carte-filtres",
+                [card.heading("Filtrer la carte", 3), listing.facets_box(result, request.path, fixed_filters)],
+            ),
             card.heading(f"Les {label} de la carte", 3),
             card.bullet_list(items, css="eco-liste eco-liste-carte") if items else card.para(["Aucun."], "eco-vide"),
             listing.pager(pages_result, request.path),

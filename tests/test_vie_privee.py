@@ -95,3 +95,25 @@ def test_without_a_commune_the_point_is_blurred_about_1_km_and_stable(wiki, clie
     assert (lat, lon) != (47.23456, -1.61234)
     assert 0.0 < km((lat, lon), (47.23456, -1.61234)) < 1.2
     assert "3 impasse Tulipe" not in client.get("/+donnees/lieu.csv").get_data(as_text=True)
+
+
+def test_the_map_filters_by_category_and_commune_and_its_scale_is_metric(wiki, app):
+    """In Chromium: the legend ticks categories off, a commune can be chosen; kilometres, no miles."""
+    from tests.browser import browser_page, served
+
+    wiki.save("Lieux/A", "---\ntype: lieu\nnom: Bar A\ncategorie: bar\ncommune: Rezé\n---\n")
+    wiki.save("Lieux/B", "---\ntype: lieu\nnom: Bar B\ncategorie: bar\ncommune: Nantes\n---\n")
+    wiki.save("Lieux/C", "---\ntype: lieu\nnom: Jardin C\ncategorie: jardin\ncommune: Nantes\n---\n")
+    with served(app) as base, browser_page(width=900, height=700) as (page, _requested):
+        page.goto(base + "/+carte/lieu")
+        page.wait_for_function("() => window.ecoCluster !== undefined")
+        assert page.evaluate("() => window.ecoCluster.getLayers().length") == 3
+        legend = page.locator(".eco-filtres")
+        assert "bar (2)" in legend.inner_text() and "jardin (1)" in legend.inner_text()
+        legend.locator("label", has_text="bar (2)").locator("input").uncheck()
+        assert page.evaluate("() => window.ecoCluster.getLayers().length") == 1
+        legend.locator("label", has_text="bar (2)").locator("input").check()
+        legend.locator("select").select_option("Nantes")
+        assert page.evaluate("() => window.ecoCluster.getLayers().length") == 2
+        scale = page.inner_text(".leaflet-control-scale")
+        assert ("km" in scale or " m" in scale) and "mi" not in scale and "ft" not in scale
