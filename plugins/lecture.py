@@ -80,10 +80,40 @@ def form_url(fqname: Any) -> str | None:
     return FORM_PREFIX + quote(name)
 
 
+_ENTRY = re.compile(r"(?s)\s*<entry>.*?</entry>")
+_ENTRY_ID = re.compile(r"<id>[^<]*/\+show/\+[0-9a-f]+/([^<]*)</id>")
+
+
+def feed_for_reader(response: Any) -> Any:
+    """moin's Atom feeds: no « None » for an author without account, and no private venue for a visitor.
+
+    A feed entry carries the page's text or its diff, so a private venue's entries (its address) are left out
+    of the whole-wiki feed for visitors (plugins/vie_privee.py closes the venue's own feed).
+    """
+    if request.endpoint != "feed.atom" or response.direct_passthrough or response.status_code != 200:
+        return response
+    from urllib.parse import unquote
+
+    from plugins import vie_privee
+
+    body = response.get_data(as_text=True)
+    body = re.sub(r"(<title>[^<]*?) - None( - |</title>)", r"\1\2", body)
+    if not vie_privee.member():
+
+        def keep(match: re.Match[str]) -> str:
+            found = _ENTRY_ID.search(match.group(0))
+            return "" if found and vie_privee.private_venue_named(unquote(found.group(1))) else match.group(0)
+
+        body = _ENTRY.sub(keep, body)
+    response.set_data(body)
+    return response
+
+
 def init_app(app: Any) -> None:
     """Register the filters and functions our templates use, and the search redirect."""
     app.jinja_env.filters["eco_espaces"] = diff_spaces
     app.jinja_env.filters["eco_moment"] = moment
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
+    app.after_request(feed_for_reader)
     app.before_request(__import__("plugins.vie_privee").vie_privee.guard_sources)

@@ -117,3 +117,15 @@ def test_the_map_filters_by_category_and_commune_and_its_scale_is_metric(wiki, a
         assert page.evaluate("() => window.ecoCluster.getLayers().length") == 2
         scale = page.inner_text(".leaflet-control-scale")
         assert ("km" in scale or " m" in scale) and "mi" not in scale and "ft" not in scale
+
+
+def test_the_wiki_feed_leaves_private_venues_out_for_visitors_and_names_no_none(wiki, client):
+    wiki.save("Lieux/Salon", FLAT)
+    wiki.save("Accueil", "Bonjour.\n")
+    feed = client.get("/+feed/atom").get_data(as_text=True)
+    assert "Accueil" in feed
+    assert "Lilas" not in feed and "47.18123" not in feed
+    assert " - None" not in feed
+    wiki.create_user("Alice")
+    login(client, "Alice")
+    assert "Lieux/Salon" in client.get("/+feed/atom").get_data(as_text=True)
