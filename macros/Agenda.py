@@ -137,6 +137,7 @@ class Macro(MacroBlockBase):
                     ),
                     " · ",
                     card.url_link(carte.map_url("evenement", selection), "Carte des événements", css="eco-export"),
+                    " · Les heures sont celles de Paris.",
                 ],
                 "eco-exports",
             )

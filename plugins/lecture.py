@@ -69,6 +69,19 @@ def moment(value: Any) -> str:
     return f"{francais.date(local.date())} à {hour} (heure de Paris)"
 
 
+def size(value: Any) -> str:
+    """« 2,6 ko », « 812 octets », « 1,2 Mo » (moin's filesizeformat says « 2.6 kB »)."""
+    from babel.numbers import format_decimal
+
+    n = int(value or 0)
+    if n < 1000:
+        return f"{n} octet{'s' if n > 1 else ''}"
+    for unit, scale in (("Go", 1e9), ("Mo", 1e6), ("ko", 1e3)):
+        if n >= scale:
+            return f"{format_decimal(n / scale, format='#,##0.#', locale='fr')} {unit}"
+    return str(n)
+
+
 FORM_PREFIX = "/+formulaire/"
 
 
@@ -113,6 +126,7 @@ def init_app(app: Any) -> None:
     """Register the filters and functions our templates use, and the search redirect."""
     app.jinja_env.filters["eco_espaces"] = diff_spaces
     app.jinja_env.filters["eco_moment"] = moment
+    app.jinja_env.filters["eco_taille"] = size
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
     app.after_request(feed_for_reader)

@@ -133,5 +133,6 @@ def test_month_navigation_and_past_events_stay_past_with_a_month_chosen(wiki, cl
     assert "Ancien atelier" in past
     assert "1 date (passés)" in past
     assert "← " not in past  # the written « passés » agenda has no month navigation
+    assert "Les heures sont celles de Paris." in upcoming
     first = content(client, "/A")
     assert "Voir mois par mois (calendrier)" in first.split("Événements passés", 1)[0]

@@ -128,3 +128,13 @@ def test_when_no_page_has_every_word_more_words_and_rarer_words_rank_first(wiki,
     pages = [r["page"] for r in data["resultats"]]
     assert pages[0] == "Quartier", pages  # the rare word first, though « Rezé » sits in the others' titles
     assert sorted(pages[1:]) == ["Rezé culture", "Rezé en fête", "Rezé à vélo"]
+
+
+def test_moins_screens_write_sizes_and_times_in_french(wiki, client):
+    wiki.save(PAGE, "x" * 2600 + "\n")
+    meta = client.get(f"/+meta/{PAGE}").get_data(as_text=True)
+    assert "2,6 ko" in meta and "kB" not in meta
+    assert re.search(r"\d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d{2} \(heure de Paris\)", meta)
+    assert f"<title>Métadonnées de {PAGE} — Les Écossolies</title>" in meta
+    history = client.get(f"/+history/{PAGE}").get_data(as_text=True)
+    assert "2,6 ko" in history and not re.search(r"\d{2}:\d{2}:\d{2}z", history)
