@@ -138,3 +138,19 @@ def test_moins_screens_write_sizes_and_times_in_french(wiki, client):
     assert f"<title>Métadonnées de {PAGE} — Les Écossolies</title>" in meta
     history = client.get(f"/+history/{PAGE}").get_data(as_text=True)
     assert "2,6 ko" in history and not re.search(r"\d{2}:\d{2}:\d{2}z", history)
+
+
+def test_public_pages_show_no_developer_command_and_the_home_map_is_labelled(app, client):
+    from plugins.cli import SEED_DIR
+    from plugins.seed import load_seed
+    from tests.helpers import content
+
+    with app.app_context():
+        load_seed(app, SEED_DIR)
+    for path in ("/Accueil", "/Initiatives", "/Chaînes", "/Lieux", "/Dispositifs", "/Financements", "/Positions",
+                 "/Agenda", "/GroupesDeTravail", "/GroupesDeTravail/Culture", "/AdminGroup"):  # fmt: skip
+        html = content(client, path)
+        assert not re.search(r"\bmake [a-z]|type: ?[a-z]|<code>", html), path
+    assert "make groupe" in content(client, "/Aide/Administration")
+    home = content(client, "/Accueil")
+    assert "Les lieux d'accueil sur la carte" in home and 'href="/+recherche"' in home
