@@ -47,9 +47,10 @@ def diff_spaces(diffs: Any) -> Any:
 def search_to_ours() -> Any:
     """moin's /+search page (English forms, a jQuery file that answers 404) sends readers to the wiki's search.
 
-    Its ajax calls (``boolajax``, used by moin's own scripts) are left alone.
+    Its ajax calls (``boolajax``) go too: only moin's search page makes them, and moin's snippets come from a
+    page's raw text (a private venue's address, plugins/vie_privee.py).
     """
-    if request.method != "GET" or request.path != "/+search" or request.args.get("boolajax"):
+    if request.method != "GET" or request.path != "/+search":
         return None
     query = request.args.get("q", "").strip()
     return redirect("/+recherche" + (f"?{urlencode({'q': query})}" if query else ""), code=302)

@@ -154,3 +154,8 @@ def test_public_pages_show_no_developer_command_and_the_home_map_is_labelled(app
     assert "make groupe" in content(client, "/Aide/Administration")
     home = content(client, "/Accueil")
     assert "Les lieux d'accueil sur la carte" in home and 'href="/+recherche"' in home
+
+
+def test_moins_ajax_search_is_sent_to_ours_too(client: Any):
+    response = client.get("/+search?q=jardin&boolajax=true")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/+recherche?q=jardin")
