@@ -159,3 +159,14 @@ def test_public_pages_show_no_developer_command_and_the_home_map_is_labelled(app
 def test_moins_ajax_search_is_sent_to_ours_too(client: Any):
     response = client.get("/+search?q=jardin&boolajax=true")
     assert response.status_code == 302 and response.headers["Location"].endswith("/+recherche?q=jardin")
+
+
+def test_authors_are_named_never_shown_by_address(wiki, client):
+    wiki.save(PAGE, "Contenu initial.\n")  # written by a command, without account
+    wiki.create_user("Alice")
+    wiki.save_as("Alice", PAGE, "Modifié par Alice.\n")
+    for url in (f"/+history/{PAGE}", f"/+meta/{PAGE}", f"/{PAGE}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "127.0.0.1" not in html, url
+    history = client.get(f"/+history/{PAGE}").get_data(as_text=True)
+    assert "Alice" in history and "l'équipe du wiki (import ou contenu initial)" in history
