@@ -176,7 +176,7 @@ class Dispositif(PageType):
                             card.web_link(s["url"], s.get("titre") or s["url"])
                             if s.get("url")
                             else s.get("titre", "?"),
-                            *([f" ({s['date']})"] if s.get("date") else []),
+                            *([f" ({francais.date(s['date'])})"] if s.get("date") else []),
                         ]
                         for s in d["sources"]
                     ]

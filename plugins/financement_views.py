@@ -341,4 +341,5 @@ def _top_label(k: int) -> str:
 
 def _short_hash(comment: str) -> str:
     """The revision comment, its SHA-256 cut short (the whole one is in the item's history; it would not wrap)."""
+    comment = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: francais.date(m.group(1)), comment)  # « 2 décembre 2026 »
     return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{52}\b", r"\1…", comment)

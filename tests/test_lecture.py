@@ -152,6 +152,9 @@ def test_public_pages_show_no_developer_command_and_the_home_map_is_labelled(app
         html = content(client, path)
         assert not re.search(r"\bmake [a-z]|type: ?[a-z]|<code>", html), path
     assert "make groupe" in content(client, "/Aide/Administration")
+    for path in ("/Financements", "/Dispositifs/Pass Culture et Sport (exemple)", "/Positions"):
+        text = re.sub(r"<[^>]+>|href=\"[^\"]*\"", " ", content(client, path))
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), (path, re.findall(r".{40}\d{4}-\d{2}-\d{2}.{10}", text))
     home = content(client, "/Accueil")
     assert "Les lieux d'accueil sur la carte" in home and 'href="/+recherche"' in home
 
