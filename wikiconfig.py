@@ -89,6 +89,8 @@ class Config(DefaultConfig):
     html_pagetitle = "Les Écossolies"
     locale_default = "fr"
     timezone_default = "Europe/Paris"
+    #: authors are shown by name, never by their IP address (personal data); moin shows addresses by default
+    show_hosts = False
     theme_default = "ecossolies"
     edit_locking_policy = "lock"
     edit_lock_time = 20

@@ -53,13 +53,46 @@ def month_view(start: dt.datetime, found: list[agenda.Occurrence]) -> Any:
     )
 
 
+def _month_link(day: dt.date, text: str) -> Any:
+    """A link to this page showing the month of ``day`` (other arguments of the reader kept)."""
+    args = {k: v for k, v in request.args.items() if k != "periode"}
+    args["periode"] = f"{day.year:04d}-{day.month:02d}"
+    return card.url_link(f"{request.path}?{urlencode(args)}", text)
+
+
+def month_navigation(month_start: dt.datetime | None) -> Any:
+    """« ← février 2027 · Tout ce qui vient · avril 2027 → » around the month shown, or « Voir par mois »."""
+    if month_start is None:
+        today = dt.datetime.now(agenda.PARIS).date()
+        return card.para([_month_link(today, "Voir mois par mois (calendrier)")], "eco-mois-nav")
+    first = month_start.date()
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    args = {k: v for k, v in request.args.items() if k != "periode"}
+    upcoming = request.path + (f"?{urlencode(args)}" if args else "")
+    return card.para(
+        [
+            _month_link(previous, f"← {format_date(previous, 'MMMM y', locale='fr')}"),
+            " · ",
+            card.url_link(upcoming, "à venir"),
+            " · ",
+            _month_link(following, f"{format_date(following, 'MMMM y', locale='fr')} →"),
+        ],
+        "eco-mois-nav",
+    )
+
+
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
         page_type = registry.get("evenement")
         try:
             fixed = keyword_arguments(arguments, "Agenda")
             asked = dict(request.args)
-            periode = asked.pop("periode", None) or next((v for k, v in fixed.items() if fold(k) == "periode"), "")
+            written = next((v for k, v in fixed.items() if fold(k) == "periode"), "")
+            # a period written in the page (« Événements passés ») is the author's: the reader's ?periode= (the
+            # month they browse) applies only to an agenda that names none
+            periode = written or asked.pop("periode", None) or ""
+            asked.pop("periode", None)
             fixed = {k: v for k, v in fixed.items() if fold(k) != "periode"}
             start, end, label = agenda.window(periode)
             selection = selection_args.build(page_type, fixed, asked)
@@ -68,6 +101,8 @@ class Macro(MacroBlockBase):
         pages = query.run(selection, all_rows=True).rows
         found = agenda.entries(pages, start, end, past_first=(label == "passés"))[: selection.limit]
         children: list[Any] = [card.para([f"{len(found)} date{'s' if len(found) > 1 else ''} ({label})"], "eco-compte")]
+        if not written:  # the reader browses: month by month, or back to what is coming
+            children.append(month_navigation(start if label not in ("à venir", "passés") else None))
         if periode and label not in ("à venir", "passés"):
             children.append(month_view(start, found))
         month, items = None, []
@@ -104,6 +139,7 @@ class Macro(MacroBlockBase):
                     ),
                     " · ",
                     card.url_link(maps.map_url("evenement", selection), "Carte des événements", css="eco-export"),
+                    " · Les heures sont celles de Paris.",
                 ],
                 "eco-exports",
             )

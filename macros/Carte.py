@@ -48,6 +48,7 @@ class Macro(MacroBlockBase):
         except (ArgumentError, QueryError) as exc:
             return error_box(f"Carte : {exc}" if not str(exc).startswith("Carte") else str(exc), alternative)
         result = query.run(selection, all_rows=True)
+        fixed_filters = {k for k in selection.filters if k in args}  # fixed by the page: not offered
         places, unplaced = maps.split_located(result.rows, page_type)
         legend_rows = maps.legend(places)
         label = page_type.plural
@@ -106,6 +107,11 @@ class Macro(MacroBlockBase):
             )
             if legend_items
             else card.para(["Aucun lieu situé pour cette sélection."], "eco-vide"),
+            # the same filters without a script (by category, commune…): the map and the list follow the link
+            card.div(
+                "eco-carte-filtres",
+                [card.heading("Filtrer la carte", 3), listing.facets_box(result, request.path, fixed_filters)],
+            ),
             card.heading(f"Les {label} de la carte", 3),
             card.bullet_list(items, css="eco-liste eco-liste-carte") if items else card.para(["Aucun."], "eco-vide"),
             listing.pager(pages_result, request.path),

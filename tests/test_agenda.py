@@ -114,3 +114,25 @@ def test_windows():
     assert agenda.window("à venir", now)[0] == now
     start, end, label = agenda.window("2026-12", now)
     assert (start.day, end.month, label) == (1, 1, "décembre 2026")
+
+
+def test_month_navigation_and_past_events_stay_past_with_a_month_chosen(wiki, client):
+    """The agenda page: ?periode=AAAA-MM shows that month with previous/next links; « passés » stays past."""
+    import datetime as dt
+
+    recent = (dt.date.today() - dt.timedelta(days=100)).isoformat()
+    wiki.save("Old", event("Ancien atelier", debut=f"{recent} 10:00"))
+    wiki.save("New", event("Futur débat", debut="2099-03-10 18:00"))
+    wiki.save("A", '<<Agenda>>\n\n== Événements passés ==\n<<Agenda(periode="passés")>>\n')
+    html = content(client, "/A?periode=2099-03")
+    upcoming, past = html.split("Événements passés", 1)
+    assert "1 date (mars 2099)" in upcoming and "Futur débat" in upcoming
+    assert 'href="/A?periode=2099-02"' in upcoming and "← février 2099" in upcoming
+    assert 'href="/A?periode=2099-04"' in upcoming and "avril 2099 →" in upcoming
+    assert "Futur débat" not in past
+    assert "Ancien atelier" in past
+    assert "1 date (passés)" in past
+    assert "← " not in past  # the written « passés » agenda has no month navigation
+    assert "Les heures sont celles de Paris." in upcoming
+    first = content(client, "/A")
+    assert "Voir mois par mois (calendrier)" in first.split("Événements passés", 1)[0]

@@ -299,7 +299,7 @@ def test_beneficiaries_are_linked_to_fiches_by_siret_rna_or_name_and_fiches_show
     html = plain(content(client, "/F"))
     assert 'href="/Initiatives/Par%20SIRET">Nom différent</a>' in html and "Rezé" in html
     scheme = plain(content(client, "/Dispositifs/Le Pass"))
-    assert "Ce que le dispositif a financé" in scheme and "3 subvention(s) à 3 bénéficiaire(s), 3 001,50 €" in scheme
+    assert "Ce que le dispositif a financé" in scheme and "3 subventions à 3 bénéficiaires, 3 001,50 €" in scheme
     # a fiche a reader may not read is not linked for them
     wiki.save("Initiatives/Par nom", fiche("Le Théâtre d'à côté"), acl="All:")
     assert "Initiatives/Par%20nom" not in content(client, "/F")
@@ -436,7 +436,7 @@ def test_upload_form_for_admins_only_with_csrf_and_row_errors(app, wiki, client)
         "fichier": (io.BytesIO(scdl(GOOD_ROW)), "v.csv"),
     }
     response = client.post("/+financements/import", data=good, content_type="multipart/form-data")
-    assert response.status_code == 200 and "« Données/Subventions/v.csv » importé : 1 subvention(s)" in plain(
+    assert response.status_code == 200 and "« Données/Subventions/v.csv » importé : 1 subvention" in plain(
         response.get_data(as_text=True)
     )
     with app.app_context():
@@ -472,7 +472,7 @@ def test_import_command_reports_progress_rows_and_is_idempotent(tmp_path):
     good = tmp_path / "ville.csv"
     good.write_bytes(ten_beneficiaries())
     result = run(*PY, "import-subventions", str(good), "--origine", "https://exemple.org/ville.csv")
-    assert "« Données/Subventions/ville.csv » importé : 15 subvention(s)" in result.stdout.replace("\u202f", " ")
+    assert "« Données/Subventions/ville.csv » importé : 15 subventions" in result.stdout.replace("\u202f", " ")
     assert "Lignes vérifiées : 15 (100 %)" in result.stderr
     assert "déjà importé" in run(*PY, "import-subventions", str(good)).stdout
     bad = tmp_path / "faux.csv"
@@ -484,7 +484,7 @@ def test_import_command_reports_progress_rows_and_is_idempotent(tmp_path):
     assert "ligne 3, colonne « dateConvention » : la date « 31/02/2023 » n'existe pas" in result.stderr
     assert "Aucun des fichiers n'a été importé." in result.stderr  # all or nothing, across files too
     assert (
-        "« Données/Subventions/autre.csv » importé : 1 subvention(s)"
+        "« Données/Subventions/autre.csv » importé : 1 subvention"
         in run(*PY, "import-subventions", str(other)).stdout
     )
 

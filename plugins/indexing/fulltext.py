@@ -120,7 +120,8 @@ _MARKUP = [
     (re.compile(r"\[\[[^|\]]*\|([^\]|]*)[^\]]*\]\]"), r"\1"),  # [[target|label]] -> label
     (re.compile(r"\[\[([^\]|]*)\]\]"), r"\1"),  # [[target]] -> target
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # markdown [label](url) -> label
-    (re.compile(r"'{2,}|\*\*|__|\|\||^\s*[=#]+\s*|\s*=+\s*$|^\s*(\*|-|\d+\.)\s+|^----+$", re.M), " "),
+    (re.compile(r"'{2,}|\*\*|__|`+"), ""),  # emphasis and code marks sit inside a sentence: no space left
+    (re.compile(r"\|\||^\s*[=#]+\s*|\s*=+\s*$|^\s*(\*|-|\d+\.)\s+|^----+$", re.M), " "),
     (re.compile(r"[ \t]+"), " "),
 ]
 

@@ -20,6 +20,7 @@ from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 from plugins.data.errors import UserError
 from plugins.data.registry import PageType
 from plugins.data.text import fold
+from plugins.indexing.privacy import for_reader
 from plugins.indexing.structured import IndexedPage, get_index
 
 DEFAULT_PAGE_SIZE = 50
@@ -111,7 +112,7 @@ def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
             storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
             verdicts[key] = verdict
         if verdict:
-            out.append(page)
+            out.append(for_reader(page))  # a private venue: approximate for visitors (plugins/indexing/privacy.py)
     return out
 
 

@@ -25,6 +25,7 @@ from whoosh.query import Query
 from plugins.data import frontmatter, registry
 from plugins.data.text import fold
 from plugins.indexing.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
+from plugins.indexing.privacy import for_reader
 from plugins.indexing.query import readable, reader_key
 from plugins.indexing.structured import FIELD_BOOSTS, IndexedPage, get_index
 
@@ -245,7 +246,11 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
         result.facets = _facet_counts(selected, facet_table)
         result.total = len(selected)
         start = (page - 1) * limit
-        if q is not None:
+        if q is not None and result.some_words:
+            allowed = {candidates[p.itemid][0] for p in selected}
+            found = _rank_partial(searcher, index.ix.schema, words, q, allowed)
+            ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start : start + limit]]
+        elif q is not None:
             allowed = {candidates[p.itemid][0] for p in selected}
             found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
             ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
@@ -255,6 +260,30 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
     highlighted = terms_and_roots(words)
     result.hits = [Hit(p, score, snippet(index, p, highlighted)) for p, score in ranked]
     return result
+
+
+def _rank_partial(searcher: Any, schema: Any, words: str, q: Query, allowed: set[int]) -> list[tuple[int, float]]:
+    """When no page holds every word: pages holding more of the words first, then rarer words first.
+
+    A word's rarity is its inverse document frequency (log of pages / pages holding it), so a page with the one
+    rare word of the query (« compostage ») outranks a page with the one common word (« Rezé ») even when that
+    common word sits in its title; Whoosh's score (fields' weights, frequency) only orders what remains equal.
+    """
+    if not allowed:
+        return []
+    total = max(searcher.doc_count(), 1)
+    held: dict[int, list[float]] = {}
+    for word in dict.fromkeys(fold(w) for w in words.split()):
+        everywhere = set(searcher.docs_for_query(whoosh_query(word, schema)))
+        docs = everywhere & allowed
+        if not docs:
+            continue
+        rarity = math.log(1 + total / len(everywhere))
+        for docnum in docs:
+            held.setdefault(docnum, []).append(rarity)
+    scores = dict(searcher.search(q, filter=allowed, limit=None).items())
+    order = sorted(allowed, key=lambda d: (-len(held.get(d, ())), -sum(held.get(d, ())), -scores.get(d, 0.0), d))
+    return [(d, scores.get(d, 0.0)) for d in order]
 
 
 def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
@@ -325,11 +354,39 @@ class _Parts(Formatter):
 SNIPPET_CHARS = 220
 
 
+#: data a reader never reads as text on the page: coordinates (drawn on a map), the page type
+_HIDDEN_KEYS = {"type", "position", "lat", "lon", "latitude", "longitude", "prive"}
+
+
+def visible_data(page: IndexedPage) -> str:
+    """A page's data as its card shows it, « Commune : Rezé · Jauge : 80 »: no coordinates, no bare figures."""
+
+    page = for_reader(page)  # a private venue's address is not shown to visitors
+    page_type = registry.get(page.type) if page.type else None
+    labels = {f.key: f.label for f in page_type.fields} if page_type else {}
+    out: list[str] = []
+    for key, value in (page.data or {}).items():
+        if key in _HIDDEN_KEYS:
+            continue
+        text = " ".join(data_text(_without_hidden(value)).split("\n")).strip()
+        if text:
+            out.append(f"{labels.get(key, key)} : {text}")
+    return " · ".join(out)
+
+
+def _without_hidden(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_hidden(v) for k, v in value.items() if k not in _HIDDEN_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [_without_hidden(v) for v in value]
+    return value
+
+
 def snippet(index: Any, page: IndexedPage, words: set[str]) -> list[list[tuple[str, bool]]]:
     """Up to two passages of the page where the searched words are, else its beginning."""
     text = index.text_of(page)
     body = " ".join(plain_text(frontmatter.split(text).body).split()) if text else ""
-    sources = [body, data_text(page.data).replace("\n", " · ")] if page.type else [body]
+    sources = [body, visible_data(page)] if page.type else [body]
     for source in sources:
         if source and words:
             parts = highlight(source, words, french_analyzer(), ContextFragmenter(SNIPPET_CHARS, 60), _Parts(), top=2)

@@ -170,6 +170,15 @@ def salvage(front: Any, title: str, previous: dict[str, Any] | None) -> tuple[An
     return page_type, clean
 
 
+def _searchable(record: Any) -> Any:
+    """The data searched for everyone: a private venue's address and contact are not (plugins/indexing/privacy.py)."""
+    from plugins.indexing import privacy  # imported here: importing it at the top makes a cycle
+
+    if record.type.name == "lieu" and privacy.is_private(record.data):
+        return {k: v for k, v in record.data.items() if k not in privacy.HIDDEN and k != "position"}
+    return record.data
+
+
 def document_for(meta: dict[str, Any], text: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items).
 
@@ -216,7 +225,7 @@ def document_for(meta: dict[str, Any], text: str | None, previous: dict[str, Any
         type=record.type.name,
         title=record.title,
         titre=f"{record.title}\n{last_name}",
-        donnees=data_text(record.data),
+        donnees=data_text(_searchable(record)),
         data=json.dumps(record.data, ensure_ascii=False, default=str),
         facets=json.dumps(record.type.facet_values(record), ensure_ascii=False),
         problems=json.dumps([str(p) for p in analysis.problems], ensure_ascii=False),

@@ -27,7 +27,10 @@ from jinja2 import Template  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from plugins.data import numbers  # noqa: E402
+from plugins.data import (
+    french,
+    numbers,  # noqa: E402
+)
 from plugins.subventions.analysis import Figures, Line, located  # noqa: E402
 from plugins.views import maps  # noqa: E402
 
@@ -163,7 +166,8 @@ class AmountDiscs(MacroElement):
                 round(commune.lat, 5),
                 round(commune.lon, 5),
                 commune.nom,
-                f"{numbers.euros(line.euros)} ; {line.count} subvention(s), {line.beneficiaries} bénéficiaire(s)",
+                f"{numbers.euros(line.euros)} ; {french.plural(line.count, 'subvention')}, "
+                f"{french.plural(line.beneficiaries, 'bénéficiaire')}",
                 round(4 + 26 * math.sqrt(line.cents / biggest), 1),
             ]
             for line, commune in placed

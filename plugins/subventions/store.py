@@ -41,7 +41,7 @@ from moin.constants.keys import (
 )
 from whoosh.query import Prefix
 
-from plugins.data import communes, csv_files, numbers
+from plugins.data import communes, csv_files, french, numbers
 from plugins.data.flat import page_name_problem
 from plugins.data.identifiants import siret
 from plugins.indexing.query import readable
@@ -105,7 +105,7 @@ class ImportReport:
             return f"« {self.name} » : fichier déjà importé ({self.same_as}), rien n'a changé."
         verb = "serait importé (essai : rien n'est écrit)" if self.dry_run else "importé"
         text = (
-            f"« {self.name} » {verb} : {numbers.count(self.rows)} subvention(s), "
+            f"« {self.name} » {verb} : {french.plural(self.rows, 'subvention')}, "
             f"{numbers.euros(self.total_cents / 100)} au total"
         )
         if self.duplicates:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import request
 from moin.utils.tree import html, moin_page
 
-from plugins.data import numbers
+from plugins.data import french, numbers
 from plugins.subventions import analysis
 from plugins.subventions.analysis import Figures, Filters, Line, World, url
 from plugins.subventions.scdl import Subvention
@@ -214,7 +214,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
                 [
                     [
                         _source_link(parsed),
-                        f" : {numbers.count(n)} subvention(s) de la sélection. ",
+                        f" : {french.plural(n, 'subvention')} de la sélection. ",
                         card.span("eco-origine", [_short_hash(parsed.comment)]),
                     ]
                     for parsed, n in figures.sources
@@ -289,11 +289,11 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
     total = sum(record.part for record, _origin in found)
     shown = found[:50]
     rows = [
-        [record.date, record.attribuant, record.objet or "—", _part(record), _source_link(origin)]
+        [french.date(record.date), record.attribuant, record.objet or "—", euros(record.montant), _source_link(origin)]
         for record, origin in shown
     ]
     more = (
-        [card.para([f"… et {len(found) - len(shown)} autre(s) : voir l'export CSV."], "eco-aide")]
+        [card.para([f"… et {french.plural(len(found) - len(shown), 'autre')} : voir l'export CSV."], "eco-aide")]
         if len(found) > len(shown)
         else []
     )
@@ -304,7 +304,7 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
             card.heading("Subventions reçues (données publiques)", 3),
             card.para(
                 [
-                    f"{numbers.count(len(found))} subvention(s), {euros(total)} au total, d'après les fichiers publics "
+                    f"{french.plural(len(found), 'subvention')}, {euros(total)} au total, d'après les fichiers publics "
                     "importés dans le wiki (format SCDL)."
                 ],
                 "eco-compte",
@@ -357,7 +357,7 @@ def funded_box(w: World, indices: list[int]) -> Any:
             card.heading("Ce que le dispositif a financé (données publiques)", 3),
             card.para(
                 [
-                    f"{numbers.count(len(indices))} subvention(s) à {numbers.count(len(lines))} bénéficiaire(s), "
+                    f"{french.plural(len(indices), 'subvention')} à {french.plural(len(lines), 'bénéficiaire')}, "
                     f"{euros(total)} au total."
                 ],
                 "eco-compte",
@@ -385,4 +385,5 @@ def _top_label(k: int) -> str:
 
 def _short_hash(comment: str) -> str:
     """The revision comment, its SHA-256 cut short (the whole one is in the item's history; it would not wrap)."""
+    comment = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: french.date(m.group(1)), comment)  # « 2 décembre 2026 »
     return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{52}\b", r"\1…", comment)

@@ -25,8 +25,11 @@ from plugins.indexing.query import readable
 from plugins.indexing.selection_args import query_string
 from plugins.indexing.structured import IndexedPage, by_alias, get_index
 
-#: marker colours by legend rank (WCAG AA against white for the text legend)
-COLOURS = ("#0b5d5b", "#8a3a0b", "#3b4cc0", "#7b2d8b", "#2e6b30", "#b00020", "#5d4037", "#37474f", "#ad1457", "#00606b")
+#: marker colours by legend rank: the Okabe-Ito palette, told apart by readers with any colour-vision deficiency
+#: (each marker also carries the first letter of its category); the last colour, grey, is « autre »
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#777777")
+#: text colour on each marker (dark on the light colours, white on the dark ones)
+INK = ("#fff", "#000", "#fff", "#000", "#000", "#fff", "#000", "#fff", "#fff")
 OTHER = "autre"
 DEFAULT_CENTRE = (47.2184, -1.5536)  # Nantes
 #: the page types a map can show (events are placed at their venue)
@@ -47,7 +50,8 @@ def locate(page: IndexedPage, legend_field: str) -> Place | None:
     category = str(page.data.get(legend_field) or OTHER)
     position = page.data.get("position")
     if isinstance(position, dict) and "lat" in position and "lon" in position:
-        return Place(page, float(position["lat"]), float(position["lon"]), False, category)
+        approximate = bool(position.get("approximative"))  # a private venue's blurred point (vie_privee)
+        return Place(page, float(position["lat"]), float(position["lon"]), approximate, category)
     commune = communes.find(str(page.data.get("commune") or ""))
     if commune is not None:
         return Place(page, commune.lat, commune.lon, True, category)
@@ -109,7 +113,15 @@ class ClusteredPlaces(MacroElement):
         """
 {% macro header(this, kwargs) %}
 <style>
-.eco-pin { width: 14px; height: 14px; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 2px #000; }
+.eco-pin { width: 16px; height: 16px; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 2px #000;
+           font: bold 11px/16px sans-serif; text-align: center; }
+.eco-filtres { background: #fff; padding: 6px 8px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.4);
+               font: 13px/1.4 sans-serif; max-height: 60vh; overflow-y: auto; max-width: 15rem; }
+.eco-filtres summary { cursor: pointer; font-weight: bold; }
+.eco-filtres label { display: block; white-space: nowrap; }
+.eco-filtres select { max-width: 100%; margin-top: 4px; }
+.eco-filtres .eco-sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%; vertical-align: -1px;
+                       margin-right: 3px; border: 1px solid #333; }
 .eco-pin.eco-approx { border-style: dashed; opacity: 0.8; }
 .eco-popup strong { display: block; font-size: 14px; }
 </style>
@@ -132,15 +144,57 @@ class ClusteredPlaces(MacroElement):
     link.textContent = "Voir la page"; box.appendChild(link);
     return box;
   }
+  var inks = {{ this.inks_json }};
+  var names = {{ this.names_json }};
   var markers = places.map(function(p) {
-    var icon = L.divIcon({className: "", iconSize: [18, 18],
-      html: '<div class="eco-pin' + (p[6] ? ' eco-approx' : '') + '" style="background:' + colours[p[3]] + '"></div>'});
+    var letter = (p[4] || "?").charAt(0).toUpperCase().replace(/[^A-ZÀ-Ý?]/, "?");
+    var icon = L.divIcon({className: "", iconSize: [20, 20],
+      html: '<div class="eco-pin' + (p[6] ? ' eco-approx' : '') + '" style="background:' + colours[p[3]] +
+            ';color:' + inks[p[3]] + '">' + letter + '</div>'});
     var marker = L.marker([p[0], p[1]], {icon: icon, title: p[2], alt: p[2], keyboard: true});
     marker.bindPopup(function() { return popup(p); });
     return marker;
   });
   cluster.addLayers(markers);
   map.addLayer(cluster);
+  // the legend is also the filter: a category ticked off hides its places; a commune can be chosen
+  var hidden = {}, commune = "";
+  function refilter() {
+    cluster.clearLayers();
+    cluster.addLayers(markers.filter(function(m, i) {
+      var p = places[i];
+      return !hidden[p[3]] && (!commune || p[5] === commune);
+    }));
+  }
+  var Filters = L.Control.extend({options: {position: "topright"}, onAdd: function() {
+    var box = L.DomUtil.create("details", "eco-filtres");
+    box.open = window.innerWidth > 500;
+    var title = document.createElement("summary"); title.textContent = "Légende et filtres"; box.appendChild(title);
+    names.forEach(function(row, rank) {
+      var label = document.createElement("label");
+      var tick = document.createElement("input"); tick.type = "checkbox"; tick.checked = true;
+      tick.addEventListener("change", function() { hidden[rank] = !tick.checked; refilter(); });
+      var sw = document.createElement("span"); sw.className = "eco-sw"; sw.style.background = colours[rank];
+      label.appendChild(tick); label.appendChild(sw);
+      label.appendChild(document.createTextNode(row[0] + " (" + row[1] + ")"));
+      box.appendChild(label);
+    });
+    var communes = places.map(function(p) { return p[5]; }).filter(function(c, i, all) {
+      return c && all.indexOf(c) === i; }).sort(function(a, b) { return a.localeCompare(b, "fr"); });
+    if (communes.length > 1) {
+      var choose = document.createElement("select"); choose.setAttribute("aria-label", "Commune");
+      [""].concat(communes).forEach(function(c) {
+        var o = document.createElement("option"); o.value = c; o.textContent = c || "Toutes les communes";
+        choose.appendChild(o);
+      });
+      choose.addEventListener("change", function() { commune = choose.value; refilter(); });
+      box.appendChild(choose);
+    }
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    return box;
+  }});
+  map.addControl(new Filters());
+  window.ecoRefilter = function(rank, show) { hidden[rank] = !show; refilter(); return cluster.getLayers().length; };
   // fit the places once the frame has its size (at script time it may still be 0×0)
   var bounds = {{ this.bounds_json }};
   function fit() {
@@ -182,8 +236,23 @@ class ClusteredPlaces(MacroElement):
         ]
         self.places_json = script_json(rows)
         self.colours_json = script_json([colour for _cat, colour, _n in legend_rows] or [COLOURS[0]])
+        self.inks_json = script_json([INK[COLOURS.index(colour)] for _cat, colour, _n in legend_rows] or [INK[0]])
+        self.names_json = script_json([[cat, n] for cat, _colour, n in legend_rows])
         lats, lons = [p.lat for p in places], [p.lon for p in places]
         self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if places else None)
+
+
+class MetricScale(MacroElement):
+    """The map's scale in kilometres only (folium's own scale adds miles)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def map_url(type_name: str, selection: Any) -> str:
@@ -195,7 +264,7 @@ def map_url(type_name: str, selection: Any) -> str:
 
 def local_map(cfg: Any) -> folium.Map:
     """A folium map whose scripts and styles are served by the wiki, with the configured tile server."""
-    fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=False)
+    fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=11, tiles=None, control_scale=False, prefer_canvas=False)
     fmap.default_js = [
         ("leaflet", "/+serve/leaflet/leaflet.js"),
         ("markercluster", "/+serve/leaflet_markercluster/leaflet.markercluster.js"),
@@ -208,6 +277,7 @@ def local_map(cfg: Any) -> folium.Map:
     folium.TileLayer(tiles=cfg.map_tiles_url, attr=cfg.map_tiles_attribution, name="Fond de carte", max_zoom=19).add_to(
         fmap
     )
+    MetricScale().add_to(fmap)
     return fmap
 
 

@@ -12,9 +12,9 @@ import re
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from dateutil import rrule
 
+from plugins.data import french as francais
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import PageType, Record, register
 from plugins.data.schema import Commune, Day, Invalide, Suggested, Text, TextList
@@ -158,9 +158,9 @@ def occurrences(
 
 
 def french(moment: dt.datetime, whole_day: bool = False) -> str:
-    """« mardi 3 mars 2026 à 18 h 30 » (or without the hour for a whole day)."""
-    pattern = "EEEE d MMMM y" if whole_day else "EEEE d MMMM y 'à' H 'h' mm"
-    return format_datetime(moment, pattern, tzinfo=PARIS, locale="fr")
+    """« mardi 3 mars 2026 à 18 h 30 », « mardi 1er juin 2027 » (Paris time; no hour for a whole day)."""
+
+    return francais.moment(moment, whole_day)
 
 
 @register

@@ -6,7 +6,7 @@ from typing import Any
 
 from moin.utils.tree import moin_page
 
-from plugins.data import numbers
+from plugins.data import french, numbers
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import Record
 from plugins.data.types.dispositif import figures
@@ -34,7 +34,7 @@ def render(record: Record, problems: list[Probleme]) -> Any:
     if d.get("public"):
         entries.append(("Public visé", [d["public"]]))
     if period:
-        entries.append(("Période", [f"du {period.get('debut', '?')} au {period.get('fin', '?')}"]))
+        entries.append(("Période", [french.period(period.get("debut"), period.get("fin"))]))
     if d.get("groupe"):
         entries.append(("Groupe de travail", [card.page_link(f"GroupesDeTravail/{d['groupe']}", d["groupe"])]))
     if entries:
@@ -81,7 +81,7 @@ def render(record: Record, problems: list[Probleme]) -> Any:
                         card.web_link(s["url"], s.get("titre") or s["url"])
                         if s.get("url")
                         else s.get("titre", "?"),
-                        *([f" ({s['date']})"] if s.get("date") else []),
+                        *([f" ({french.date(s['date'])})"] if s.get("date") else []),
                     ]
                     for s in d["sources"]
                 ]

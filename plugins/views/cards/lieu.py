@@ -6,6 +6,7 @@ from typing import Any
 
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import Record
+from plugins.indexing.privacy import is_private
 from plugins.views import card
 from plugins.views.cards.sections import section
 
@@ -22,10 +23,13 @@ def render(record: Record, problems: list[Probleme]) -> Any:
     children: list[Any] = [card.problems_box(problems)] if problems else []
     children.append(card.header("Lieu", d.get("nom") or "(lieu sans nom)", (d.get("categorie"), d.get("commune"))))
     entries: list[tuple[str, list[Any]]] = []
+    private = is_private(d)
     for key, label in (("categorie", "Catégorie"), ("commune", "Commune"), ("adresse", "Adresse")):
-        if d.get(key):
+        if d.get(key) and not (private and key == "adresse"):
             entries.append((label, [d[key]]))
-    if d.get("position"):
+    if private:
+        pass  # address, position and contact: drawn for each reader by the « lieu privé » section
+    elif d.get("position"):
         entries.append(("Position", [f"{d['position']['lat']:.5f}, {d['position']['lon']:.5f}"]))
     elif d.get("commune"):
         entries.append(("Position", ["approximative (centre de la commune)"]))
@@ -38,10 +42,11 @@ def render(record: Record, problems: list[Probleme]) -> Any:
         entries.append(("Pratiques accueillies", card.joined(d["pratiques"])))
     if d.get("gestionnaire"):
         entries.append(("Gestionnaire", [card.page_link(d["gestionnaire"])]))
-    links = card.contact_links(d.get("contact") or {})
+    links = card.contact_links(d.get("contact") or {}) if not private else []
     if links:
         entries.append(("Contact", card.joined(links, " · ")))
     if entries:
         children.append(card.definition_list(entries))
+    children += section("lieu privé", d)
     children += section("gestionnaire du lieu", d)
     return card.div("eco-card eco-lieu", children)

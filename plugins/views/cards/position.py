@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from plugins.data import french
 from plugins.data.frontmatter import Probleme
 from plugins.data.groupes import space
 from plugins.data.registry import Record
@@ -15,7 +16,7 @@ from plugins.views.cards.sections import section
 def summary(data: dict[str, Any]) -> list[Any]:
     details = [x for x in (data.get("statut", "brouillon"), data.get("groupe")) if x]
     if data.get("adoption"):
-        details.append(f"adoptée le {data['adoption']}")
+        details.append(f"adoptée le {french.date(data['adoption'])}")
     return [card.span("eco-details", [" — " + " · ".join(details)])]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plugins.data.groupes import space
+from plugins.indexing.privacy import is_private
 from plugins.views import card
 
 
@@ -32,6 +33,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     ],
     "subventions reçues": lambda d: [card.macro_call("SubventionsFiche", {})],
     "maillons de la chaîne": lambda d: [card.macro_call("Chaine", {"nom": d["nom"]})] if d.get("nom") else [],
+    "lieu privé": lambda d: [card.macro_call("LieuPrive", {})] if is_private(d) else [],
     "gestionnaire du lieu": lambda d: (
         [card.macro_call("VerifierPage", {"page": d["gestionnaire"], "role": "gestionnaire"})]
         if d.get("gestionnaire")

@@ -1,0 +1,78 @@
+/* Écossolies — a phone-friendly page, without changing what a page says:
+   - the header's menu (sections, search, account) folds behind a « Menu » button on a narrow screen;
+   - the facets of a listing fold behind a « Filtrer (N résultats) » button;
+   - every wide table gets the label of its column on each cell, so CSS can stack it (label : value).
+   Without this script the page stays whole (menu open, facets shown, tables scroll). Served by the wiki (CSP). */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("eco-js");
+
+  function button(text, controls) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "eco-bascule";
+    b.setAttribute("aria-expanded", "false");
+    b.setAttribute("aria-controls", controls);
+    b.textContent = text;
+    return b;
+  }
+
+  function toggle(b, target, openClass) {
+    b.addEventListener("click", function () {
+      var open = b.getAttribute("aria-expanded") !== "true";
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+      target.classList.toggle(openClass, open);
+    });
+  }
+
+  // the header's menu
+  var header = document.getElementById("moin-header");
+  var menu = document.getElementById("eco-menu");
+  if (header && menu) {
+    var menuButton = button("Menu", "eco-menu");
+    menuButton.classList.add("eco-bouton-menu");
+    var brand = header.querySelector(".eco-bandeau");
+    brand.insertBefore(menuButton, brand.querySelector(".eco-recherche"));
+    toggle(menuButton, header, "eco-menu-ouvert");
+  }
+
+  // the facets of each listing
+  var boxes = document.querySelectorAll(".eco-facettes");
+  for (var i = 0; i < boxes.length; i++) {
+    var box = boxes[i];
+    if (!box.querySelector("a")) { continue; }
+    box.id = box.id || "eco-facettes-" + i;
+    var count = box.parentNode.querySelector(".eco-compte");
+    var label = "Filtrer" + (count ? " (" + count.textContent.trim().split(" (")[0] + ")" : "");
+    var filter = button(label, box.id);
+    filter.classList.add("eco-bouton-filtrer");
+    box.parentNode.insertBefore(filter, box);
+    toggle(filter, box, "eco-facettes-ouvertes");
+  }
+
+  // wide tables: each cell knows its column's label
+  var tables = document.querySelectorAll("#moin-page table");
+  for (var t = 0; t < tables.length; t++) {
+    var table = tables[t];
+    if (table.classList.contains("eco-mois")) { continue; }
+    var head = table.querySelector("thead tr") || table.querySelector("tr");
+    if (!head) { continue; }
+    var labels = [];
+    var cells = head.children;
+    for (var c = 0; c < cells.length; c++) { labels.push(cells[c].textContent.trim()); }
+    if (labels.length < 3) { continue; }
+    table.classList.add("eco-empilable");
+    head.classList.add("eco-entete-tableau");
+    var rows = table.querySelectorAll("tr");
+    for (var r = 0; r < rows.length; r++) {
+      if (rows[r] === head) { continue; }
+      var col = 0;
+      for (var k = 0; k < rows[r].children.length; k++) {
+        var cell = rows[r].children[k];
+        if (labels[col] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[col]); }
+        col += cell.colSpan || 1;
+      }
+    }
+  }
+})();
