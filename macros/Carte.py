@@ -64,7 +64,7 @@ class Macro(MacroBlockBase):
         approx = sum(1 for p in places if p.approximate)
         summary = (
             f"{len(places)} {label if len(places) > 1 else page_type.label.lower()} sur la carte"
-            + (f", dont {approx} au centre de leur commune (position approximative)" if approx else "")
+            + (f", dont {approx} au centre de {'sa' if approx == 1 else 'leur'} commune (position approximative)" if approx else "")
             + (f" ; {len(unplaced)} non localisé{'s' if len(unplaced) > 1 else ''}" if unplaced else "")
             + "."
         )

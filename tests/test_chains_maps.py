@@ -129,7 +129,7 @@ def test_map_of_fiches(wiki, client):
     wiki.save("F", fiche("Alpha", commune="Rezé"))
     wiki.save("M", '<<Carte(type="fiche", commune="Rezé")>>\n\n<<Carte(type="recette")>>\n')
     html = content(client, "/M")
-    assert "1 fiche sur la carte." in html
+    assert "1 fiche sur la carte, dont 1 au centre de sa commune (position approximative)." in html
     assert "type « recette » impossible" in html
 
 
