@@ -186,6 +186,9 @@ class Dispositif(PageType):
         children.append(card.macro_call("SubventionsDispositif", {}))
         children.append(card.heading("Positions qui citent ce dispositif", 3))
         children.append(card.macro_call("PositionsCitant", {"nom": d.get("nom", "")}))
+        children.append(card.heading("Interpellations", 3))
+        children.append(card.macro_call("InterpellationsLiees", {"cle": "dispositifs", "titre": d.get("nom", "")}))
+        children.append(card.macro_call("Arguments", {"titre": d.get("nom", "")}))
         if d.get("groupe"):
             children.append(
                 card.macro_call("VerifierPage", {"page": f"GroupesDeTravail/{d['groupe']}", "role": "groupe"})

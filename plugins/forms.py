@@ -265,6 +265,7 @@ def publish_position() -> Any:
         abort(403)
     user = flaskg.user.name[0]
     store_page(current_app, name, text, f"Rendue publique par {user}", acl=groupes.public_acl(group))
+    __import__("plugins.debat").debat.publish_debate(current_app, name, group)  # its arguments and amendments too
     discussion = current_app.storage.get_item(name_exact=f"{name}/Discussion")
     if discussion:
         talk = discussion[CURRENT_REV].data.read().decode("utf-8")

@@ -76,6 +76,17 @@ class Position(PageType):
             entries.append(("Signataires", card.joined(d["signataires"])))
         if entries:
             children.append(card.definition_list(entries))
+        # the path, the debate, the letters: they change without this page changing, so computed when shown
+        title = d.get("titre", "")
+        children.append(
+            card.macro_call(
+                "ParcoursPosition", {"statut": statut, "adoption": str(d.get("adoption", "")), "titre": title}
+            )
+        )
+        children.append(card.heading("Interpellations", 3))
+        children.append(card.macro_call("InterpellationsLiees", {"cle": "positions", "titre": title}))
+        children.append(card.macro_call("Amendements", {"titre": title}))
+        children.append(card.macro_call("Arguments", {"titre": title}))
         if d.get("groupe"):
             children.append(card.macro_call("EtatPosition", {"groupe": d["groupe"]}))
             children.append(card.macro_call("VerifierPage", {"page": space(d["groupe"]), "role": "groupe"}))

@@ -24,6 +24,9 @@ TYPE_MODULES = (
     "plugins.dispositif",
     "plugins.position",
     "plugins.evenement",
+    "plugins.interpellation",
+    "plugins.argument",
+    "plugins.amendement",
 )
 
 _TYPES: dict[str, PageType] = {}

@@ -395,3 +395,27 @@ def clean_fields(fields: dict[str, Field], data: dict[str, Any]) -> tuple[dict[s
         if field.required and field.key not in cleaned and field.key not in data:
             errors.append(f"« {field.key} » manque")
     return cleaned, errors
+
+
+class DayList(Field):
+    """A list of dates (e.g. the reminders of a letter), each as :class:`Day` accepts it; one date alone is a list."""
+
+    expected = "une liste de dates, une ligne « - AAAA-MM-JJ » par date"
+
+    def clean(self, value: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_ITEMS:
+            raise Invalide(f"trop de dates ({len(items)} ; au plus {MAX_ITEMS}).")
+        day = Day(self.key, self.label)
+        out, errors = [], []
+        for i, item in enumerate(items, 1):
+            if isinstance(item, (dict, list, bool)) or item is None:
+                errors.append(f"élément {i} : attendu une date, trouvé {_shown(item)}")
+                continue
+            try:
+                out.append(day.clean(item))
+            except Invalide as exc:
+                errors.append(f"élément {i} : {exc}")
+        if errors:
+            raise Invalide(" ; ".join(errors))
+        return sorted(out)

@@ -16,6 +16,7 @@ from plugins.query import QueryError
 
 blueprint = Blueprint("ecossolies", __name__, template_folder="templates")
 blueprint.register_blueprint(__import__("plugins.web_financements", fromlist=["blueprint"]).blueprint)  # subsidies
+blueprint.register_blueprint(__import__("plugins.web_debat", fromlist=["blueprint"]).blueprint)  # debates
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
