@@ -224,8 +224,11 @@ def decide() -> Any:
         else:
             abort(400)
     except debat.DebatError as exc:
-        body = f"<!doctype html><html lang=fr><title>Décision refusée</title><p>{_escape(str(exc))}</p>"
-        return Response(body, 409 if "changé" in str(exc) or "décidé" in str(exc) else 403, mimetype="text/html")
+        from moin.themes import render_template
+
+        status = 409 if "changé" in str(exc) or "décidé" in str(exc) else 403
+        html = render_template("ecossolies/debat_refus.html", title_name="Décision", message=str(exc), page=name)
+        return Response(html, status, mimetype="text/html")
     return _show(name)
 
 
@@ -236,12 +239,6 @@ def _xml(text: str) -> str:
         for c in text
         if c in "\t\n\r" or (ord(c) >= 32 and c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF)
     )
-
-
-def _escape(text: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(text))
 
 
 # -- feeds ----------------------------------------------------------------------------------------------
