@@ -47,9 +47,16 @@ def draft(client) -> None:
     assert client.post("/+nouvelle/position", data=form).status_code == 302
 
 
-def argue(client, sens: str, text: str, sur: str = POSITION, sources: str = "", reponse_a: str = "", status=302):
-    form_url = f"/+debat/argument?sur={quote(sur)}"
-    form = {"csrf_token": token(client, form_url), "sur": sur, "sens": sens, "texte": text, "sources": sources}
+def argue(
+    client, sens: str, text: str, sur: str = POSITION, sources: str = "", reponse_a: str = "", status=302, csrf=""
+):
+    form = {
+        "csrf_token": csrf or token(client, "/+nouvelle/fiche"),
+        "sur": sur,
+        "sens": sens,
+        "texte": text,
+        "sources": sources,
+    }
     if reponse_a:
         form["reponse_a"] = reponse_a
     response = client.post("/+debat/argument", data=form)
@@ -71,7 +78,7 @@ def column(html: str, sens: str) -> str:
 
 
 def support(client, argument: str, withdraw: bool = False) -> int:
-    form = {"csrf_token": token(client, PATH), "argument": argument}
+    form = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
     if withdraw:
         form["retirer"] = "1"
     return client.post("/+debat/soutien", data=form).status_code
@@ -93,7 +100,12 @@ def test_whole_path_draft_debate_publish_amend_transmit_answer(wiki, client, app
     assert client.get(PATH + "/Arguments/1").status_code == 403
     # made public: its debate with it
     login(client, "Alice")
-    assert client.post("/+position/publier", data={"csrf_token": token(client, PATH), "page": POSITION}).status_code == 302
+    assert (
+        client.post(
+            "/+position/publier", data={"csrf_token": token(client, "/+nouvelle/fiche"), "page": POSITION}
+        ).status_code
+        == 302
+    )
     client.get("/+logout")
     html = content(client, PATH)
     assert "Pour (1)" in html and "Les petits lieux touchent les jeunes." in column(html, "pour")
@@ -125,7 +137,7 @@ def test_whole_path_draft_debate_publish_amend_transmit_answer(wiki, client, app
     base = re.search(r'name="base" value="([^"]+)"', form_html).group(1)
     assert "Deuxième paragraphe." in form_html
     form = {
-        "csrf_token": token(client, PATH),
+        "csrf_token": token(client, "/+nouvelle/fiche"),
         "sur": POSITION,
         "base": base,
         "resume": "Préciser le deuxième paragraphe",
@@ -140,7 +152,7 @@ def test_whole_path_draft_debate_publish_amend_transmit_answer(wiki, client, app
     assert "Préciser le deuxième paragraphe" in content(client, PATH)
     as_user(client, "Alice")
     assert "Accepter et appliquer" in content(client, "/" + amendment)
-    decision = {"csrf_token": token(client, PATH), "amendement": amendment, "decision": "accepter"}
+    decision = {"csrf_token": token(client, "/+nouvelle/fiche"), "amendement": amendment, "decision": "accepter"}
     assert client.post("/+debat/amendement/decider", data=decision).status_code == 302
     text = client.get("/+get" + PATH).get_data(as_text=True)
     assert text.startswith("---\ntype: position\n") and "Deuxième paragraphe, précisé." in text
@@ -177,12 +189,16 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
     argue(client, "contre", "Argument confidentiel du groupe.")
     form_url = f"/+debat/amendement?sur={quote(POSITION)}"
     base = re.search(r'name="base" value="([^"]+)"', client.get(form_url).get_data(as_text=True)).group(1)
-    amend = {"csrf_token": token(client, PATH), "sur": POSITION, "base": base, "texte": "Texte confidentiel."}
+    amend = {
+        "csrf_token": token(client, "/+nouvelle/fiche"),
+        "sur": POSITION,
+        "base": base,
+        "texte": "Texte confidentiel.",
+    }
     assert client.post("/+debat/amendement", data=amend).status_code == 302
     wiki.save(
         "Listes",
-        '<<Derniers(type="argument", limite=100)>>\n\n<<Interpellations>>\n\n'
-        f'<<Arguments(page="{POSITION}")>>\n',
+        f'<<Derniers(type="argument", limite=100)>>\n\n<<Interpellations>>\n\n<<Arguments(page="{POSITION}")>>\n',
     )
     wiki.save(
         "Interpellations/Secrète",
@@ -204,8 +220,10 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
         search = client.get("/+recherche?q=confidentiel").get_data(as_text=True)
         assert "confidentiel du groupe" not in search.lower() and "Texte confidentiel" not in search
         assert client.get(PATH + "/Amendements/1").status_code == 403
-        assert client.post("/+debat/soutien", data={"csrf_token": token(client, "/+nouvelle/fiche"),
-                                                   "argument": POSITION + "/Arguments/1"}).status_code in (403, 404)
+        assert client.post(
+            "/+debat/soutien",
+            data={"csrf_token": token(client, "/+nouvelle/fiche"), "argument": POSITION + "/Arguments/1"},
+        ).status_code in (403, 404)
     as_user(client, "Bob")  # a member of the group sees it all
     html = content(client, "/Listes")
     assert "Argument confidentiel du groupe." in html and "Lettre secrète" in html
@@ -221,12 +239,20 @@ def test_a_stale_amendment_is_flagged_and_never_applied(wiki, client, app):
     text = client.get("/+get" + PATH).get_data(as_text=True).replace("Premier paragraphe.", "Premier, réécrit.")
     assert modify(client, POSITION, text).status_code == 302
     as_user(client, "Bob")
-    form = {"csrf_token": token(client, PATH), "sur": POSITION, "base": base,
-            "texte": "Premier paragraphe.\n\nTout autre chose."}
+    form = {
+        "csrf_token": token(client, "/+nouvelle/fiche"),
+        "sur": POSITION,
+        "base": base,
+        "texte": "Premier paragraphe.\n\nTout autre chose.",
+    }
     assert client.post("/+debat/amendement", data=form).status_code == 302
     html = content(client, "/" + POSITION + "/Amendements/1")
     assert "Texte modifié depuis la proposition" in html and "Accepter et appliquer" not in html
-    decision = {"csrf_token": token(client, PATH), "amendement": POSITION + "/Amendements/1", "decision": "accepter"}
+    decision = {
+        "csrf_token": token(client, "/+nouvelle/fiche"),
+        "amendement": POSITION + "/Amendements/1",
+        "decision": "accepter",
+    }
     response = client.post("/+debat/amendement/decider", data=decision)
     assert response.status_code == 409 and "pas appliqué" in response.get_data(as_text=True)
     assert "Tout autre chose" not in client.get("/+get" + PATH).get_data(as_text=True)
@@ -262,10 +288,16 @@ def test_interpellation_status_and_accountability_figures():
 
 
 def test_interpellations_macro_filters_and_bad_arguments(wiki, client, app):
-    wiki.save("I/1", "---\ntype: interpellation\nobjet: Un\ndestinataire: Métropole\nenvoi: 2025-02-01\n"
-                     "reponse: {date: 2025-02-11}\n---\n")
-    wiki.save("I/2", "---\ntype: interpellation\nobjet: Deux\ndestinataire: Métropole\nenvoi: 2025-03-01\n"
-                     "reponse: {date: 2025-03-31}\n---\n")
+    wiki.save(
+        "I/1",
+        "---\ntype: interpellation\nobjet: Un\ndestinataire: Métropole\nenvoi: 2025-02-01\n"
+        "reponse: {date: 2025-02-11}\n---\n",
+    )
+    wiki.save(
+        "I/2",
+        "---\ntype: interpellation\nobjet: Deux\ndestinataire: Métropole\nenvoi: 2025-03-01\n"
+        "reponse: {date: 2025-03-31}\n---\n",
+    )
     wiki.save("I/3", "---\ntype: interpellation\nobjet: Trois\ndestinataire: Région\nenvoi: 2024-01-01\n---\n")
     wiki.save("L", '<<Interpellations(destinataire="metropole")>>\n')
     html = content(client, "/L")
@@ -291,21 +323,28 @@ def test_hostile_text_stays_text(wiki, client, app, where):
     setup(wiki, app)
     wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
     login(client, "Alice")
-    for i, payload in enumerate(PAYLOADS[:40]):
+    csrf = token(client, "/+nouvelle/fiche")
+    base = re.search(
+        r'name="base" value="([^"]+)"', client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)
+    ).group(1)
+    for i, payload in enumerate(PAYLOADS[:30]):
         if where == "argument":
-            argue(client, "pour", payload, sources=f"{payload} https://exemple.org/{i}", status=302)
-            argue(client, payload, payload, status=422)
+            argue(client, "pour", payload, sources=f"{payload} https://exemple.org/{i}", csrf=csrf)
+            argue(client, payload, payload, status=422, csrf=csrf)
         elif where == "amendement":
-            base = re.search(r'name="base" value="([^"]+)"',
-                             client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)).group(1)
-            form = {"csrf_token": token(client, PATH), "sur": POSITION, "base": base, "resume": payload,
-                    "texte": f"Texte.\n{payload}"}
+            form = {"csrf_token": csrf, "sur": POSITION, "base": base, "resume": payload, "texte": f"Texte.\n{payload}"}
             assert client.post("/+debat/amendement", data=form).status_code in (302, 422)
         else:
             import yaml
 
-            data = {"type": "interpellation", "objet": payload, "destinataire": payload, "envoi": "2026-01-01",
-                    "positions": [POSITION, payload], "reponse": {"texte": payload, "date": "2026-01-02"}}
+            data = {
+                "type": "interpellation",
+                "objet": payload,
+                "destinataire": payload,
+                "envoi": "2026-01-01",
+                "positions": [POSITION, payload],
+                "reponse": {"texte": payload, "date": "2026-01-02"},
+            }
             block = yaml.safe_dump(data, allow_unicode=True)
             wiki.save(f"Interpellations/H{i}", f"---\n{block}---\n{payload}\n")
     wiki.save("Liste", "<<Interpellations>>\n")
