@@ -7,7 +7,6 @@ import datetime
 import re
 from urllib.parse import quote
 
-import pytest
 from moin.app import before_wiki
 
 from plugins.groupes import create_group
@@ -316,44 +315,100 @@ def test_interpellations_macro_filters_and_bad_arguments(wiki, client, app):
     assert "Données à corriger" in html and "destinataire" in html and "élément 1" in html
 
 
-@pytest.mark.parametrize("where", ["argument", "amendement", "interpellation"])
-def test_hostile_text_stays_text(wiki, client, app, where):
+def test_hostile_text_stays_text(wiki, client, app):
+    """Every payload in every field of the three types (written in one batch), and some through the forms."""
+    import yaml
+
+    from plugins.pages import store_pages_batched
     from tests.hostile import PAYLOADS, dangers
 
     setup(wiki, app)
     wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    pages = []
+    for i, payload in enumerate(PAYLOADS):
+        pages.append(
+            (
+                f"{POSITION}/Arguments/{i + 100}",
+                "---\n"
+                + yaml.safe_dump(
+                    {
+                        "type": "argument",
+                        "sur": POSITION,
+                        "sens": "pour" if i % 2 else payload,
+                        "sources": [
+                            {"titre": payload, "url": payload},
+                            {"titre": payload, "url": "https://exemple.org"},
+                        ],
+                        "reponse_a": payload,
+                    },
+                    allow_unicode=True,
+                )
+                + f"---\n{payload}\n",
+            )
+        )
+        pages.append(
+            (
+                f"{POSITION}/Amendements/{i + 100}",
+                "---\n"
+                + yaml.safe_dump(
+                    {
+                        "type": "amendement",
+                        "sur": POSITION,
+                        "base": payload,
+                        "statut": "rejeté" if i % 2 else payload,
+                        "resume": payload,
+                        "motif": payload,
+                    },
+                    allow_unicode=True,
+                )
+                + f"---\nTexte.\n{payload}\n",
+            )
+        )
+        pages.append(
+            (
+                f"Interpellations/H{i}",
+                "---\n"
+                + yaml.safe_dump(
+                    {
+                        "type": "interpellation",
+                        "objet": payload,
+                        "destinataire": payload,
+                        "groupe": payload,
+                        "envoi": "2026-01-01" if i % 2 else payload,
+                        "relances": [payload],
+                        "lettre": payload,
+                        "positions": [POSITION, payload],
+                        "dispositifs": [payload],
+                        "reponse": {"texte": payload, "date": "2026-01-02", "fichier": payload},
+                    },
+                    allow_unicode=True,
+                )
+                + f"---\n{payload}\n",
+            )
+        )
+    with app.app_context():
+        store_pages_batched(app, pages, "pages hostiles")
     login(client, "Alice")
     csrf = token(client, "/+nouvelle/fiche")
     base = re.search(
         r'name="base" value="([^"]+)"', client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)
     ).group(1)
-    for i, payload in enumerate(PAYLOADS[:30]):
-        if where == "argument":
-            argue(client, "pour", payload, sources=f"{payload} https://exemple.org/{i}", csrf=csrf)
-            argue(client, payload, payload, status=422, csrf=csrf)
-        elif where == "amendement":
-            form = {"csrf_token": csrf, "sur": POSITION, "base": base, "resume": payload, "texte": f"Texte.\n{payload}"}
-            assert client.post("/+debat/amendement", data=form).status_code in (302, 422)
-        else:
-            import yaml
-
-            data = {
-                "type": "interpellation",
-                "objet": payload,
-                "destinataire": payload,
-                "envoi": "2026-01-01",
-                "positions": [POSITION, payload],
-                "reponse": {"texte": payload, "date": "2026-01-02"},
-            }
-            block = yaml.safe_dump(data, allow_unicode=True)
-            wiki.save(f"Interpellations/H{i}", f"---\n{block}---\n{payload}\n")
-    wiki.save("Liste", "<<Interpellations>>\n")
-    pages = [PATH, "/Liste", f"/+debat/flux?page={quote(POSITION)}"]
-    pages += [f"/{POSITION}/Amendements/{i}" for i in range(1, 4)] + [f"/Interpellations/H{i}" for i in range(3)]
-    for path in pages:
-        response = client.get(path)
-        assert response.status_code in (200, 404), path
-        if response.status_code == 200 and response.mimetype == "text/html":
-            assert not dangers(response.get_data(as_text=True)), path
-    feed = client.get(f"/+debat/flux?page={quote(POSITION)}")
-    assert feed.status_code == 200 and "<script>" not in feed.get_data(as_text=True)
+    for i, payload in enumerate(PAYLOADS[:8]):
+        argue(client, "pour", payload, sources=f"{payload} https://exemple.org/{i}", csrf=csrf)
+        argue(client, payload, payload, status=422, csrf=csrf)
+        form = {"csrf_token": csrf, "sur": POSITION, "base": base, "resume": payload, "texte": f"Texte.\n{payload}"}
+        assert client.post("/+debat/amendement", data=form).status_code == 302
+    wiki.save("Liste", '<<Interpellations>>\n\n<<Derniers(type="argument", limite=200)>>\n')
+    paths = [PATH, "/Liste", f"/{POSITION}/Amendements/1", f"/{POSITION}/Arguments/1"]
+    paths += [f"/{POSITION}/Amendements/{i + 100}" for i in range(0, len(PAYLOADS), 7)]
+    paths += [f"/{POSITION}/Arguments/{i + 100}" for i in range(0, len(PAYLOADS), 7)]
+    paths += [f"/Interpellations/H{i}" for i in range(0, len(PAYLOADS), 7)]
+    for path in paths:
+        html = content(client, path)
+        assert not dangers(html), path
+    html = content(client, PATH)
+    assert f"Pour ({len(PAYLOADS) // 2 + 8})" in html  # the payloads as senses are refused, never counted
+    for path in (f"/+debat/flux?page={quote(POSITION)}", "/+debat/flux?groupe=Culture et sport"):
+        feed = client.get(path)
+        assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
+        assert "<script" not in feed.get_data(as_text=True)
