@@ -412,3 +412,21 @@ def test_hostile_text_stays_text(wiki, client, app):
         feed = client.get(path)
         assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
         assert "<script" not in feed.get_data(as_text=True)
+
+
+def test_seed_example_debate_and_letters(app, client):
+    import os
+
+    from plugins.seed import load_seed
+
+    with app.app_context():
+        load_seed(app, os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "pages"))
+    html = content(client, "/GroupesDeTravail/Culture/Pour un pass culture qui aille vers les jeunes (exemple)")
+    assert "Pour (1)" in html and "Contre (1)" in html and "Nuance (1)" in html
+    assert "transmise</strong> — le 2026-03-20" in html and "réponse</strong> — le 2026-06-02" in html
+    html = content(client, "/Interpellations")
+    bilan = html[html.find("eco-bilan-destinataires") :]
+    assert re.search(r"<td>Conseil départemental</td><td>1</td><td>1</td><td>100,0 %</td><td>74 jours</td>", bilan)
+    assert "<td>Nantes Métropole</td><td>1</td><td>0</td><td>0,0 %</td><td>—</td><td>1</td>" in bilan
+    scheme = content(client, "/Dispositifs/Pass Culture et Sport (exemple)")
+    assert "Le pass Culture et Sport et les lieux de proximité (exemple)</a> — Conseil départemental" in scheme
