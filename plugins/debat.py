@@ -313,10 +313,14 @@ def publish_debate(app: Any, position: str, group: str) -> int:
     if index is None:
         return 0
     draft, public = groupes.draft_acl(group), groupes.public_acl(group)
+    # the position, and its amendments (arguments on an amendment are part of the position's debate)
+    debated = {fold(position)} | {
+        fold(p.fullname) for p in index.pages("amendement") if fold(str(p.data.get("sur", ""))) == fold(position)
+    }
     changed = 0
-    for type_name in ("argument", "amendement"):
+    for type_name in ("amendement", "argument"):
         for page in index.pages(type_name):
-            if fold(str(page.data.get("sur", ""))) != fold(position) or not page.acl or draft not in page.acl:
+            if fold(str(page.data.get("sur", ""))) not in debated or not page.acl or draft not in page.acl:
                 continue
             item = app.storage.get_item(itemid=page.itemid)
             text = item[CURRENT].data.read().decode("utf-8", "replace")

@@ -195,6 +195,7 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
         "texte": "Texte confidentiel.",
     }
     assert client.post("/+debat/amendement", data=amend).status_code == 302
+    argue(client, "pour", "Soutien confidentiel à l'amendement.", sur=POSITION + "/Amendements/1")
     wiki.save(
         "Listes",
         f'<<Derniers(type="argument", limite=100)>>\n\n<<Interpellations>>\n\n<<Arguments(page="{POSITION}")>>\n',
@@ -226,6 +227,38 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
     as_user(client, "Bob")  # a member of the group sees it all
     html = content(client, "/Listes")
     assert "Argument confidentiel du groupe." in html and "Lettre secrète" in html
+    assert "Soutien confidentiel à l'amendement." in content(client, PATH + "/Amendements/1")
+    # made public: the debate on the amendment with it
+    assert (
+        client.post(
+            "/+position/publier", data={"csrf_token": token(client, "/+nouvelle/fiche"), "page": POSITION}
+        ).status_code
+        == 302
+    )
+    client.get("/+logout")
+    assert "Soutien confidentiel à l'amendement." in content(client, PATH + "/Amendements/1")
+    assert "Argument confidentiel du groupe." in content(client, PATH)
+
+
+def test_any_page_opts_in_and_exports_say_the_status(wiki, client, app):
+    setup(wiki, app)
+    wiki.save("Réflexions/Tiers-lieux", "Une page libre.\n\n<<Arguments>>\n")
+    wiki.save("Réflexions/Fermée", "Une page sans débat.\n")
+    login(client, "Carla")
+    argue(client, "nuance", "Ça dépend des quartiers.", sur="Réflexions/Tiers-lieux")
+    assert "Nuance (1)" in content(client, "/Réflexions/Tiers-lieux")
+    response = argue(client, "pour", "Refusé.", sur="Réflexions/Fermée", status=400)
+    assert "pas ouverte au débat" in response.get_data(as_text=True)
+    client.get("/+logout")
+    response = argue(client, "pour", "Anonyme.", sur="Réflexions/Tiers-lieux", status=403)
+    assert "Connectez-vous pour argumenter" in response.get_data(as_text=True)
+    wiki.save(
+        "I/1",
+        "---\ntype: interpellation\nobjet: Un\ndestinataire: Métropole\nenvoi: 2025-02-01\n"
+        "reponse: {date: 2025-02-11}\n---\n",
+    )
+    csv_text = client.get("/+donnees/interpellation.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0].endswith(";statut;jours") and csv_text.splitlines()[1].endswith(";répondue;10")
 
 
 def test_a_stale_amendment_is_flagged_and_never_applied(wiki, client, app):
