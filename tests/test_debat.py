@@ -463,3 +463,33 @@ def test_seed_example_debate_and_letters(app, client):
     assert "<td>Nantes Métropole</td><td>1</td><td>0</td><td>0,0 %</td><td>—</td><td>1</td>" in bilan
     scheme = content(client, "/Dispositifs/Pass Culture et Sport (exemple)")
     assert "Le pass Culture et Sport et les lieux de proximité (exemple)</a> — Conseil départemental" in scheme
+
+
+def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(wiki, app):
+    from tests.browser import browser_page, served
+
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    with served(app) as base, browser_page(width=360, height=800) as (page, _requested):
+        page.goto(f"{base}/+login")
+        page.fill("input[name=login_username]", "Carla")
+        page.fill("input[name=login_password]", "motdepasse-solide-2026")
+        page.press("input[name=login_password]", "Enter")
+        page.wait_for_load_state()
+        page.goto(f"{base}/{quote(POSITION)}")
+        page.click("text=Ajouter un argument contre")
+        assert page.input_value("#f_sens") == "contre"
+        page.fill("#f_texte", "Le budget ne suit pas.")
+        page.fill("#f_sources", "Budget primitif https://exemple.org/bp")
+        page.click("button:has-text(\"Publier l'argument\")")
+        contre = page.locator(".eco-colonne.eco-sens-contre")
+        assert contre.locator("h3").inner_text() == "Contre (1)"
+        assert "Le budget ne suit pas." in contre.inner_text()
+        contre.locator("button:has-text('Soutenir')").click()
+        contre = page.locator(".eco-colonne.eco-sens-contre")
+        assert contre.locator(".eco-soutiens").inner_text() == "1 soutien"
+        # on a phone the three columns are stacked, each as wide as the page allows
+        boxes = [page.locator(f".eco-colonne.eco-sens-{s}").bounding_box() for s in ("pour", "contre", "nuance")]
+        assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]
+        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
