@@ -35,6 +35,11 @@ class DebatError(ValueError):
     """A debate action refused; the message (French) says why."""
 
 
+def under(name: str) -> str:
+    """moin's subscription pattern for the pages under a page (its arguments, its amendments)."""
+    return "^" + re.escape(name + "/")
+
+
 def names_of(target: str, title: str = "") -> set[str]:
     """The folded ways a debate page may name its target: full name, or title."""
     return {fold(n) for n in (target, title) if n}

@@ -144,7 +144,22 @@ def arguments(target: str, title: str = "") -> Any:
     ]
     if not flaskg.user.valid:
         children.insert(2, card.para(["Connectez-vous pour argumenter ou soutenir un argument."], "eco-aide"))
+    elif may and current_app.cfg.mail_enabled:
+        children.append(follow_form(target))
     return card.div("eco-debat", children)
+
+
+def follow_form(target: str) -> Any:
+    """Follow the debate by e-mail (moin's subscriptions to the page and the pages under it), or stop."""
+    from moin.constants.keys import NAMERE
+    from moin.user import assemble_subscription
+
+    following = assemble_subscription(NAMERE, debat.under(target), "") in (flaskg.user.subscriptions or [])
+    if following:
+        return _form(
+            "/+debat/suivre", {"page": target, "arreter": "1"}, "Ne plus suivre ce débat par courriel", "eco-suivre"
+        )
+    return _form("/+debat/suivre", {"page": target}, "Suivre ce débat par courriel", "eco-suivre")
 
 
 # -- amendments ---------------------------------------------------------------------------------------

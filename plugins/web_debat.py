@@ -241,6 +241,33 @@ def _xml(text: str) -> str:
     )
 
 
+@blueprint.route("/+debat/suivre", methods=["POST"])
+def follow() -> Any:
+    """A member follows a debate by e-mail with moin's own subscriptions: the page and every page under it
+    (its arguments and amendments); moin mails only what each subscriber may read."""
+    from moin.constants.keys import ITEMID, NAMERE
+
+    name = request.form.get("page", "")
+    if not csrf_ok():
+        abort(400)
+    if not flaskg.user.valid:
+        abort(403)
+    if not current_app.cfg.mail_enabled:
+        abort(404)
+    try:
+        cible = debat.target(name)
+    except debat.DebatError:
+        abort(404)
+    item = current_app.storage.get_item(name_exact=cible.name)
+    if request.form.get("arreter"):
+        flaskg.user.unsubscribe(NAMERE, debat.under(cible.name), "")
+        flaskg.user.unsubscribe(ITEMID, item.itemid)
+    else:
+        flaskg.user.subscribe(NAMERE, debat.under(cible.name), "")
+        flaskg.user.subscribe(ITEMID, item.itemid)
+    return _show(cible.name)
+
+
 # -- feeds ----------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from moin.app import before_wiki
 
+from plugins.debat import under
 from plugins.groupes import create_group
 from plugins.interpellation import Bilan, by_addressee, etat
 from tests.helpers import content, login, modify
@@ -493,3 +494,27 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]
         assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_follow_a_debate_by_mail_with_moins_subscriptions(wiki, client, app):
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    login(client, "Carla")
+    assert "Suivre ce débat par courriel" not in content(client, PATH)  # no mail configured: not offered
+    app.cfg.mail_enabled = True
+    csrf = token(client, "/+nouvelle/fiche")
+    assert client.post("/+debat/suivre", data={"csrf_token": csrf, "page": POSITION}).status_code == 302
+    html = content(client, PATH)
+    assert "Ne plus suivre ce débat par courriel" in html
+
+    def subscriptions():
+        from moin.user import User
+
+        return User(auth_username="Carla").subscriptions
+
+    assert "namere::" + under(POSITION) in wiki.run(subscriptions)
+    form = {"csrf_token": csrf, "page": POSITION, "arreter": "1"}
+    assert client.post("/+debat/suivre", data=form).status_code == 302
+    assert "namere::" + under(POSITION) not in wiki.run(subscriptions)
+    assert client.get(f"/+debat/suivre?page={quote(POSITION)}").status_code in (404, 405)  # never by GET
+    assert "namere::" + under(POSITION) not in wiki.run(subscriptions)
