@@ -462,6 +462,10 @@ def test_seed_example_debate_and_letters(app, client):
     bilan = html[html.find("eco-bilan-destinataires") :]
     assert re.search(r"<td>Conseil départemental</td><td>1</td><td>1</td><td>100,0 %</td><td>74 jours</td>", bilan)
     assert "<td>Nantes Métropole</td><td>1</td><td>0</td><td>0,0 %</td><td>—</td><td>1</td>" in bilan
+    space = content(client, "/GroupesDeTravail/Culture")
+    assert "2 interpellations" in space and 'href="/+debat/flux?groupe=Culture"' in space
+    feed = client.get("/+debat/flux?groupe=Culture").get_data(as_text=True)
+    assert feed.count("<entry>") == 6  # the public position, its three arguments, the two letters
     scheme = content(client, "/Dispositifs/Pass Culture et Sport (exemple)")
     assert "Le pass Culture et Sport et les lieux de proximité (exemple)</a> — Conseil départemental" in scheme
 
@@ -482,7 +486,7 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         assert page.input_value("#f_sens") == "contre"
         page.fill("#f_texte", "Le budget ne suit pas.")
         page.fill("#f_sources", "Budget primitif https://exemple.org/bp")
-        page.click("button:has-text(\"Publier l'argument\")")
+        page.click('button:has-text("Publier l\'argument")')
         contre = page.locator(".eco-colonne.eco-sens-contre")
         assert contre.locator("h3").inner_text() == "Contre (1)"
         assert "Le budget ne suit pas." in contre.inner_text()
