@@ -522,3 +522,34 @@ def test_follow_a_debate_by_mail_with_moins_subscriptions(wiki, client, app):
     assert "namere::" + under(POSITION) not in wiki.run(subscriptions)
     assert client.get(f"/+debat/suivre?page={quote(POSITION)}").status_code in (404, 405)  # never by GET
     assert "namere::" + under(POSITION) not in wiki.run(subscriptions)
+
+
+def test_an_amendment_survives_a_change_of_the_data_block_only(wiki, client, app):
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    login(client, "Carla")
+    html = client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)
+    base = re.search(r'name="base" value="([^"]+)"', html).group(1)
+    csrf = token(client, "/+nouvelle/fiche")
+    form = {"csrf_token": csrf, "sur": POSITION, "base": base, "texte": "Texte amendé."}
+    assert client.post("/+debat/amendement", data=form).status_code == 302
+    same = {**form, "texte": "Texte."}
+    assert "identique au texte actuel" in client.post("/+debat/amendement", data=same).get_data(as_text=True)
+    # the group moves the position on (its data block only): the proposal still applies, to the new block
+    wiki.save(
+        POSITION,
+        "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: en débat\n---\nTexte.\n",
+        acl=PUBLIC_ACL,
+    )
+    as_user(client, "Bob")
+    html = content(client, PATH + "/Amendements/1")
+    assert "Texte modifié depuis la proposition" not in html and "Accepter et appliquer" in html
+    decision = {"csrf_token": token(client, "/+nouvelle/fiche"), "amendement": POSITION + "/Amendements/1"}
+    assert client.post("/+debat/amendement/decider", data={**decision, "decision": "accepter"}).status_code == 302
+    text = client.get("/+get" + PATH).get_data(as_text=True)
+    assert (
+        text == "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: en débat\n---\nTexte amendé.\n"
+    )
+    client.get("/+logout")
+    html = content(client, PATH)  # still public after the amendment
+    assert "Texte amendé." in html and "Position publique" in html
