@@ -49,6 +49,10 @@ class Amendement(PageType):
     def summary(self, data: dict[str, Any]) -> list[Any]:
         return [card.span("eco-details", [f" — {data.get('statut', 'ouvert')}"])]
 
+    def footer(self, record: Record) -> Any:
+        """After the proposed text: the arguments about the proposal."""
+        return card.div("eco-pied-debat", [card.macro_call("Arguments", {})])
+
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
         statut = d.get("statut", "ouvert")

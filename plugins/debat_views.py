@@ -110,8 +110,16 @@ def arguments(target: str, title: str = "") -> Any:
         body: list[Any] = [card.heading(f"{SENS_LABELS[sens]} ({total})", 3)]
         if mine_sense:
             body.append(card.bullet_list([entry(p, False) for p in mine_sense], css="eco-arguments-liste"))
-        else:
+        elif total == 0:
             body.append(card.para(["Aucun argument."], "eco-vide"))
+        if total > len(mine_sense):
+            n = total - len(mine_sense)
+            body.append(
+                card.para(
+                    [f"Dont {n} en réponse à un autre argument (affiché{'s' if n > 1 else ''} sous celui-ci)."],
+                    "eco-details",
+                )
+            )
         if may:
             body.append(
                 card.para(
@@ -270,7 +278,6 @@ def amendment(name: str) -> Any:
                 reason,
             )
         )
-    children.append(arguments(name))
     return card.div("eco-amendement-etat", children)
 
 

@@ -117,6 +117,10 @@ class Dispositif(PageType):
             details.append(f"budget utilisé à {nombres.percent(rate)}")
         return [card.span("eco-details", [" — " + " · ".join(details)])] if details else []
 
+    def footer(self, record: Record) -> Any:
+        """After the text: the debate on the scheme (computed when shown)."""
+        return card.div("eco-pied-debat", [card.macro_call("Arguments", {"titre": record.data.get("nom", "")})])
+
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
         budget, people, period = d.get("budget") or {}, d.get("beneficiaires") or {}, d.get("periode") or {}
@@ -188,7 +192,6 @@ class Dispositif(PageType):
         children.append(card.macro_call("PositionsCitant", {"nom": d.get("nom", "")}))
         children.append(card.heading("Interpellations", 3))
         children.append(card.macro_call("InterpellationsLiees", {"cle": "dispositifs", "titre": d.get("nom", "")}))
-        children.append(card.macro_call("Arguments", {"titre": d.get("nom", "")}))
         if d.get("groupe"):
             children.append(
                 card.macro_call("VerifierPage", {"page": f"GroupesDeTravail/{d['groupe']}", "role": "groupe"})

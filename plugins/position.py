@@ -56,6 +56,14 @@ class Position(PageType):
             details.append(f"adoptée le {data['adoption']}")
         return [card.span("eco-details", [" — " + " · ".join(details)])]
 
+    def footer(self, record: Record) -> Any:
+        """After the text: its amendments and its debate (computed when shown)."""
+        title = record.data.get("titre", "")
+        return card.div(
+            "eco-pied-debat",
+            [card.macro_call("Amendements", {"titre": title}), card.macro_call("Arguments", {"titre": title})],
+        )
+
     def card(self, record: Record, problems: list[Probleme]) -> Any:
         d = record.data
         statut = d.get("statut", "brouillon")
@@ -85,8 +93,6 @@ class Position(PageType):
         )
         children.append(card.heading("Interpellations", 3))
         children.append(card.macro_call("InterpellationsLiees", {"cle": "positions", "titre": title}))
-        children.append(card.macro_call("Amendements", {"titre": title}))
-        children.append(card.macro_call("Arguments", {"titre": title}))
         if d.get("groupe"):
             children.append(card.macro_call("EtatPosition", {"groupe": d["groupe"]}))
             children.append(card.macro_call("VerifierPage", {"page": space(d["groupe"]), "role": "groupe"}))

@@ -116,6 +116,10 @@ class PageType:
     def card(self, record: Record, problems: list[Probleme]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def footer(self, record: Record) -> Any:
+        """What follows the free text of a page of this type (e.g. its debate), or None."""
+        return None
+
     def summary(self, data: dict[str, Any]) -> list[Any]:
         """What a listing shows under the title of a page of this type (override per type)."""
         return []
