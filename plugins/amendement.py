@@ -46,6 +46,13 @@ class Amendement(PageType):
     facets = {"sur": "sur", "statut": "statut"}
     sorts = {"sur": "sur", "statut": "statut"}
 
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """« Amendement à Pour les petits lieux : résumé »."""
+        sur = str(data.get("sur", "")).rsplit("/", 1)[-1]
+        resume = f" : {data['resume']}" if data.get("resume") else ""
+        return f"Amendement à {sur}{resume}" if sur else ""
+
     def summary(self, data: dict[str, Any]) -> list[Any]:
         return [card.span("eco-details", [f" — {data.get('statut', 'ouvert')}"])]
 

@@ -48,6 +48,12 @@ class Argument(PageType):
     facets = {"sur": "sur", "sens": "sens"}
     sorts = {"sur": "sur", "sens": "sens"}
 
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """« Argument contre : Pour les petits lieux » (the last part of the page debated)."""
+        sur = str(data.get("sur", "")).rsplit("/", 1)[-1]
+        return f"Argument {data.get('sens', '')} : {sur}".replace("  ", " ") if sur else ""
+
     def summary(self, data: dict[str, Any]) -> list[Any]:
         return [card.span("eco-details", [f" — {data.get('sens', '?')}"])]
 

@@ -42,7 +42,7 @@ class Record:
 
     @property
     def title(self) -> str:
-        return str(self.data.get(self.type.title_field, ""))
+        return self.type.title_of(self.data)
 
 
 class PageType:
@@ -61,6 +61,11 @@ class PageType:
     facet_labels: ClassVar[dict[str, str]] = {}
     #: computed columns that exports add after the fields (``row`` fills them)
     extra_columns: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """The title of a page of this type (its title field; a type may compose one)."""
+        return str(data.get(cls.title_field, ""))
 
     @classmethod
     def facet_label(cls, facet: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from moin import flaskg
@@ -311,17 +312,16 @@ def feed() -> Response:
     fg = FeedGenerator()
     fg.id(f"{base}/+debat/flux?{request.query_string.decode('utf-8', 'replace')}")
     fg.title(_xml(title))
-    fg.link(href=f"{base}/{link}", rel="alternate")
+    fg.link(href=f"{base}/{quote(link)}", rel="alternate")
     fg.language("fr")
     newest = max((p.mtime for p in entries), default=0)
     fg.updated(datetime.datetime.fromtimestamp(newest, tz=datetime.UTC))
     for p in sorted(entries, key=lambda p: p.mtime)[-200:]:
         entry = fg.add_entry()
-        url = f"{base}/{p.fullname}"
+        url = f"{base}/{quote(p.fullname)}"
         entry.id(url + f"#{p.revid}")
         entry.link(href=url)
-        kind = {"argument": f"Argument {p.data.get('sens', '')}", "amendement": "Amendement"}.get(p.type, p.type)
-        entry.title(_xml(f"{kind.capitalize()} : {p.data.get('resume') or p.title}"[:300]))
+        entry.title(_xml(p.title[:300]))
         entry.updated(datetime.datetime.fromtimestamp(p.mtime, tz=datetime.UTC))
         entry.author(name=_xml(debat.author(p).name))
         body = debat.body_of(p)

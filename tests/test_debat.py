@@ -178,6 +178,8 @@ def test_whole_path_draft_debate_publish_amend_transmit_answer(wiki, client, app
     feed = client.get("/+debat/flux?groupe=Culture et sport")
     assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
     assert feed.get_data(as_text=True).count("<entry>") == 7  # position, 4 arguments, 1 amendment, 1 letter
+    found = client.get("/+recherche.json?q=budget manque").get_data(as_text=True)
+    assert "Argument contre : Pour les petits lieux" in found
     debate_feed = client.get(f"/+debat/flux?page={quote(POSITION)}").get_data(as_text=True)
     assert "Le budget manque." in debate_feed and "<name>Carla</name>" in debate_feed
 
