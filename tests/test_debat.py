@@ -479,7 +479,7 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
     wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
     with served(app) as base, browser_page(width=360, height=800) as (page, _requested):
         page.goto(f"{base}/+login")
-        page.fill("input[name=login_username]", "Carla")
+        page.fill("input[name=login_username]", "Alice")
         page.fill("input[name=login_password]", "motdepasse-solide-2026")
         page.press("input[name=login_password]", "Enter")
         page.wait_for_load_state()
@@ -500,6 +500,28 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]
         assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        problems = axe_problems(page, "position")
+        # an amendment, proposed and seen by a member of the group: the diff and the decision forms
+        page.click("text=Proposer un amendement")
+        page.fill("#f_texte", "Texte amendé.")
+        page.click('button:has-text("Proposer l\'amendement")')
+        assert page.locator(".eco-diff-ajout").inner_text().strip() == "+ Texte amendé."
+        assert page.locator("button:has-text('Accepter et appliquer')").count() == 1
+        problems += axe_problems(page, "amendement")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not problems, problems
+
+
+def axe_problems(page, name: str) -> list[str]:
+    """Serious or critical accessibility violations found by axe-core on the page shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{name} : {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_follow_a_debate_by_mail_with_moins_subscriptions(wiki, client, app):
