@@ -52,7 +52,7 @@ def arguments(target: str, title: str = "") -> Any:
     found = debat.pages_about("argument", target, title)
     member = flaskg.user.itemid if flaskg.user.valid else None
     counts, mine = soutiens.counts(current_app.cfg, [p.itemid for p in found], member)
-    authors = {p.itemid: debat.author(p) for p in found}
+    authors = debat.authors(found)
     names = {fold(p.fullname) for p in found}
     answers: dict[str, list[IndexedPage]] = {}
     top: list[IndexedPage] = []
@@ -176,12 +176,13 @@ def follow_form(target: str) -> Any:
 def amendments(position: str, title: str = "") -> Any:
     """A position's amendments, open / accepted / rejected, and the link to propose one."""
     found = debat.pages_about("amendement", position, title)
+    written = debat.authors(found)
     children: list[Any] = [card.heading("Amendements", 3)]
     for statut, label in (("ouvert", "Ouverts"), ("accepté", "Acceptés"), ("rejeté", "Rejetés")):
         pages = sorted((p for p in found if p.data.get("statut", "ouvert") == statut), key=lambda p: p.mtime)
         items = []
         for page in pages:
-            who = debat.author(page)
+            who = written[page.itemid]
             items.append(
                 [
                     card.page_link(page.fullname, page.data.get("resume") or page.name.rsplit("/", 1)[-1]),

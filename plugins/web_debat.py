@@ -316,14 +316,16 @@ def feed() -> Response:
     fg.language("fr")
     newest = max((p.mtime for p in entries), default=0)
     fg.updated(datetime.datetime.fromtimestamp(newest, tz=datetime.UTC))
-    for p in sorted(entries, key=lambda p: p.mtime)[-200:]:
+    shown = sorted(entries, key=lambda p: p.mtime)[-200:]
+    written = debat.authors(shown)
+    for p in shown:
         entry = fg.add_entry()
         url = f"{base}/{quote(p.fullname)}"
         entry.id(url + f"#{p.revid}")
         entry.link(href=url)
         entry.title(_xml(p.title[:300]))
         entry.updated(datetime.datetime.fromtimestamp(p.mtime, tz=datetime.UTC))
-        entry.author(name=_xml(debat.author(p).name))
+        entry.author(name=_xml(written[p.itemid].name))
         body = debat.body_of(p)
         entry.content(_xml(body[:2000] or p.title), type="text")
     response = Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")
