@@ -79,6 +79,12 @@ bench-financements: venv
 	$(BIN)/python benchmarks/financements.py
 bench: bench-financements
 
+## make bench-debat : rendu d'une position débattue (200 arguments) et de son flux (aussi lancé par make bench)
+.PHONY: bench-debat
+bench-debat: venv
+	$(BIN)/python benchmarks/debat.py
+bench: bench-debat
+
 ## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)

@@ -23,6 +23,8 @@ from plugins.interpellation import DELAI, by_addressee, etat
 from plugins.text import fold
 
 EXCERPT = 1200
+#: arguments shown per column, the most supported first (all with ``?debat=tout``)
+SHOWN = 20
 
 
 def _form(action: str, fields: dict[str, str], button: str, css: str, extra: list[Any] = ()) -> Any:
@@ -103,15 +105,27 @@ def arguments(target: str, title: str = "") -> Any:
             parts.append(card.div("eco-reponses", [card.heading("Réponses", 4), card.bullet_list(replies)]))
         return parts
 
+    from flask import request
+
+    everything = request.args.get("debat") == "tout"
     columns = []
     for sens in SENS:
         mine_sense = order([p for p in top if p.data.get("sens") == sens])
         total = sum(1 for p in found if p.data.get("sens") == sens)
         body: list[Any] = [card.heading(f"{SENS_LABELS[sens]} ({total})", 3)]
-        if mine_sense:
-            body.append(card.bullet_list([entry(p, False) for p in mine_sense], css="eco-arguments-liste"))
+        shown = mine_sense if everything else mine_sense[:SHOWN]
+        if shown:
+            body.append(card.bullet_list([entry(p, False) for p in shown], css="eco-arguments-liste"))
         elif total == 0:
             body.append(card.para(["Aucun argument."], "eco-vide"))
+        if len(shown) < len(mine_sense):
+            rest = len(mine_sense) - len(shown)
+            body.append(
+                card.para(
+                    [card.url_link(f"{request.path}?debat=tout", f"Voir les {rest} autres arguments « {sens} »")],
+                    "eco-voir-tout",
+                )
+            )
         if total > len(mine_sense):
             n = total - len(mine_sense)
             body.append(

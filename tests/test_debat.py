@@ -444,6 +444,11 @@ def test_hostile_text_stays_text(wiki, client, app):
         assert not dangers(html), path
     html = content(client, PATH)
     assert f"Pour ({len(PAYLOADS) // 2 + 8})" in html  # the payloads as senses are refused, never counted
+    assert column(html, "pour").count("page de l'argument") == 20  # the 20 most supported, then a link
+    assert f"Voir les {len(PAYLOADS) // 2 + 8 - 20} autres arguments « pour »" in html
+    html = content(client, PATH + "?debat=tout")
+    assert column(html, "pour").count("page de l'argument") == len(PAYLOADS) // 2 + 8
+    assert not dangers(html)
     for path in (f"/+debat/flux?page={quote(POSITION)}", "/+debat/flux?groupe=Culture et sport"):
         feed = client.get(path)
         assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
