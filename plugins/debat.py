@@ -289,7 +289,8 @@ def accept(prop: Proposition) -> None:
             "Proposez-le de nouveau sur le texte actuel."
         )
     position = prop.position
-    assert position is not None
+    if position is None:  # a missing position makes the proposal stale: never reached
+        raise DebatError("La position amendée est introuvable.")
     if not position.text.endswith(prop.current_body):
         raise DebatError("Le texte de la position est illisible : amendement non appliqué.")
     block = position.text[: len(position.text) - len(prop.current_body)]  # the data block, kept as written

@@ -7,6 +7,7 @@ who may read what: callers only ask about arguments the reader may read.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -65,22 +66,21 @@ def counts(cfg: Any, arguments: Iterable[str], member: str | None = None) -> tup
         return {}, set()
     connection = _connect(cfg)
     try:
-        marks = ",".join("?" * len(wanted))
+        listed = json.dumps(wanted)  # one parameter: the list, read by SQLite's json_each
         found = dict(
             connection.execute(
-                f"SELECT argument, COUNT(*) FROM soutien WHERE argument IN ({marks}) GROUP BY argument",  # noqa: S608
-                wanted,
+                "SELECT argument, COUNT(*) FROM soutien WHERE argument IN (SELECT value FROM json_each(?)) "
+                "GROUP BY argument",
+                (listed,),
             ).fetchall()
         )
         mine: set[str] = set()
         if member:
-            mine = {
-                row[0]
-                for row in connection.execute(
-                    f"SELECT argument FROM soutien WHERE membre = ? AND argument IN ({marks})",  # noqa: S608
-                    [member, *wanted],
-                )
-            }
+            rows = connection.execute(
+                "SELECT argument FROM soutien WHERE membre = ? AND argument IN (SELECT value FROM json_each(?))",
+                (member, listed),
+            )
+            mine = {row[0] for row in rows}
         return found, mine
     finally:
         connection.close()
