@@ -338,6 +338,15 @@ def path(position: str, title: str, statut: str, adoption: str) -> Any:
         )
     else:
         steps.append(("réponse", "", None))
+    # a page written after the facts (imported, or seed content) has a creation date later than the steps
+    # that follow: such a date says nothing of the path, it is left out
+    later = ""
+    for i in range(len(steps) - 1, -1, -1):
+        label, when, link = steps[i]
+        if when and later and when > later:
+            steps[i] = (label, "", link)
+        elif when:
+            later = min(later, when) if later else when
     items = []
     for label, when, link in steps:
         reached = bool(when) or (label in order and rank >= order.index(label))

@@ -465,6 +465,8 @@ def test_seed_example_debate_and_letters(app, client):
     html = content(client, "/GroupesDeTravail/Culture/Pour un pass culture qui aille vers les jeunes (exemple)")
     assert "Pour (1)" in html and "Contre (1)" in html and "Nuance (1)" in html
     assert "transmise</strong> — le 2026-03-20" in html and "réponse</strong> — le 2026-06-02" in html
+    assert "adoptée</strong> — le 2026-03-14" in html
+    assert "brouillon</strong> · " in html  # written after its adoption (seed): no draft date that would follow it
     html = content(client, "/Interpellations")
     bilan = html[html.find("eco-bilan-destinataires") :]
     assert re.search(r"<td>Conseil départemental</td><td>1</td><td>1</td><td>100,0 %</td><td>74 jours</td>", bilan)
