@@ -250,6 +250,10 @@ def test_any_page_opts_in_and_exports_say_the_status(wiki, client, app):
     login(client, "Carla")
     argue(client, "nuance", "Ça dépend des quartiers.", sur="Réflexions/Tiers-lieux")
     assert "Nuance (1)" in content(client, "/Réflexions/Tiers-lieux")
+    forged = {"sur": "Réflexions/Tiers-lieux", "sens": "pour", "texte": "Sans jeton."}
+    assert client.post("/+debat/argument", data={**forged, "csrf_token": "faux"}).status_code == 400
+    assert client.post("/+debat/soutien", data={"argument": "Réflexions/Tiers-lieux/Arguments/1"}).status_code == 400
+    assert "Sans jeton." not in content(client, "/Réflexions/Tiers-lieux")
     response = argue(client, "pour", "Refusé.", sur="Réflexions/Fermée", status=400)
     assert "pas ouverte au débat" in response.get_data(as_text=True)
     client.get("/+logout")
