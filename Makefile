@@ -84,6 +84,11 @@ bench: bench-financements
 bench-mutualisation: venv
 	$(BIN)/python benchmarks/mutualisation.py
 bench: bench-mutualisation
+## make bench-debat : rendu d'une position débattue (200 arguments) et de son flux (aussi lancé par make bench)
+.PHONY: bench-debat
+bench-debat: venv
+	$(BIN)/python benchmarks/debat.py
+bench: bench-debat
 
 ## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
 import-fiches: instance

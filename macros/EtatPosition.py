@@ -15,9 +15,8 @@ from moin.macros._base import MacroBlockBase
 from moin.utils.tree import html
 
 from plugins.operations import groupes
-from plugins.views import card
+from plugins.views import card, csrf
 from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
-from plugins.web import forms
 
 
 def _changed(name: str) -> str | None:
@@ -57,7 +56,7 @@ class Macro(MacroBlockBase):
                         attrib={html.method: "post", html.action: "/+position/publier", html.class_: "eco-publier"},
                         children=[
                             html.input(
-                                attrib={html.type: "hidden", html.name: "csrf_token", html.value: forms.csrf_token()}
+                                attrib={html.type: "hidden", html.name: "csrf_token", html.value: csrf.csrf_token()}
                             ),
                             html.input(attrib={html.type: "hidden", html.name: "page", html.value: name}),
                             html.button(

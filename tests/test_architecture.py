@@ -21,7 +21,7 @@ VIEWS = ("plugins.views", "plugins.subventions.views", "plugins.subventions.char
 WEB = ("plugins.web", "plugins.subventions.web")
 MACRO_NAMES = sorted(p.stem for p in (ROOT / "macros").glob("[A-Z]*.py"))
 #: French words that are both a page type's label and a macro's name
-LABELS = {"Fiche", "Chaine"}
+LABELS = {"Fiche", "Chaine", "Amendement"}
 
 
 def module_name(path: pathlib.Path) -> str:
@@ -134,5 +134,9 @@ def test_every_card_section_named_by_a_type_has_a_renderer_and_none_is_orphan() 
     from plugins.data import registry  # the page types, loaded by the registry
     from plugins.views.cards.sections import SECTIONS
 
-    declared = {name for page_type in registry.types().values() for name in page_type.sections}
+    declared = {
+        name
+        for page_type in registry.types().values()
+        for name in (*page_type.sections, *page_type.footer_sections)
+    }
     assert declared == set(SECTIONS)

@@ -23,7 +23,7 @@ from tests.conftest import make_app
 from tests.helpers import login
 from tests.hostile import PAYLOADS, dangers, macro_value, text_of
 
-TYPES = ["fiche", "chaine", "lieu", "dispositif", "position", "evenement"]
+TYPES = ["fiche", "chaine", "lieu", "dispositif", "position", "evenement", "interpellation", "argument", "amendement"]
 
 #: every argument of every macro of ours (from their manuals in macros/*.py)
 MACRO_ARGUMENTS: dict[str, list[str]] = {
@@ -46,6 +46,12 @@ MACRO_ARGUMENTS: dict[str, list[str]] = {
     "Reseau": ["secteur", "commune"],
     "QuandEvenement": ["debut", "fin", "repetition", "jusqu_au", "lieu"],
     "VerifierPage": ["page", "role"],
+    "Arguments": ["page", "titre"],
+    "Amendements": ["titre"],
+    "ParcoursPosition": ["statut", "adoption", "titre"],
+    "EtatInterpellation": ["envoi", "relances", "reponse"],
+    "InterpellationsLiees": ["cle", "titre"],
+    "Interpellations": ["destinataire", "statut", "annee", "groupe", "delai"],
 }
 
 

@@ -26,6 +26,8 @@ MAIN_PAGES = [
     "/Dispositifs/Pass Culture et Sport (exemple)",
     "/Positions",
     "/GroupesDeTravail/Culture",
+    "/GroupesDeTravail/Culture/Pour un pass culture qui aille vers les jeunes (exemple)",
+    "/Interpellations",
     "/Agenda",
     "/+recherche?q=jardin",
 ]

@@ -25,6 +25,9 @@ TYPE_MODULES = (
     "plugins.data.types.dispositif",
     "plugins.data.types.position",
     "plugins.data.types.evenement",
+    "plugins.data.types.interpellation",
+    "plugins.data.types.argument",
+    "plugins.data.types.amendement",
 )
 
 _TYPES: dict[str, PageType] = {}
@@ -40,7 +43,7 @@ class Record:
 
     @property
     def title(self) -> str:
-        return str(self.data.get(self.type.title_field, ""))
+        return self.type.title_of(self.data)
 
 
 class PageType:
@@ -61,6 +64,13 @@ class PageType:
     extra_columns: ClassVar[tuple[str, ...]] = ()
     #: named sections of its card known only when the page is shown (rendered by ``plugins/views/cards``)
     sections: ClassVar[tuple[str, ...]] = ()
+    #: named sections shown after the free text (e.g. a position's debate), rendered the same way
+    footer_sections: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """The title of a page of this type (its title field; a type may compose one)."""
+        return str(data.get(cls.title_field, ""))
 
     @classmethod
     def facet_label(cls, facet: str) -> str:

@@ -573,3 +573,27 @@ def resource_line(entry: dict[str, Any] | str) -> str:
         extra.append(f"jusqu'au {entry['jusqu_au']}")
     text = (f"{entry['genre']} : " if entry.get("genre") else "") + str(entry.get("description", ""))
     return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+class DayList(Field):
+    """A list of dates (e.g. the reminders of a letter), each as :class:`Day` accepts it; one date alone is a list."""
+
+    expected = "une liste de dates, une ligne « - AAAA-MM-JJ » par date"
+
+    def clean(self, value: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_ITEMS:
+            raise Invalide(f"trop de dates ({len(items)} ; au plus {MAX_ITEMS}).")
+        day = Day(self.key, self.label)
+        out, errors = [], []
+        for i, item in enumerate(items, 1):
+            if isinstance(item, (dict, list, bool)) or item is None:
+                errors.append(f"élément {i} : attendu une date, trouvé {_shown(item)}")
+                continue
+            try:
+                out.append(day.clean(item))
+            except Invalide as exc:
+                errors.append(f"élément {i} : {exc}")
+        if errors:
+            raise Invalide(" ; ".join(errors))
+        return sorted(out)

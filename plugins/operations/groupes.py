@@ -46,6 +46,11 @@ administrateurs) jusqu'à ce qu'un membre le rende public.
 
 == Dispositifs suivis ==
 <<Dispositifs(groupe="{name}")>>
+
+== Interpellations ==
+<<Interpellations(groupe="{name}")>>
+
+[[/+debat/flux?groupe={name}|Suivre les débats du groupe (flux Atom)]]
 """
 
 

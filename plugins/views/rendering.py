@@ -86,6 +86,14 @@ class StructuredConverter:
         if element is not None:
             target = doc[0] if len(doc) and getattr(doc[0], "tag", None) == moin_page.body else doc
             target.insert(0, element)
+            record = analyse(text).record
+            footer = cards.footer(record) if record is not None else None
+            if footer is not None:  # after the free text: e.g. the debate of a position
+                target.append(footer)
+            record = analyse(text).record
+            footer = record.type.footer(record) if record is not None else None
+            if footer is not None:  # after the free text: e.g. the debate of a position
+                target.append(footer)
         return doc
 
 

@@ -6,33 +6,18 @@ creates a page, ``/+formulaire/<page>`` edits one. Every form carries a CSRF tok
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from typing import Any
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, url_for
 from moin import flaskg
 from moin.constants.keys import CURRENT as CURRENT_REV
+from moin.themes import render_template
 
 from plugins.data.registry import analyse
+from plugins.indexing import debat
 from plugins.operations import groupes
 from plugins.operations.pages import store_page
-
-CSRF_KEY = "eco_csrf"
-
-
-def csrf_token() -> str:
-    token = session.get(CSRF_KEY)
-    if not token:
-        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
-    return token
-
-
-def csrf_ok() -> bool:
-    sent = request.form.get("csrf_token", "")
-    expected = session.get(CSRF_KEY, "")
-    return bool(expected) and hmac.compare_digest(sent, expected)
-
+from plugins.views.csrf import csrf_ok, csrf_token
 
 DISCUSSION_TEXT = """= Discussion : {title} =
 
@@ -59,6 +44,7 @@ def publish_position() -> Any:
         abort(403)
     user = flaskg.user.name[0]
     store_page(current_app, name, text, f"Rendue publique par {user}", acl=groupes.public_acl(group))
+    debat.publish_debate(current_app, name, group)  # its arguments and amendments too
     discussion = current_app.storage.get_item(name_exact=f"{name}/Discussion")
     if discussion:
         talk = discussion[CURRENT_REV].data.read().decode("utf-8")
@@ -66,3 +52,37 @@ def publish_position() -> Any:
             current_app, f"{name}/Discussion", talk, f"Rendue publique par {user}", acl=groupes.public_acl(group)
         )
     return redirect(url_for("frontend.show_item", item_name=name))
+
+
+def render_form(
+    heading: str,
+    intro: str,
+    action: str,
+    button: str,
+    fields: list[tuple[str, str, str, str]],
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    general: list[str],
+    status: int,
+    datalists: dict[str, Any],
+    hidden: list[tuple[str, str]] = (),
+) -> Any:
+    """One template for our forms: labelled fields, help and errors tied to them (aria), CSRF token."""
+    html = render_template(
+        "ecossolies/formulaire.html",
+        title_name=heading,
+        heading=heading,
+        intro=intro,
+        action=action,
+        button=button,
+        fields=fields,
+        required=fields[0][0],
+        values=values,
+        errors=errors,
+        general=general,
+        datalists=datalists,
+        hidden=list(hidden),
+        csrf_token=csrf_token(),
+        logged_in=bool(flaskg.user.valid),
+    )
+    return html, status

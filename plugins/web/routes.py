@@ -20,12 +20,14 @@ from plugins.indexing import search as recherche
 from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
 from plugins.views import chain_svg, maps
+from plugins.web import debat as debat_web
 from plugins.web import exports, forms, reading, schema_forms, security, write_lock
 from plugins.web import mutualisation as mutualisation_web
 
 blueprint = Blueprint("ecossolies", __name__)
 blueprint.register_blueprint(subventions_web.blueprint)  # the subsidies' routes, under ours
 blueprint.register_blueprint(mutualisation_web.blueprint)  # pooling
+blueprint.register_blueprint(debat_web.blueprint)  # debates
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",

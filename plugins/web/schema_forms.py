@@ -42,7 +42,8 @@ from plugins.indexing.structured import get_index, salvage_type
 from plugins.operations import groupes
 from plugins.operations.pages import MOINWIKI, store_page
 from plugins.views import maps
-from plugins.web.forms import DISCUSSION_TEXT, csrf_ok, csrf_token
+from plugins.views.csrf import csrf_ok, csrf_token
+from plugins.web.forms import DISCUSSION_TEXT
 from plugins.web.security import content_security_policy
 
 #: where new pages of a type live (a type not listed here: its plural, capitalised)

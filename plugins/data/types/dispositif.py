@@ -48,7 +48,8 @@ class Dispositif(PageType):
         Text("groupe", "Groupe de travail"),
     ]
     facets = {"porteur": "porteur", "echelle": "echelle", "groupe": "groupe", "annee": "periode"}
-    sections = ("subventions du dispositif", "positions qui citent le dispositif", "groupe de travail")
+    footer_sections = ("débat du dispositif",)
+    sections = ("subventions du dispositif", "positions qui citent le dispositif", "interpellations sur le dispositif", "groupe de travail")
     sorts = {"nom": "nom", "porteur": "porteur", "echelle": "echelle"}
     facet_labels = {"annee": "Année"}
     extra_columns = ("taux_budget", "taux_beneficiaires", "montant_par_beneficiaire")

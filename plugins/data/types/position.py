@@ -47,7 +47,8 @@ class Position(PageType):
         TextList("signataires", "Signataires"),
     ]
     facets = {"groupe": "groupe", "statut": "statut"}
-    sections = ("état de la position", "groupe de travail")
+    footer_sections = ("amendements de la position", "débat de la position")
+    sections = ("parcours de la position", "interpellations sur la position", "état de la position", "groupe de travail")
     sorts = {"titre": "titre", "statut": "statut", "adoption": "adoption"}
 
 

@@ -13,7 +13,18 @@ from typing import Any
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import PageType, Record, flatten
 from plugins.views import card
-from plugins.views.cards import chaine, dispositif, evenement, fiche, lieu, position
+from plugins.views.cards import (
+    amendement,
+    argument,
+    chaine,
+    dispositif,
+    evenement,
+    fiche,
+    interpellation,
+    lieu,
+    position,
+)
+from plugins.views.cards.sections import section
 
 #: page type name -> the module that renders its card and summary
 RENDERERS: dict[str, ModuleType] = {
@@ -23,6 +34,9 @@ RENDERERS: dict[str, ModuleType] = {
     "dispositif": dispositif,
     "position": position,
     "evenement": evenement,
+    "interpellation": interpellation,
+    "argument": argument,
+    "amendement": amendement,
 }
 
 
@@ -30,6 +44,12 @@ def render(record: Record, problems: list[Probleme]) -> Any:
     """The card of a record (problems shown on top)."""
     module = RENDERERS.get(record.type.name)
     return module.render(record, problems) if module else generic(record, problems)
+
+
+def footer(record: Record) -> Any:
+    """What follows the free text of a page (its type's ``footer_sections``, e.g. a position's debate), or None."""
+    nodes = [node for name in record.type.footer_sections for node in section(name, record.data)]
+    return card.div("eco-pied-debat", nodes) if nodes else None
 
 
 def summary(page_type: PageType, data: dict[str, Any]) -> list[Any]:

@@ -91,5 +91,6 @@ def render(record: Record, problems: list[Probleme]) -> Any:
     children += section("subventions du dispositif", d)
     children.append(card.heading("Positions qui citent ce dispositif", 3))
     children += section("positions qui citent le dispositif", d)
+    children += section("interpellations sur le dispositif", d)
     children += section("groupe de travail", d)
     return card.div("eco-card eco-dispositif", children)

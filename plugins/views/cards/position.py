@@ -40,6 +40,9 @@ def render(record: Record, problems: list[Probleme]) -> Any:
         entries.append(("Signataires", card.joined(d["signataires"])))
     if entries:
         children.append(card.definition_list(entries))
+    # the path, the debate, the letters: they change without this page changing, so computed when shown
+    children += section("parcours de la position", d)
+    children += section("interpellations sur la position", d)
     children += section("état de la position", d)
     children += section("groupe de travail", d)
     return card.div("eco-card eco-position", children)

@@ -46,6 +46,36 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     ),
     "état de la position": lambda d: [card.macro_call("EtatPosition", {"groupe": d["groupe"]})] if d.get("groupe") else [],
     "dates de l'événement": lambda d: [card.macro_call("QuandEvenement", _when(d))],
+    "parcours de la position": lambda d: [
+        card.macro_call(
+            "ParcoursPosition",
+            {"statut": d.get("statut", "brouillon"), "adoption": str(d.get("adoption", "")), "titre": d.get("titre", "")},
+        )
+    ],
+    "interpellations sur la position": lambda d: [
+        card.heading("Interpellations", 3),
+        card.macro_call("InterpellationsLiees", {"cle": "positions", "titre": d.get("titre", "")}),
+    ],
+    "interpellations sur le dispositif": lambda d: [
+        card.heading("Interpellations", 3),
+        card.macro_call("InterpellationsLiees", {"cle": "dispositifs", "titre": d.get("nom", "")}),
+    ],
+    "examen de l'amendement": lambda d: [card.macro_call("Amendement", {})],
+    "état de l'interpellation": lambda d: [
+        card.macro_call(
+            "EtatInterpellation",
+            {
+                "envoi": str(d.get("envoi", "")),
+                "relances": str(len(d.get("relances") or [])),
+                "reponse": str((d.get("reponse") or {}).get("date", "") or ("oui" if d.get("reponse") else "")),
+            },
+        )
+    ],
+    # after the free text: the debate of a page (arguments, amendments), computed when shown
+    "amendements de la position": lambda d: [card.macro_call("Amendements", {"titre": d.get("titre", "")})],
+    "débat de la position": lambda d: [card.macro_call("Arguments", {"titre": d.get("titre", "")})],
+    "débat du dispositif": lambda d: [card.macro_call("Arguments", {"titre": d.get("nom", "")})],
+    "débat de l'amendement": lambda d: [card.macro_call("Arguments", {})],
 }
 
 
