@@ -452,3 +452,19 @@ def test_the_member_script_chain_runs_nowhere_in_chromium(wiki: Any, app: Any) -
                     assert frame.evaluate("() => window.__xss === undefined"), (path, bypass, frame.url)
             assert dialogs == [], (bypass, dialogs)
             context.close()
+
+
+def test_moins_failing_views_answer_in_french(wiki: Any, client: Any) -> None:
+    wiki.save("Secrete", "motsecret\n", acl="All:")
+    cases = {
+        "/+indexable/Secrete": (403, "Accès refusé"),
+        "/+template/..%2F..%2Fsettings.py": (404, "Page introuvable"),
+        "/+template/layout.html": (404, "Page introuvable"),
+        "/+dispatch": (400, "Requête invalide"),
+        "/+new": (400, "Requête invalide"),
+    }
+    for path, (status, title) in cases.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        body = response.get_data(as_text=True)
+        assert title in body and 'lang="fr"' in body and "motsecret" not in body, path
