@@ -72,7 +72,8 @@ def neutral_raw(response: Response) -> Response:
     raw = path.startswith(("/+get/", "/+download/"))
     if raw and not PASSIVE_TYPES.match(mimetype) and mimetype != "image/svg+xml":
         if mimetype.startswith("text/") or ACTIVE_TYPES.match(mimetype):
-            response.headers["Content-Type"] = "text/plain; charset=utf-8"
+            charset = response.mimetype_params.get("charset")  # the bytes are unchanged: so is their encoding
+            response.headers["Content-Type"] = "text/plain" + (f"; charset={charset}" if charset else "")
         else:
             response.headers["Content-Type"] = "application/octet-stream"
         if mimetype.startswith(("text/html", "application/xhtml", "application/pdf")) or not mimetype.startswith(
