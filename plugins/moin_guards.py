@@ -20,19 +20,22 @@ from flask import Response, request
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 from markupsafe import escape
 
-#: moin templates served from our theme in place of moin's, also where moin imports them by their plain name
-#: (``{% import "utils.html" %}`` bypasses flask-theme): copies of moin's with the escaping fixed
+#: moin templates served in place of moin's: copies of moin's with the escaping fixed. Not in the theme's
+#: ``templates/``: moin imports ``utils.html`` by its plain name (``{% import "utils.html" %}``), which flask-theme
+#: does not resolve to the theme, and a theme copy made flask-theme's ``theme("utils.html")`` go through its
+#: request-bound loader, which failed in some request sequences (TemplateNotFound). So they live in
+#: ``themes/ecossolies/moin_templates/`` and this loader, first in Jinja's chain, serves them under moin's names.
 OVERRIDDEN_TEMPLATES = ("utils.html", "ajaxsearch.html")
-THEME_TEMPLATES = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "themes", "ecossolies", "templates"
+MOIN_TEMPLATES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "themes", "ecossolies", "moin_templates"
 )
 
 
 class OverrideLoader(BaseLoader):
-    """Serves the few overridden moin templates from our theme, whatever name they are asked by."""
+    """Serves the few overridden moin templates under moin's own names."""
 
     def __init__(self) -> None:
-        self.files = FileSystemLoader(THEME_TEMPLATES)
+        self.files = FileSystemLoader(MOIN_TEMPLATES)
 
     def get_source(self, environment: Any, template: str) -> Any:
         if template not in OVERRIDDEN_TEMPLATES:
