@@ -418,3 +418,53 @@ def test_lookup_answers_an_admin_without_a_500(wiki: Any, app: Any, client: Any)
         make_admin(app, "Admin", "admin@exemple.org", "motdepasse-solide-2026")
     login(client, "Admin")
     assert client.get("/+lookup?name_exact=&history=1").status_code == 400
+
+
+def test_the_member_script_chain_runs_nowhere_in_chromium(wiki: Any, app: Any) -> None:
+    """The outside test's chain: a member's .js upload loaded by a tag in /+search and a name in /+meta; checked
+    in Chromium with the CSP on (the safety net) and off (the escaping alone)."""
+    from urllib.parse import quote
+
+    from tests.browser import browser_page, served
+
+    wiki.save("outil.js", "window.__xss=1; alert('XSS');\n", contenttype="application/javascript")
+    loader = '<script src="/+get/outil.js"></script>'
+    save_tagged(wiki, "Chaine", "Le mot chainable ici.\n", [loader, TAG_PAYLOAD])
+    wiki.save(NAME_PAYLOAD + loader.replace("/", ""), "chainable\n")
+    wiki.save("Charge", "{{javascript://%0Aalert(1)}}\n{{/+get/outil.js}}\n")
+    #: path -> the text a reader sees there (the payloads shown as text)
+    paths = {
+        "/+search?q=chainable": "onerror=",
+        "/+meta/" + quote(NAME_PAYLOAD + loader.replace("/", "")): "onerror=window.__xss=1",
+        "/Charge": "Charge",
+    }
+    with served(app) as base, browser_page() as (page, _requested):
+        for bypass in (False, True):
+            context = page.context.browser.new_context(bypass_csp=bypass)
+            tab = context.new_page()
+            dialogs: list[str] = []
+            tab.on("dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss()))
+            for path, shown in paths.items():
+                tab.goto(base + path, wait_until="load")
+                assert shown in tab.inner_text("body"), path
+                assert tab.evaluate("() => window.__xss === undefined"), (path, bypass)
+                for frame in tab.frames:
+                    assert frame.evaluate("() => window.__xss === undefined"), (path, bypass, frame.url)
+            assert dialogs == [], (bypass, dialogs)
+            context.close()
+
+
+def test_moins_failing_views_answer_in_french(wiki: Any, client: Any) -> None:
+    wiki.save("Secrete", "motsecret\n", acl="All:")
+    cases = {
+        "/+indexable/Secrete": (403, "Accès refusé"),
+        "/+template/..%2F..%2Fsettings.py": (404, "Page introuvable"),
+        "/+template/layout.html": (404, "Page introuvable"),
+        "/+dispatch": (400, "Requête invalide"),
+        "/+new": (400, "Requête invalide"),
+    }
+    for path, (status, title) in cases.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        body = response.get_data(as_text=True)
+        assert title in body and 'lang="fr"' in body and "motsecret" not in body, path

@@ -34,19 +34,22 @@ from plugins.data.flat import INVISIBLE
 from plugins.web import moin_feed
 from plugins.web.security import SCRIPT_PATHS, french_refusal
 
-#: moin templates served from our theme in place of moin's, also where moin imports them by their plain name
-#: (``{% import "utils.html" %}`` bypasses flask-theme): copies of moin's with the escaping fixed
+#: moin templates served in place of moin's: copies of moin's with the escaping fixed. Not in the theme's
+#: ``templates/``: moin imports ``utils.html`` by its plain name (``{% import "utils.html" %}``), which flask-theme
+#: does not resolve to the theme, and a theme copy made flask-theme's ``theme("utils.html")`` go through its
+#: request-bound loader, which failed in some request sequences (TemplateNotFound). So they live in
+#: ``themes/ecossolies/moin_templates/`` and this loader, first in Jinja's chain, serves them under moin's names.
 OVERRIDDEN_TEMPLATES = ("utils.html", "ajaxsearch.html")
-THEME_TEMPLATES = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "themes", "ecossolies", "templates"
+MOIN_TEMPLATES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "themes", "ecossolies", "moin_templates"
 )
 
 
 class OverrideLoader(BaseLoader):
-    """Serves the few overridden moin templates from our theme, whatever name they are asked by."""
+    """Serves the few overridden moin templates under moin's own names."""
 
     def __init__(self) -> None:
-        self.files = FileSystemLoader(THEME_TEMPLATES)
+        self.files = FileSystemLoader(MOIN_TEMPLATES)
 
     def get_source(self, environment: Any, template: str) -> Any:
         if template not in OVERRIDDEN_TEMPLATES:
@@ -84,7 +87,8 @@ def neutral_raw(response: Response) -> Response:
     raw = path.startswith(("/+get/", "/+download/"))
     if raw and not PASSIVE_TYPES.match(mimetype) and mimetype != "image/svg+xml":
         if mimetype.startswith("text/") or ACTIVE_TYPES.match(mimetype):
-            response.headers["Content-Type"] = "text/plain; charset=utf-8"
+            charset = response.mimetype_params.get("charset")  # the bytes are unchanged: so is their encoding
+            response.headers["Content-Type"] = "text/plain" + (f"; charset={charset}" if charset else "")
         else:
             response.headers["Content-Type"] = "application/octet-stream"
         if mimetype.startswith(("text/html", "application/xhtml", "application/pdf")) or not mimetype.startswith(
