@@ -68,11 +68,16 @@ def release(fd: int) -> None:
 @contextmanager
 def exclusive(app: Any, wait: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold the wiki's write lock (for commands that write outside a request: import, seed, reindex)."""
+    from plugins import cache_public
+
     fd = acquire(lock_path(app), wait)
     try:
         yield
     finally:
-        release(fd)
+        try:
+            cache_public.bump(app)  # whatever the command wrote, anonymous readers see it (plugins/cache_public.py)
+        finally:
+            release(fd)
 
 
 def _take_lock() -> None:

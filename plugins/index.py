@@ -185,6 +185,8 @@ class StructuredIndex:
         self._snapshot: Snapshot | None = None
         self._verified = False
         self._pending: set[str] = set()
+        #: called after every committed write (the anonymous readers' cache starts a new generation)
+        self.on_change: list[Callable[[], None]] = []
         self.ix = self._open()
 
     # -- opening, creating ------------------------------------------------------------------------
@@ -243,6 +245,8 @@ class StructuredIndex:
             try:
                 work(writer)
                 writer.commit()
+                for callback in self.on_change:
+                    callback()
             except BaseException:
                 try:
                     writer.cancel()
@@ -478,5 +482,7 @@ def get_index(app: Any = None) -> StructuredIndex | None:
         if not directory or storage is None:
             return None
         index = StructuredIndex(directory, storage, app.cfg.namespace_mapping)
+        for callback in app.extensions.get("ecossolies_index_callbacks", ()):
+            index.on_change.append(callback)
         app.extensions["ecossolies_index"] = index
     return index

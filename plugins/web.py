@@ -237,6 +237,7 @@ def _init_app(app: Any) -> None:
     app.after_request(add_lang)
     ecriture.init_app(app)
     __import__("plugins.securite").securite.init_app(app)  # security headers and guards (plugins/securite.py)
+    __import__("plugins.cache_public").cache_public.init_app(app)  # anonymous answers kept (after securite)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)
     app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))
