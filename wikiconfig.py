@@ -84,7 +84,7 @@ class Config(DefaultConfig):
 
     #: answers to anonymous readers kept in memory by each worker (plugins/cache_public.py), and for how long a
     #: reverse proxy in front may keep them (seconds; README « Production »)
-    public_cache = True
+    public_cache = os.environ.get("ECOSSOLIES_CACHE", "1") != "0"
     public_cache_bytes = int(os.environ.get("ECOSSOLIES_CACHE_MIO", "64")) * 1024 * 1024
     public_cache_proxy_seconds = int(os.environ.get("ECOSSOLIES_PROXY_SECONDES", "1"))
 

@@ -43,6 +43,7 @@ def make_app(directory: str):
         instance_dir = directory
         index_storage = IndexStorageConfig(name="FileStorage", args=(f"{directory}/index",), kwargs={})
         structured_index_dir = f"{directory}/index-structure"
+        public_cache = False  # rendering is measured here; the anonymous cache is measured by charge.py
         backends = dict.fromkeys(wikiconfig.NAMESPACES.values(), uri)
         namespace_mapping, backend_mapping, acl_mapping = create_mapping(
             uri, wikiconfig.NAMESPACES, backends, wikiconfig.ecossolies_acls()

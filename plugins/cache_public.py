@@ -187,6 +187,11 @@ class PublicCache:
         if event is not None:
             event.set()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
     def __len__(self) -> int:
         return len(self._entries)
 
