@@ -12,6 +12,9 @@ did not change while it was computed, and is served only under the generation it
 writer replaces the token before its request ends, so a reader who asks after a save has returned gets the
 new text.
 
+The key also holds the day (in the wiki's time zone), for answers that depend on the date (an agenda's
+« à venir »), and no answer is kept more than ``public_cache_seconds`` (10 minutes) whatever happens.
+
 Never private: nothing is looked up nor stored for a request that carries a session cookie or credentials,
 nor for a logged-in reader, a non-GET, a non-200, an answer that sets a cookie or changes the session, a page
 with its own ACL (or in a namespace of inherited ACLs), or a view that calls :func:`forbid`. moin writes the
@@ -33,9 +36,11 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import formatdate
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, g, request, session
 from moin import flaskg
@@ -45,6 +50,8 @@ from moin.signalling import ANY, item_modified
 GENERATION_FILE = ".generation-publique"
 #: default size of each worker's cache (bytes of stored answers)
 DEFAULT_BYTES = 64 * 1024 * 1024
+#: the longest an answer is kept, whatever happens (seconds): nothing is written, but the hour moves on
+DEFAULT_SECONDS = 600
 #: an answer bigger than this is not kept (a few exports of everything)
 MAX_ENTRY_FRACTION = 8
 #: how long a reverse proxy may keep an anonymous answer (seconds) by default
@@ -84,6 +91,7 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    stored_at: float = field(default_factory=time.monotonic)
 
     @property
     def size(self) -> int:
@@ -133,8 +141,9 @@ def on_item_modified(app: Any, **_kwargs: Any) -> None:
 class PublicCache:
     """A bounded least-recently-used store of answers, all of one generation (a new one empties it)."""
 
-    def __init__(self, max_bytes: int = DEFAULT_BYTES) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_BYTES, max_seconds: float = DEFAULT_SECONDS) -> None:
         self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._bytes = 0
         self._generation: str | None = None
@@ -152,6 +161,10 @@ class PublicCache:
         with self._lock:
             self._switch(generation)
             entry = self._entries.get(key)
+            if entry is not None and time.monotonic() - entry.stored_at > self.max_seconds:
+                self._bytes -= entry.size  # a safety for answers that depend on the hour: computed again
+                del self._entries[key]
+                entry = None
             if entry is not None:
                 self._entries.move_to_end(key)
                 self.hits += 1
@@ -203,7 +216,11 @@ class PublicCache:
 def get_cache(app: Any) -> PublicCache:
     cache = app.extensions.get("ecossolies_cache_public")
     if cache is None:
-        cache = PublicCache(int(getattr(app.cfg, "public_cache_bytes", DEFAULT_BYTES)))
+        cfg = app.cfg
+        cache = PublicCache(
+            int(getattr(cfg, "public_cache_bytes", DEFAULT_BYTES)),
+            float(getattr(cfg, "public_cache_seconds", DEFAULT_SECONDS)),
+        )
         app.extensions["ecossolies_cache_public"] = cache
     return cache
 
@@ -231,8 +248,11 @@ def _has_identity() -> bool:
 
 
 def _key() -> tuple[Any, ...]:
-    """Everything an anonymous answer depends on: address (scheme, host), path, query, language, method family."""
-    return (request.host_url, request.path, request.query_string, current_app.cfg.locale_default)
+    """Everything an anonymous answer depends on: address (scheme, host), path, query, language, and the day
+    in the wiki's time zone (an agenda's « à venir », the days an interpellation has waited)."""
+    cfg = current_app.cfg
+    today = datetime.now(ZoneInfo(cfg.timezone_default)).date()
+    return (request.host_url, request.path, request.query_string, cfg.locale_default, today)
 
 
 def _candidate() -> bool:
