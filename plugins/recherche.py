@@ -216,8 +216,11 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
             return result  # an empty index
         # document numbers belong to one reader: the snapshot's table if it was read at the same generation
         itemids = snapshot.itemid_at if reader.generation() == snapshot.reader_generation else None
-        if itemids is None:
-            itemids = reader.column_reader("itemid")
+        if itemids is None:  # a snapshot updated item by item: the column read whole once, then looked up
+            memo_key = ("itemid_at", reader.generation())
+            itemids = snapshot.memo.get(memo_key)
+            if itemids is None:
+                itemids = snapshot.memo[memo_key] = list(reader.column_reader("itemid"))
         q = None
         if terms(words):
             q = _without_idle_roots(whoosh_query(words, index.ix.schema), searcher)
