@@ -53,7 +53,7 @@ def main() -> None:
     directory = args.dossier or tempfile.mkdtemp(prefix="bench-apres-enregistrement-")
     try:
         if os.path.isdir(os.path.join(directory, "index-structure")):
-            app = make_app(directory)
+            app = make_app(directory, create=False)
         else:
             app, _pages, _saved = recherche.build(directory, args.pages)
         from plugins.index import get_index

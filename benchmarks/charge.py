@@ -10,7 +10,8 @@ instance with the seed content and 2,000 fiches. Three runs of the same shape, o
 - **moin**: the same readers on plain moin pages and moin's own search (``/+search``), editors saving plain
   pages, on a server whose anonymous cache is off (``ECOSSOLIES_CACHE=0``): moin's own rendering.
 
-After each save returns, its editor reads the page as an anonymous visitor: a read without the text just
+Each run starts on a warm server (every page of its mix read a few times first). After each save returns, its
+editor reads the page as an anonymous visitor: a read without the text just
 saved is a *stale read* (target: always 0). Prints, per run and side by side: requests per second, latency
 p50/p95/p99 (all and by kind), server errors (5xx), other errors, lost saves (a save answered as done whose
 text is not in the wiki afterwards), stale reads, and the memory (RSS) of each worker. Targets (two cores):
@@ -122,10 +123,23 @@ def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool
     return timings, saved, checked, stale
 
 
+def warm_up(url: str, mix: list, members: bool) -> None:
+    """Each page of the mix read a few times before the clock starts (each worker process once at least, as a
+    server that has been running a while): the runs measure a warm server, not its first requests."""
+    client = Client(url)
+    if members:
+        client.login(READERS[0])
+    for _kind, path, _weight in mix:
+        for word in WORDS[:2] if path.endswith("q=") else [""]:
+            for _ in range(6):
+                client.request(path + word, timeout=120)
+
+
 def run_mix(
     server: Server, mix: list, readers: int, editors: int, seconds: float, prefix: str, fiche: bool, members: bool
 ) -> dict:
     url = server.url
+    warm_up(url, mix, members)
     processes = min(5, readers)
     per_process = readers // processes
     checked = stale = 0

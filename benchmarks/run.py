@@ -30,7 +30,8 @@ THEMES = ["Circuits courts", "Insertion", "Éducation populaire", "Économie cir
 FORMES = ["association", "SCOP", "SCIC", "collectif", "mutuelle"]
 
 
-def make_app(directory: str):
+def make_app(directory: str, create: bool = True):
+    """A wiki on disk in ``directory``: created (``create``), or an existing one opened as it is."""
     from moin.app import create_app_ext
     from moin.config import IndexStorageConfig
     from moin.storage import create_mapping
@@ -56,7 +57,7 @@ def make_app(directory: str):
             "BABEL_TRANSLATION_DIRECTORIES": wikiconfig.BABEL_TRANSLATION_DIRECTORIES,
         },
         moin_config_class=BenchConfig,
-        create_backend=True,
+        create_backend=create,
     )
 
 

@@ -50,7 +50,7 @@ from plugins.text import fold
 log = logging.getLogger(__name__)
 
 #: bump when the schema or what is stored changes: an index of another version is rebuilt
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
 #: namespaces that never hold structured pages (moin writes user profiles without signals)
@@ -78,6 +78,10 @@ def make_schema() -> Schema:
         titre=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["titre"], multitoken_query="or"),
         donnees=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["donnees"], multitoken_query="or"),
         texte=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["texte"], multitoken_query="or"),
+        #: the three searched texts in one field, without positions: a search finds its pages here with one
+        #: posting list a word instead of three (the same pages: a word is in it if it is in any of them);
+        #: only the pages found are then scored on the three weighted fields
+        tout=TEXT(analyzer=analyzer, phrase=False, multitoken_query="or"),
     )
 
 
@@ -153,6 +157,15 @@ class Snapshot:
 
 
 def document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
+    """The index document of one revision (``text`` is None for non-text items), with its combined text."""
+    doc = _document_for(meta, text)
+    searched = [doc[f] for f in FIELD_BOOSTS if doc.get(f)]
+    if searched:
+        doc["tout"] = "\n".join(searched)
+    return doc
+
+
+def _document_for(meta: dict[str, Any], text: str | None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items).
 
     Every named item gets its name, rights and searchable text; structured pages also their type, data
@@ -195,6 +208,13 @@ def _is_text(meta: dict[str, Any]) -> bool:
 
 
 JOURNAL = "JOURNAL"
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The Whoosh index a kept searcher was opened on (a rebuild makes another)."""
+
+    ix: Any
 
 
 class _Recorder:
@@ -240,6 +260,7 @@ class StructuredIndex:
         self._verified = False
         self._pending: set[str] = set()
         self._journal_offset = 0
+        self._searchers = threading.local()
         #: called after every committed write (the anonymous readers' cache starts a new generation)
         self.on_change: list[Callable[[], None]] = []
         self.ix = self._open()
@@ -513,7 +534,7 @@ class StructuredIndex:
         by_itemid: dict[str, IndexedPage] = {}
         itemid_at: dict[int, str] = {}
         reader = searcher.reader()
-        generation = reader.generation()
+        generation = self._generation_of(reader)
         try:
             self._journal_offset = os.path.getsize(self._journal_file())
         except OSError:
@@ -530,6 +551,11 @@ class StructuredIndex:
         snap = Snapshot((epoch, generation), by_type, by_itemid, generation, itemid_at)
         snap.loads = old.loads + 1 if old is not None else 0  # no key made from the older one is met again
         return snap
+
+    def _generation_of(self, reader: Any) -> int:
+        """The generation a reader was opened at (an empty index's reader knows none: the latest, then)."""
+        generation = reader.generation()
+        return self.ix.latest_generation() if generation is None else generation
 
     def _journal_since(self, generation: int, upto: int) -> set[str] | None:
         """Items changed by the commits after ``generation`` up to ``upto``; None if the journal misses one."""
@@ -563,7 +589,7 @@ class StructuredIndex:
 
     def _updated(self, snap: Snapshot, searcher: Any) -> Snapshot | None:
         """``snap`` with the items changed since re-read, or None if the journal cannot say which."""
-        generation = searcher.reader().generation()
+        generation = self._generation_of(searcher.reader())
         offset = self._journal_offset
         changed = self._journal_since(snap.version[1], generation)
         if changed is None:
@@ -617,6 +643,20 @@ class StructuredIndex:
             return bool(item) and USERGROUP in item[CURRENT].meta
         except Exception:  # noqa: BLE001 - cannot tell: assume it is
             return True
+
+    def searcher(self) -> Any:
+        """A Whoosh searcher of the latest state, kept by each thread until the index changes (opening one
+        reads every segment's tables: tens of milliseconds a search). The caller must not close it."""
+        generation = self.ix.latest_generation()
+        local = self._searchers
+        kept = getattr(local, "kept", None)
+        if kept is not None and kept[0] == (self.epoch(), generation) and kept[1].ix is self.ix:
+            return kept[2]
+        if kept is not None:
+            kept[2].close()
+        searcher = self.ix.searcher()
+        local.kept = ((self.epoch(), self._generation_of(searcher.reader())), _Owner(self.ix), searcher)
+        return searcher
 
     def text_of(self, page: IndexedPage) -> str | None:
         """The stored text of a page's indexed revision (for search snippets); None if not text or gone."""
