@@ -6,8 +6,10 @@ That one-to-one rule is what makes the index checkable against the storage (:met
 each process checks it once when it first uses the index and repairs any drift, so a crash in the
 middle of a write never leaves listings silently wrong.
 
-Listings never parse pages: they read a snapshot of the stored documents, reloaded only when the index
-generation changes (that is, after any write, by any process).
+Listings never parse pages: they read a snapshot of the stored documents. After a write (by any process) the
+snapshot is updated item by item: every write appends the items it changes to a journal, by index generation,
+so each process re-reads only those; the whole index is read only at start, after a rebuild, or when the
+journal does not cover a change.
 """
 
 from __future__ import annotations

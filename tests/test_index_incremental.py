@@ -129,3 +129,15 @@ def _save_group(app, name, members):
     from plugins.pages import store_page
 
     store_page(app, name, "Groupe.\n", "groupe", usergroup=members)
+
+
+def test_search_after_a_save_finds_the_new_text_with_the_kept_searcher(wiki, app):
+    from plugins import recherche
+
+    wiki.save("Fiche 1", fiche("Fiche 1", resume="ornithorynque"))
+    found = wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits])
+    assert found == ["Fiche 1"]
+    wiki.save("Fiche 2", fiche("Fiche 2", resume="ornithorynque et casoar"))
+    wiki.save("Fiche 1", fiche("Fiche 1", resume="pangolin"))
+    assert wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits]) == ["Fiche 2"]
+    assert wiki.run(lambda: [h.page.name for h in recherche.search("pangolin").hits]) == ["Fiche 1"]
