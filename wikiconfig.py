@@ -82,6 +82,12 @@ class Config(DefaultConfig):
     template_dirs: list[str] = []
     serve_files: dict[str, str] = {"wiki_local": wiki_local_dir}
 
+    #: answers to anonymous readers kept in memory by each worker (plugins/web/public_cache.py), and for how long a
+    #: reverse proxy in front may keep them (seconds; README « Production »)
+    public_cache = os.environ.get("ECOSSOLIES_CACHE", "1") != "0"
+    public_cache_bytes = int(os.environ.get("ECOSSOLIES_CACHE_MIO", "64")) * 1024 * 1024
+    public_cache_proxy_seconds = int(os.environ.get("ECOSSOLIES_PROXY_SECONDES", "1"))
+
     admin_group = ADMIN_GROUP
     sitename = "Les Écossolies"
     interwikiname = "Ecossolies"

@@ -1,15 +1,23 @@
 """Load test of the production server (run on demand: ``make charge``; not part of ``make test``).
 
 On 127.0.0.1 only, against gunicorn as ``make serve`` runs it (4 processes × 4 threads), on a throwaway
-instance with the seed content and 2,000 fiches. Two runs of the same shape, one after the other:
+instance with the seed content and 2,000 fiches. Three runs of the same shape, one after the other:
 
-- **ours**: 50 readers on a mix of a plain page, the binder (``<<Classeur>>`` over 2,000 fiches), the venues
-  page and its map document, and our search; 5 editors saving fiches through moin's edit form;
-- **moin**: the same 50 readers and 5 editors on plain moin pages and moin's own search (``/+search``).
+- **anonymous**: readers who are not logged in, on a mix of a plain page, the binder (``<<Classeur>>`` over
+  the fiches), the venues page and its map document, and our search (served by plugins/web/public_cache.py once
+  computed); editors saving fiches through moin's edit form;
+- **members**: the same pages for logged-in readers (rendered each time: never from the cache), same editors;
+- **moin**: the same readers on plain moin pages and moin's own search (``/+search``), editors saving plain
+  pages, on a server whose anonymous cache is off (``ECOSSOLIES_CACHE=0``): moin's own rendering.
 
-Prints, per run: requests per second, latency p50/p95/p99 by kind, server errors (5xx), other errors and lost
-saves (a save answered as done whose text is not in the wiki afterwards). Targets: no 5xx, no lost save,
-p95 under 500 ms. Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5).
+Each run starts on a warm server (every page of its mix read a few times first). After each save returns, its
+editor reads the page as an anonymous visitor: a read without the text just
+saved is a *stale read* (target: always 0). Prints, per run and side by side: requests per second, latency
+p50/p95/p99 (all and by kind), server errors (5xx), other errors, lost saves (a save answered as done whose
+text is not in the wiki afterwards), stale reads, and the memory (RSS) of each worker. Targets (two cores):
+anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
+Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
+(2000).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks.run import csv_of_fiches  # noqa: E402
-from benchmarks.serveur import BIN, PASSWORD, Client, create_instance, serve  # noqa: E402
+from benchmarks.serveur import BIN, PASSWORD, Client, Server, create_instance, serve  # noqa: E402
 
 WORDS = ["jardin", "ressourcerie", "vélo", "culture", "economie solidaire", "commune:Rezé", "atelier", "libre"]
 OURS = [("page simple", "/Aide", 3), ("<<Classeur>>", "/Initiatives", 3), ("carte", "/Lieux", 1),
@@ -38,16 +46,28 @@ MOIN = [("page simple", "/Aide", 3), ("page simple 2", "/Mentions légales", 3),
 EDITORS = [f"Editeur{i}" for i in range(10)]
 
 
-def reader_process(url: str, mix: list[tuple[str, str, int]], threads: int, seconds: float, seed: int) -> list:
-    """``threads`` readers in this process, for ``seconds``; returns (kind, status, seconds) per request."""
+READERS = [f"Lecteur{i}" for i in range(5)]
+
+
+def reader_process(
+    url: str, mix: list[tuple[str, str, int]], threads: int, seconds: float, seed: int, members: bool = False
+) -> list:
+    """``threads`` readers in this process (logged in with ``members``), for ``seconds``; returns
+    (kind, status, seconds) per request."""
     results: list[tuple[str, int, float]] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
     choices = [(kind, path) for kind, path, weight in mix for _ in range(weight)]
+    clients = []
+    for n in range(threads):  # logged in before the clock starts
+        client = Client(url)
+        if members:
+            client.login(READERS[(seed + n) % len(READERS)])
+        clients.append(client)
+    deadline = time.monotonic() + seconds
 
     def read(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        client = Client(url)
+        client = clients[n]
         while time.monotonic() < deadline:
             kind, path = rng.choice(choices)
             if path.endswith("q="):
@@ -68,12 +88,15 @@ def reader_process(url: str, mix: list[tuple[str, str, int]], threads: int, seco
     return results
 
 
-def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool) -> tuple[list, list]:
-    """One editor saving pages for ``seconds``; returns its timings and the (page, marker) it saved."""
+def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool) -> tuple[list, list, int, int]:
+    """One editor saving pages for ``seconds``; returns its timings, the (page, marker) it saved, and how many
+    anonymous reads of a page right after its save were made and were stale (without the text saved)."""
     client = Client(url)
     client.login(name)
+    visitor = Client(url)  # an anonymous reader, who reads each page as soon as its save has returned
     deadline = time.monotonic() + seconds
     timings, saved = [], []
+    checked = stale = 0
     n = 0
     while time.monotonic() < deadline:
         page = f"{prefix}/{name} {n % 20}"
@@ -90,50 +113,124 @@ def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool
         timings.append(("enregistrement", status, time.perf_counter() - start))
         if status in (200, 302):
             saved.append((page, marker))
+            visitor.jar.clear()
+            start = time.perf_counter()
+            read_status, body = visitor.request("/" + page, timeout=30)
+            timings.append(("lecture après enregistrement", read_status, time.perf_counter() - start))
+            checked += 1
+            stale += marker not in body
         n += 1
-    return timings, saved
+    return timings, saved, checked, stale
 
 
-def run_mix(url: str, mix: list, readers: int, editors: int, seconds: float, prefix: str, fiche: bool) -> dict:
-    processes = 5
+def warm_up(url: str, mix: list, members: bool) -> None:
+    """Each page of the mix read a few times before the clock starts (each worker process once at least, as a
+    server that has been running a while): the runs measure a warm server, not its first requests."""
+    client = Client(url)
+    if members:
+        client.login(READERS[0])
+    for _kind, path, _weight in mix:
+        for word in WORDS[:2] if path.endswith("q=") else [""]:
+            for _ in range(6):
+                client.request(path + word, timeout=120)
+
+
+def run_mix(
+    server: Server, mix: list, readers: int, editors: int, seconds: float, prefix: str, fiche: bool, members: bool
+) -> dict:
+    url = server.url
+    warm_up(url, mix, members)
+    processes = min(5, readers)
     per_process = readers // processes
+    checked = stale = 0
     with ProcessPoolExecutor(max_workers=processes + editors) as pool:
-        reading = [pool.submit(reader_process, url, mix, per_process, seconds, i) for i in range(processes)]
+        reading = [pool.submit(reader_process, url, mix, per_process, seconds, i, members) for i in range(processes)]
         writing = [pool.submit(editor_process, url, EDITORS[i], seconds, prefix, fiche) for i in range(editors)]
         results = [r for f in reading for r in f.result()]
         saved: list[tuple[str, str]] = []
         for f in writing:
-            timings, done = f.result()
+            timings, done, n_checked, n_stale = f.result()
             results += timings
             saved += done
+            checked += n_checked
+            stale += n_stale
+    rss = [worker_rss(pid) for pid in server.worker_pids()]
     # a save is lost if the latest text of its page is not the last one saved there
     last: dict[str, str] = {}
     for page, marker in saved:
         last[page] = marker
     client = Client(url)
     lost = [page for page, marker in last.items() if marker not in client.request("/+get/" + page)[1]]
-    return {"results": results, "saves": len(saved), "lost": lost, "seconds": seconds}
+    return {
+        "results": results, "saves": len(saved), "lost": lost, "seconds": seconds,
+        "checked": checked, "stale": stale, "rss": rss,
+    }  # fmt: skip
 
 
-def report(label: str, run: dict) -> float:
+def worker_rss(pid: int) -> float:
+    """Resident memory of a process, in MiB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def percentiles_ms(times: list[float]) -> list[float]:
+    ordered = sorted(times)
+    if not ordered:
+        return [0.0, 0.0, 0.0]
+    return [ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 for q in (0.5, 0.95, 0.99)]
+
+
+def report(label: str, run: dict) -> dict:
+    """Print one run in detail; return its summary (for the table side by side)."""
     results = run["results"]
     print(f"\n## {label}")
+    reads = [r for r in results if r[0] not in ("enregistrement", "lecture après enregistrement")]
+    saves = [t for k, _, t in results if k == "enregistrement"]
     print(f"requêtes : {len(results)} en {run['seconds']:.0f} s, soit {len(results) / run['seconds']:.1f} par seconde")
     server_errors = sum(1 for _, s, _ in results if s >= 500)
     other = sum(1 for _, s, _ in results if s == 0 or 400 <= s < 500)
     print(f"erreurs serveur (5xx) : {server_errors} ; autres erreurs : {other}")
     print(f"enregistrements réussis : {run['saves']} ; perdus : {len(run['lost'])} {run['lost'][:5] or ''}")
-    kinds = sorted({k for k, _, _ in results})
-    worst = 0.0
-    for kind in [*kinds, None]:
-        times = sorted(t for k, _, t in results if kind is None or k == kind)
-        if not times:
-            continue
-        p = [times[min(len(times) - 1, int(q * len(times)))] * 1000 for q in (0.5, 0.95, 0.99)]
-        print(f"{kind or 'toutes':20s}: p50 {p[0]:7.1f} ms, p95 {p[1]:7.1f} ms, p99 {p[2]:7.1f} ms ({len(times)})")
-        if kind is None:
-            worst = p[1]
-    return worst
+    print(f"lectures anonymes juste après un enregistrement : {run['checked']} ; périmées : {run['stale']}")
+    print("mémoire des processus (RSS) : " + ", ".join(f"{m:.0f} Mio" for m in run["rss"]))
+    for kind in [*sorted({k for k, _, _ in results}), None]:
+        times = [t for k, _, t in results if kind is None or k == kind]
+        if times:
+            p = percentiles_ms(times)
+            print(f"{kind or 'toutes':28s}: p50 {p[0]:7.1f} ms, p95 {p[1]:7.1f} ms, p99 {p[2]:7.1f} ms ({len(times)})")
+    return {
+        "lectures/s": len(reads) / run["seconds"],
+        "lectures": percentiles_ms([t for _, _, t in reads]),
+        "enregistrements": percentiles_ms(saves),
+        "5xx": server_errors,
+        "perdus": len(run["lost"]),
+        "périmées": run["stale"],
+        "rss max": max(run["rss"] or [0.0]),
+    }
+
+
+def side_by_side(summaries: dict[str, dict]) -> None:
+    print("\n## Côte à côte (lectures : requêtes des lecteurs, hors éditeurs)")
+    print(f"{'':34s}" + "".join(f"{name:>16s}" for name in summaries))
+    rows = [
+        ("lectures par seconde", lambda s: f"{s['lectures/s']:.1f}"),
+        ("lectures p50 (ms)", lambda s: f"{s['lectures'][0]:.0f}"),
+        ("lectures p95 (ms)", lambda s: f"{s['lectures'][1]:.0f}"),
+        ("lectures p99 (ms)", lambda s: f"{s['lectures'][2]:.0f}"),
+        ("enregistrements p95 (ms)", lambda s: f"{s['enregistrements'][1]:.0f}"),
+        ("erreurs 5xx", lambda s: str(s["5xx"])),
+        ("enregistrements perdus", lambda s: str(s["perdus"])),
+        ("lectures périmées", lambda s: str(s["périmées"])),
+        ("RSS max d'un processus (Mio)", lambda s: f"{s['rss max']:.0f}"),
+    ]
+    for label, cell in rows:
+        print(f"{label:34s}" + "".join(f"{cell(s):>16s}" for s in summaries.values()))
 
 
 def main() -> None:
@@ -152,22 +249,42 @@ def main() -> None:
         instance.cli("import-fiches", csv_path)
         for name in EDITORS[: args.editeurs]:
             instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name}@exemple.org", "-p", PASSWORD)
+        for name in READERS:
+            instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name}@exemple.org", "-p", PASSWORD)
+        print(f"serveur : gunicorn, 4 processus × 4 fils ; {args.lecteurs} lecteurs et {args.editeurs} éditeurs")
+        runs = {}
         server = serve(instance, workers=4, threads=4, log=os.path.join(base, "gunicorn.log"))
         try:
             client = Client(server.url)
             client.login(EDITORS[0])
             client.save("Moin/Texte", "= Une page de moin =\n\n" + "Du texte simple, sans macro. " * 40 + "\n")
-            print(f"serveur : gunicorn, 4 processus × 4 fils ; {args.lecteurs} lecteurs et {args.editeurs} éditeurs")
-            ours = run_mix(server.url, OURS, args.lecteurs, args.editeurs, args.duree, "Initiatives/Charge", True)
-            moin = run_mix(server.url, MOIN, args.lecteurs, args.editeurs, args.duree, "Moin/Charge", False)
+            shape = (args.lecteurs, args.editeurs, args.duree)
+            runs["anonymes"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=False)
+            runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True)
         finally:
             server.stop()
-        ours_p95 = report("Nos pages (classeur, carte, recherche) et des fiches enregistrées", ours)
-        moin_p95 = report("Pages simples de moin et recherche de moin, pages simples enregistrées", moin)
-        print(f"\np95 de notre mélange / p95 du mélange de moin : {ours_p95 / moin_p95:.2f}")
-        rate = len(ours["results"]) / len(moin["results"])
-        print(f"débit de notre mélange / débit du mélange de moin : {rate:.2f}")
-        print(f"objectif p95 < 500 ms : {ours_p95:.0f} ms ; aucune 5xx, aucun enregistrement perdu")
+        instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
+        server = serve(instance, workers=4, threads=4, log=os.path.join(base, "gunicorn-moin.log"))
+        try:
+            runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
+        finally:
+            server.stop()
+        summaries = {
+            "anonymes": report("Lecteurs anonymes : nos pages (classeur, carte, recherche), fiches enregistrées", runs["anonymes"]),
+            "membres": report("Lecteurs connectés : les mêmes pages, rendues à chaque fois", runs["membres"]),
+            "moin": report("Pages simples de moin et recherche de moin (sans notre cache), pages enregistrées", runs["moin"]),
+        }  # fmt: skip
+        side_by_side(summaries)
+        anonymous, members = summaries["anonymes"], summaries["membres"]
+        if members["lectures/s"]:
+            ratio = anonymous["lectures/s"] / members["lectures/s"]
+            print(f"\ndébit anonymes / débit membres : {ratio:.1f} (objectif ≥ 10)")
+        else:
+            print("\ndébit anonymes / débit membres : aucune lecture de membre mesurée")
+        print(f"p95 des lectures anonymes : {anonymous['lectures'][1]:.0f} ms (objectif < 300 ms)")
+        print(f"p95 des enregistrements : {anonymous['enregistrements'][1]:.0f} ms (objectif < 2 000 ms)")
+        stale = sum(s["périmées"] for s in summaries.values())
+        print(f"lectures périmées : {stale} (objectif : 0)")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -30,7 +30,8 @@ THEMES = ["Circuits courts", "Insertion", "Éducation populaire", "Économie cir
 FORMES = ["association", "SCOP", "SCIC", "collectif", "mutuelle"]
 
 
-def make_app(directory: str):
+def make_app(directory: str, create: bool = True):
+    """A wiki on disk in ``directory``: created (``create``), or an existing one opened as it is."""
     from moin.app import create_app_ext
     from moin.config import IndexStorageConfig
     from moin.storage import create_mapping
@@ -43,6 +44,7 @@ def make_app(directory: str):
         instance_dir = directory
         index_storage = IndexStorageConfig(name="FileStorage", args=(f"{directory}/index",), kwargs={})
         structured_index_dir = f"{directory}/index-structure"
+        public_cache = False  # rendering is measured here; the anonymous cache is measured by charge.py
         backends = dict.fromkeys(wikiconfig.NAMESPACES.values(), uri)
         namespace_mapping, backend_mapping, acl_mapping = create_mapping(
             uri, wikiconfig.NAMESPACES, backends, wikiconfig.ecossolies_acls()
@@ -55,7 +57,7 @@ def make_app(directory: str):
             "BABEL_TRANSLATION_DIRECTORIES": wikiconfig.BABEL_TRANSLATION_DIRECTORIES,
         },
         moin_config_class=BenchConfig,
-        create_backend=True,
+        create_backend=create,
     )
 
 

@@ -128,6 +128,7 @@ def test_damaged_index_is_detected_and_rebuilt(wiki, client, app):
             with open(os.path.join(directory, name), "wb") as f:
                 f.write(b"\x00\xffpas un index" * 10)
     del app.extensions["ecossolies_index"]  # as a process starting now would find it
+    app.extensions.pop("ecossolies_cache_public", None)  # (with no answer kept in memory yet)
     assert listing_names(content(client, "/Liste")) == [f"Fiche {n}" for n in range(5)]
     with app.app_context():
         assert get_index(app).verify(repair=False)["perimees"] == 0

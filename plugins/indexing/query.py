@@ -71,8 +71,9 @@ class Result:
         return max(1, math.ceil(self.total / self.selection.limit))
 
 
-#: moin's verdicts, kept across requests: (index, its version, reader's rights) -> ACL key -> may read.
-#: Any change to any item (group pages included) makes a new index version, hence new verdicts.
+#: moin's verdicts, kept across requests: (index, its rights version, reader's rights) -> ACL key -> may read.
+#: A change to a group (or to a page whose rights others inherit) makes a new rights version, hence new verdicts;
+#: a page's own ACL is part of the ACL key.
 _VERDICTS: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], bool]] = OrderedDict()
 _VERDICTS_SIZE = 256
 _VERDICTS_LOCK = threading.Lock()
@@ -82,7 +83,8 @@ def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
     index = get_index()
     if index is None:
         return {}
-    key = (index.directory, index.snapshot().version, reader_key())
+    snapshot = index.snapshot()
+    key = (index.directory, snapshot.rights(), reader_key())
     with _VERDICTS_LOCK:
         verdicts = _VERDICTS.get(key)
         if verdicts is None:
@@ -152,7 +154,7 @@ def reader_key() -> tuple[Any, ...]:
     return (tuple(user.name), bool(user.valid), bool(getattr(user, "trusted", False)))
 
 
-#: recent results: (index, its generation, reader, selection) -> (ordered matching pages, facets)
+#: recent results: (index, type and rights versions, reader, selection) -> (ordered matching pages, facets)
 _RESULTS: OrderedDict[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[tuple[str, int]]]]] = OrderedDict()
 _RESULTS_SIZE = 64
 _RESULTS_LOCK = threading.Lock()
@@ -177,9 +179,10 @@ def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[Index
 def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
     """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``.
 
-    Results over the index are kept a while, keyed by the index generation (any change to any item, group
-    pages included, makes a new one), by what moin's ACLs know of the reader and by the selection: output
-    computed for one reader is never served to a reader with other rights.
+    Results over the index are kept a while, keyed by the version of the type's pages and of the rights (a
+    save of a fiche leaves the cached listings of venues alone; a change to a group renews them all), by what
+    moin's ACLs know of the reader and by the selection: output computed for one reader is never served to a
+    reader with other rights.
     """
     selection.validate()
     if pages is not None:
@@ -190,7 +193,7 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
         pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
         key = (
             index.directory if index else None,
-            snapshot.version if snapshot else None,
+            snapshot.type_version(selection.page_type.name) if snapshot else None,
             reader_key(),
             selection.page_type.name,
             tuple(sorted(selection.filters.items())),

@@ -146,10 +146,11 @@ def parse(query: str) -> tuple[str, dict[str, str], list[str]]:
     return " ".join(words.split()), fields, messages
 
 
-def whoosh_query(words: str, schema: Any, every_word: bool = True) -> Query:
-    """Words as a Whoosh query over title, data and text (weighted in the schema); wildcards are folded."""
+def whoosh_query(words: str, schema: Any, every_word: bool = True, fields: tuple[str, ...] = ()) -> Query:
+    """Words as a Whoosh query over title, data and text (weighted in the schema), or over ``fields``;
+    wildcards are folded."""
     group = qparser.AndGroup if every_word else qparser.OrGroup.factory(0.9)
-    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema=schema, group=group)
+    parser = qparser.MultifieldParser(list(fields or FIELD_BOOSTS), schema=schema, group=group)
     parser.remove_plugin_class(qparser.FieldsPlugin)  # fields are ours (parse), not Whoosh's
     parser.remove_plugin_class(qparser.OperatorsPlugin)  # AND/OR/NOT are English: plain words here
     parser.remove_plugin_class(qparser.PhrasePlugin)  # a word's stem and root share a position
@@ -211,52 +212,53 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
         return result
     snapshot = index.snapshot()
     facet_table = _search_values(snapshot)
-    with index.ix.searcher() as searcher:
-        reader = searcher.reader()
-        if not reader.has_column("itemid"):
-            return result  # an empty index
-        # document numbers belong to one reader: the snapshot's table if it was read at the same generation
-        itemids = snapshot.itemid_at if reader.generation() == snapshot.reader_generation else None
+    searcher = index.searcher()  # kept by the index for this thread's next searches
+    reader = searcher.reader()
+    if not reader.has_column("itemid"):
+        return result  # an empty index
+    # document numbers belong to one reader: the snapshot's table if it was read at the same generation
+    itemids = snapshot.itemid_at if reader.generation() == snapshot.reader_generation else None
+    if itemids is None:  # a snapshot updated item by item: the column read whole once, then looked up
+        memo_key = ("itemid_at", reader.generation())
+        itemids = snapshot.memo.get(memo_key)
         if itemids is None:
-            itemids = reader.column_reader("itemid")
-        q = None
-        if terms(words):
-            q = _without_idle_roots(whoosh_query(words, index.ix.schema), searcher)
-            matched = list(searcher.docs_for_query(q))
-            if not matched and len(set(terms(words))) > 1:
-                q = _without_idle_roots(whoosh_query(words, index.ix.schema, every_word=False), searcher)
-                result.some_words = True
-                matched = list(searcher.docs_for_query(q))
-            candidates = {}
-            for docnum in matched:
-                found = snapshot.by_itemid.get(itemids[docnum])
-                if found is not None:
-                    candidates[found.itemid] = (docnum, found)
-            pages = [p for _, p in candidates.values()]
-        elif words:
-            result.messages.append("ces mots sont trop courants pour être cherchés : précisez la recherche.")
-            return result
-        else:
-            pages = list(snapshot.by_itemid.values())
-        visible = readable(pages)
-        selected = [p for p in visible if all(_field_matches(p, n, v, facet_table) for n, v in fields.items())]
-        if facet_filters:
-            wanted = {n: fold(v) for n, v in facet_filters.items()}
-            selected = [p for p in selected if all(w in facet_table[p.itemid][n] for n, w in wanted.items())]
-        result.facets = _facet_counts(selected, facet_table)
-        result.total = len(selected)
-        start = (page - 1) * limit
-        if q is not None and result.some_words:
-            allowed = {candidates[p.itemid][0] for p in selected}
-            found = _rank_partial(searcher, index.ix.schema, words, q, allowed)
-            ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start : start + limit]]
-        elif q is not None:
-            allowed = {candidates[p.itemid][0] for p in selected}
-            found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
-            ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
-        else:
-            ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
-            ranked = [(p, 0.0) for p in ordered[start : start + limit]]
+            itemids = snapshot.memo[memo_key] = list(reader.column_reader("itemid"))
+    q = None
+    if terms(words):
+        q, matched = _found(words, index.ix.schema, searcher, every_word=True)
+        if not matched and len(set(terms(words))) > 1:
+            q, matched = _found(words, index.ix.schema, searcher, every_word=False)
+            result.some_words = True
+        candidates = {}
+        for docnum in matched:
+            found = snapshot.by_itemid.get(itemids[docnum])
+            if found is not None:
+                candidates[found.itemid] = (docnum, found)
+        pages = [p for _, p in candidates.values()]
+    elif words:
+        result.messages.append("ces mots sont trop courants pour être cherchés : précisez la recherche.")
+        return result
+    else:
+        pages = list(snapshot.by_itemid.values())
+    visible = readable(pages)
+    selected = [p for p in visible if all(_field_matches(p, n, v, facet_table) for n, v in fields.items())]
+    if facet_filters:
+        wanted = {n: fold(v) for n, v in facet_filters.items()}
+        selected = [p for p in selected if all(w in facet_table[p.itemid][n] for n, w in wanted.items())]
+    result.facets = _facet_counts(selected, facet_table)
+    result.total = len(selected)
+    start = (page - 1) * limit
+    if q is not None and result.some_words:
+        allowed = {candidates[p.itemid][0] for p in selected}
+        found = _rank_partial(searcher, index.ix.schema, words, q, allowed)
+        ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start : start + limit]]
+    elif q is not None:
+        allowed = {candidates[p.itemid][0] for p in selected}
+        found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
+        ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
+    else:
+        ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
+        ranked = [(p, 0.0) for p in ordered[start : start + limit]]
     highlighted = terms_and_roots(words)
     result.hits = [Hit(p, score, snippet(index, p, highlighted)) for p, score in ranked]
     return result
@@ -286,14 +288,30 @@ def _rank_partial(searcher: Any, schema: Any, words: str, q: Query, allowed: set
     return [(d, scores.get(d, 0.0)) for d in order]
 
 
+def _found(words: str, schema: Any, searcher: Any, every_word: bool) -> tuple[Query, list[int]]:
+    """The weighted query on the three fields, and the pages it finds, found on the combined field ``tout``
+    when the index has it (one posting list a word instead of three; a word is in ``tout`` if and only if it
+    is in one of the three): only the pages shown are then scored, on the three fields."""
+    q = _without_idle_roots(whoosh_query(words, schema, every_word), searcher)
+    if "tout" not in schema:
+        return q, list(searcher.docs_for_query(q))
+    combined = _without_idle_roots(whoosh_query(words, schema, every_word, fields=("tout",)), searcher)
+    return q, list(searcher.docs_for_query(combined))
+
+
 def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
     """itemid -> facet -> {folded value: value as written}, computed once per index snapshot."""
     table = snapshot.memo.get("recherche")
     if table is None:
-        table = {
-            itemid: {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
-            for itemid, page in snapshot.by_itemid.items()
-        }
+        parent = snapshot.parent
+        previous = parent.memo.get("recherche") if parent is not None else None
+        if previous is not None:  # after a save: the previous table, with the changed items done again
+            table = {k: v for k, v in previous.items() if k not in snapshot.changed}
+            items = [(i, snapshot.by_itemid[i]) for i in snapshot.changed if i in snapshot.by_itemid]
+        else:
+            table, items = {}, list(snapshot.by_itemid.items())
+        for itemid, page in items:
+            table[itemid] = {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
         snapshot.memo["recherche"] = table
     return table
 

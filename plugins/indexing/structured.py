@@ -6,8 +6,10 @@ That one-to-one rule is what makes the index checkable against the storage (:met
 each process checks it once when it first uses the index and repairs any drift, so a crash in the
 middle of a write never leaves listings silently wrong.
 
-Listings never parse pages: they read a snapshot of the stored documents, reloaded only when the index
-generation changes (that is, after any write, by any process).
+Listings never parse pages: they read a snapshot of the stored documents. After a write (by any process) the
+snapshot is updated item by item: every write appends the items it changes to a journal, by index generation,
+so each process re-reads only those; the whole index is read only at start, after a rebuild, or when the
+journal does not cover a change.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from moin.constants.keys import (
     TAGS,
     TEMPLATE,
     TRASH,
+    USERGROUP,
 )
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
@@ -52,7 +55,7 @@ from plugins.indexing.fulltext import data_text, french_analyzer, plain_text
 log = logging.getLogger(__name__)
 
 #: bump when the schema or what is stored changes: an index of another version is rebuilt
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 STRUCTURED_CONTENT_TYPES = ("text/x.moin.wiki", "text/x-markdown")
 WRITE_ATTEMPTS = 40
 #: namespaces that never hold structured pages (moin writes user profiles without signals)
@@ -80,6 +83,10 @@ def make_schema() -> Schema:
         titre=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["titre"], multitoken_query="or"),
         donnees=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["donnees"], multitoken_query="or"),
         texte=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["texte"], multitoken_query="or"),
+        #: the three searched texts in one field, without positions: a search finds its pages here with one
+        #: posting list a word instead of three (the same pages: a word is in it if it is in any of them);
+        #: only the pages found are then scored on the three weighted fields
+        tout=TEXT(analyzer=analyzer, phrase=False, multitoken_query="or"),
     )
 
 
@@ -133,6 +140,25 @@ class Snapshot:
     itemid_at: dict[int, str] = field(default_factory=dict)
     #: tables derived from this snapshot by other modules (search facets…), dropped with it
     memo: dict[str, Any] = field(default_factory=dict)
+    #: per page type, a number that changes only when a page of that type (before or after) changed: the
+    #: listings of the other types keep their cached results across a save
+    type_versions: dict[str, int] = field(default_factory=dict)
+    #: changes only when what decides read rights may have changed (a group, a page outside the main namespace)
+    rights_version: int = 0
+    #: the snapshot this one was derived from and the items that changed since (for derived tables); None
+    #: after a full load
+    parent: Snapshot | None = None
+    changed: frozenset[str] = frozenset()
+    #: how many times this process read the index whole (each full read starts the versions above again)
+    loads: int = 0
+
+    def type_version(self, type_name: str) -> tuple[str, int, int, int]:
+        """What a cached listing of ``type_name`` depends on: the index creation, its pages, the rights."""
+        return (self.version[0], self.loads, self.type_versions.get(type_name, 0), self.rights_version)
+
+    def rights(self) -> tuple[str, int, int]:
+        """What moin's read verdicts depend on, besides the reader and the page's ACL."""
+        return (self.version[0], self.loads, self.rights_version)
 
 
 _TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*(#.*)?\r?$", re.M)
@@ -180,6 +206,15 @@ def _searchable(record: Any) -> Any:
 
 
 def document_for(meta: dict[str, Any], text: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The index document of one revision (``text`` is None for non-text items), with its combined text."""
+    doc = _document_for(meta, text, previous)
+    searched = [doc[f] for f in FIELD_BOOSTS if doc.get(f)]
+    if searched:
+        doc["tout"] = "\n".join(searched)
+    return doc
+
+
+def _document_for(meta: dict[str, Any], text: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """The index document of one revision (``text`` is None for non-text items).
 
     Every named item gets its name, rights and searchable text; structured pages also their type, data
@@ -237,6 +272,47 @@ def _is_text(meta: dict[str, Any]) -> bool:
     return str(meta.get(CONTENTTYPE, "")).startswith(STRUCTURED_CONTENT_TYPES)
 
 
+JOURNAL = "JOURNAL"
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The Whoosh index a kept searcher was opened on (a rebuild makes another)."""
+
+    ix: Any
+
+
+class _Recorder:
+    """A Whoosh writer that remembers which items it touches (None: something it cannot name)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+        self.itemids: set[str] | None = set()
+
+    def _note(self, itemid: Any) -> None:
+        if self.itemids is not None:
+            if isinstance(itemid, str):
+                self.itemids.add(itemid)
+            else:
+                self.itemids = None
+
+    def update_document(self, **doc: Any) -> None:
+        self._note(doc.get("itemid"))
+        self._writer.update_document(**doc)
+
+    def add_document(self, **doc: Any) -> None:
+        self._note(doc.get("itemid"))
+        self._writer.add_document(**doc)
+
+    def delete_by_term(self, fieldname: str, text: Any) -> None:
+        self._note(text if fieldname == "itemid" else None)
+        self._writer.delete_by_term(fieldname, text)
+
+    def __getattr__(self, name: str) -> Any:  # any other use of the writer: the journal cannot follow it
+        self.itemids = None
+        return getattr(self._writer, name)
+
+
 class StructuredIndex:
     """Our Whoosh index of one wiki; one object per app, shared by its threads."""
 
@@ -248,6 +324,10 @@ class StructuredIndex:
         self._snapshot: Snapshot | None = None
         self._verified = False
         self._pending: set[str] = set()
+        self._journal_offset = 0
+        self._searchers = threading.local()
+        #: called after every committed write (the anonymous readers' cache starts a new generation)
+        self.on_change: list[Callable[[], None]] = []
         self.ix = self._open()
 
     # -- opening, creating ------------------------------------------------------------------------
@@ -295,8 +375,16 @@ class StructuredIndex:
 
     # -- writing ----------------------------------------------------------------------------------
 
+    def _journal_file(self) -> str:
+        return os.path.join(self.directory, JOURNAL)
+
     def _write(self, work: Callable[[Any], None]) -> None:
-        """Run ``work(writer)`` in one committed write, waiting for other writers (other processes)."""
+        """Run ``work(writer)`` in one committed write, waiting for other writers (other processes).
+
+        The items it touches are appended to the journal, under the generation the commit makes, before the
+        commit (while Whoosh's write lock is held, so lines come in generation order): every process can then
+        update its snapshot by re-reading only those items (:meth:`snapshot`).
+        """
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 writer = self.ix.writer(timeout=2.0)
@@ -304,8 +392,15 @@ class StructuredIndex:
                 time.sleep(0.05 * (attempt + 1))
                 continue
             try:
-                work(writer)
+                recorder = _Recorder(writer)
+                work(recorder)
+                if recorder.itemids is not None:
+                    lines = "".join(f"{writer.generation} {i}\n" for i in sorted(recorder.itemids))
+                    with open(self._journal_file(), "a", encoding="ascii") as f:
+                        f.write(lines or f"{writer.generation}\n")
                 writer.commit()
+                for callback in self.on_change:
+                    callback()
             except BaseException:
                 try:
                     writer.cancel()
@@ -493,42 +588,159 @@ class StructuredIndex:
             log.exception("index structuré : réparation impossible pour l'instant, nouvel essai à la prochaine lecture")
 
     def snapshot(self) -> Snapshot:
-        """Stored documents of every named item, by type and by id; reloaded only when the index changed."""
+        """Stored documents of every named item, by type and by id.
+
+        When the index changed (a write by any process), only the items named in the journal since this
+        snapshot are read again; everything is read only at the first use, after a rebuild, or when the journal
+        does not cover the change (an older writer).
+        """
         self._ensure_fresh()
         version = (self.epoch(), self.ix.latest_generation())
         snap = self._snapshot
         if snap is not None and snap.version == version:
             return snap
         with self._lock:
-            version = (self.epoch(), self.ix.latest_generation())
-            by_type: dict[str, list[IndexedPage]] = {}
-            by_itemid: dict[str, IndexedPage] = {}
-            itemid_at: dict[int, str] = {}
+            snap = self._snapshot
+            epoch = self.epoch()
+            if snap is not None and snap.version == (epoch, self.ix.latest_generation()):
+                return snap
             with self.ix.searcher() as searcher:
-                reader = searcher.reader()
-                reader_generation = reader.generation()
-                for docnum, doc in reader.iter_docs():
-                    itemid_at[docnum] = doc["itemid"]
-                    if not doc.get("name"):
-                        continue
-                    page = IndexedPage(
-                        itemid=doc["itemid"],
-                        revid=doc["revid"],
-                        type=doc["type"],
-                        names=tuple(doc.get("name") or ()),
-                        namespace=doc.get("namespace") or "",
-                        acl=doc.get("acl"),
-                        mtime=int(doc.get("mtime") or 0),
-                        title=doc.get("title") or "",
-                        data=json.loads(doc.get("data") or "{}"),
-                        facets=json.loads(doc.get("facets") or "{}"),
-                        problems=tuple(json.loads(doc.get("problems") or "[]")),
-                    )
-                    by_itemid[page.itemid] = page
-                    if page.type:
-                        by_type.setdefault(page.type, []).append(page)
-            self._snapshot = Snapshot(version, by_type, by_itemid, reader_generation, itemid_at)
-            return self._snapshot
+                new = None
+                if snap is not None and snap.version[0] == epoch:
+                    new = self._updated(snap, searcher)
+                if new is None:
+                    new = self._load_all(epoch, searcher)
+            self._snapshot = new
+            return new
+
+    def _load_all(self, epoch: str, searcher: Any) -> Snapshot:
+        by_type: dict[str, list[IndexedPage]] = {}
+        by_itemid: dict[str, IndexedPage] = {}
+        itemid_at: dict[int, str] = {}
+        reader = searcher.reader()
+        generation = self._generation_of(reader)
+        try:
+            self._journal_offset = os.path.getsize(self._journal_file())
+        except OSError:
+            self._journal_offset = 0
+        for docnum, doc in reader.iter_docs():
+            itemid_at[docnum] = doc["itemid"]
+            page = _page_of(doc)
+            if page is None:
+                continue
+            by_itemid[page.itemid] = page
+            if page.type:
+                by_type.setdefault(page.type, []).append(page)
+        old = self._snapshot
+        snap = Snapshot((epoch, generation), by_type, by_itemid, generation, itemid_at)
+        snap.loads = old.loads + 1 if old is not None else 0  # no key made from the older one is met again
+        return snap
+
+    def _generation_of(self, reader: Any) -> int:
+        """The generation a reader was opened at (an empty index's reader knows none: the latest, then)."""
+        generation = reader.generation()
+        return self.ix.latest_generation() if generation is None else generation
+
+    def _journal_since(self, generation: int, upto: int) -> set[str] | None:
+        """Items changed by the commits after ``generation`` up to ``upto``; None if the journal misses one."""
+        try:
+            with open(self._journal_file(), "rb") as f:
+                f.seek(self._journal_offset)
+                data = f.read()
+        except OSError:
+            return None
+        changed: set[str] = set()
+        seen: set[int] = set()
+        consumed = 0
+        for line in data.splitlines(keepends=True):
+            if not line.endswith(b"\n"):
+                break  # a line being written
+            parts = line.split()
+            try:
+                gen = int(parts[0])
+            except (IndexError, ValueError):
+                return None
+            if gen > upto:
+                break
+            consumed += len(line)
+            if gen > generation:
+                seen.add(gen)
+                changed.update(p.decode("ascii", "replace") for p in parts[1:2])
+        if seen != set(range(generation + 1, upto + 1)):
+            return None
+        self._journal_offset += consumed
+        return changed
+
+    def _updated(self, snap: Snapshot, searcher: Any) -> Snapshot | None:
+        """``snap`` with the items changed since re-read, or None if the journal cannot say which."""
+        generation = self._generation_of(searcher.reader())
+        offset = self._journal_offset
+        changed = self._journal_since(snap.version[1], generation)
+        if changed is None:
+            self._journal_offset = offset
+            return None
+        by_itemid = dict(snap.by_itemid)
+        touched_types: set[str] = set()
+        rights = False
+        new_pages: list[IndexedPage] = []
+        for itemid in changed:
+            before = by_itemid.pop(itemid, None)
+            doc = searcher.document(itemid=itemid)
+            after = _page_of(doc) if doc else None
+            for page in (before, after):
+                if page is not None:
+                    touched_types.add(page.type)
+                    if page.namespace or (not page.type and self._is_group(page)):
+                        rights = True  # a group, or a page of a namespace whose rights are inherited
+            if before is None and after is None:
+                rights = True  # unknown before and after: assume the worst
+            if after is not None:
+                by_itemid[itemid] = after
+                new_pages.append(after)
+        by_type = dict(snap.by_type)
+        for type_name in touched_types - {""}:
+            kept = [p for p in snap.by_type.get(type_name, []) if p.itemid not in changed]
+            kept += [p for p in new_pages if p.type == type_name]
+            by_type[type_name] = kept
+            if not kept:
+                del by_type[type_name]
+        type_versions = dict(snap.type_versions)
+        for type_name in touched_types:
+            type_versions[type_name] = type_versions.get(type_name, 0) + 1
+        snap.parent = None  # only one step of history is kept
+        return Snapshot(
+            (snap.version[0], generation),
+            by_type,
+            by_itemid,
+            memo={},
+            type_versions=type_versions,
+            rights_version=snap.rights_version + (1 if rights else 0),
+            parent=snap,
+            changed=frozenset(changed),
+            loads=snap.loads,
+        )
+
+    def _is_group(self, page: IndexedPage) -> bool:
+        """moin's groups are items with a member list: a change to one changes who may read what."""
+        try:
+            item = self.moin.get_item(itemid=page.itemid)
+            return bool(item) and USERGROUP in item[CURRENT].meta
+        except Exception:  # noqa: BLE001 - cannot tell: assume it is
+            return True
+
+    def searcher(self) -> Any:
+        """A Whoosh searcher of the latest state, kept by each thread until the index changes (opening one
+        reads every segment's tables: tens of milliseconds a search). The caller must not close it."""
+        generation = self.ix.latest_generation()
+        local = self._searchers
+        kept = getattr(local, "kept", None)
+        if kept is not None and kept[0] == (self.epoch(), generation) and kept[1].ix is self.ix:
+            return kept[2]
+        if kept is not None:
+            kept[2].close()
+        searcher = self.ix.searcher()
+        local.kept = ((self.epoch(), self._generation_of(searcher.reader())), _Owner(self.ix), searcher)
+        return searcher
 
     def text_of(self, page: IndexedPage) -> str | None:
         """The stored text of a page's indexed revision (for search snippets); None if not text or gone."""
@@ -550,6 +762,25 @@ class StructuredIndex:
             yield from pages
 
 
+def _page_of(doc: dict[str, Any]) -> IndexedPage | None:
+    """A stored document as a page (None for an item with no name: trashed, a model…)."""
+    if not doc.get("name"):
+        return None
+    return IndexedPage(
+        itemid=doc["itemid"],
+        revid=doc["revid"],
+        type=doc["type"],
+        names=tuple(doc.get("name") or ()),
+        namespace=doc.get("namespace") or "",
+        acl=doc.get("acl"),
+        mtime=int(doc.get("mtime") or 0),
+        title=doc.get("title") or "",
+        data=json.loads(doc.get("data") or "{}"),
+        facets=json.loads(doc.get("facets") or "{}"),
+        problems=tuple(json.loads(doc.get("problems") or "[]")),
+    )
+
+
 def get_index(app: Any = None) -> StructuredIndex | None:
     """The structured index of an app (created on first use); None if the app has none configured."""
     app = app or current_app._get_current_object()
@@ -560,5 +791,7 @@ def get_index(app: Any = None) -> StructuredIndex | None:
         if not directory or storage is None:
             return None
         index = StructuredIndex(directory, storage, app.cfg.namespace_mapping)
+        for callback in app.extensions.get("ecossolies_index_callbacks", ()):
+            index.on_change.append(callback)
         app.extensions["ecossolies_index"] = index
     return index

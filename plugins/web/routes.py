@@ -21,7 +21,7 @@ from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
 from plugins.views import chain_svg, maps
 from plugins.web import debat as debat_web
-from plugins.web import exports, forms, reading, schema_forms, security, write_lock
+from plugins.web import exports, forms, public_cache, reading, schema_forms, security, write_lock
 from plugins.web import mutualisation as mutualisation_web
 
 blueprint = Blueprint("ecossolies", __name__)
@@ -231,6 +231,7 @@ def _init_app(app: Any) -> None:
     security.init_app(app)  # security headers and guards
     app.jinja_env.globals["eco_form_url"] = schema_forms.edit_link  # itemviews.html
     reading.init_app(app)  # moin's screens for French readers
+    public_cache.init_app(app)  # anonymous answers kept (after security)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)
     app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))

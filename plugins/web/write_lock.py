@@ -22,6 +22,8 @@ from typing import Any
 from flask import Response, current_app, g, request
 from whoosh.index import LockError
 
+from plugins.web import public_cache
+
 LOCK_FILE = ".verrou-ecriture"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: how long a write waits for the others before it is answered « occupé »
@@ -68,11 +70,15 @@ def release(fd: int) -> None:
 @contextmanager
 def exclusive(app: Any, wait: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold the wiki's write lock (for commands that write outside a request: import, seed, reindex)."""
+
     fd = acquire(lock_path(app), wait)
     try:
         yield
     finally:
-        release(fd)
+        try:
+            public_cache.bump(app)  # whatever the command wrote, anonymous readers see it (plugins/web/public_cache.py)
+        finally:
+            release(fd)
 
 
 def _take_lock() -> None:

@@ -1,0 +1,400 @@
+"""The rendered-answer cache for anonymous readers, and the HTTP caching headers of every answer.
+
+moin 2.0.0b5 renders every page for every reader. A public wiki is read far more than written, mostly by
+visitors who are not logged in, and all of them get the same answer: so the answers to anonymous readers
+(item views, our listings inside them, maps, exports, feeds, search results) are kept in memory, per worker
+process, and served again until the wiki changes.
+
+Never stale: a *generation* token, kept in a small file of the instance (``.generation-publique``) that every
+worker process reads at each request, is replaced by every write (any request that may write, every command
+of ours that takes the write lock, every change moin signals). An answer is stored only if the generation
+did not change while it was computed, and is served only under the generation it was stored with; the
+writer replaces the token before its request ends, so a reader who asks after a save has returned gets the
+new text.
+
+The key also holds the day (in the wiki's time zone), for answers that depend on the date (an agenda's
+« à venir »), and no answer is kept more than ``public_cache_seconds`` (10 minutes) whatever happens.
+
+Never private: nothing is looked up nor stored for a request that carries a session cookie or credentials,
+nor for a logged-in reader, a non-GET, a non-200, an answer that sets a cookie or changes the session, a page
+with its own ACL (or in a namespace of inherited ACLs), or a view that calls :func:`forbid`. moin writes the
+"trail" of visited pages into the session of every visitor; our theme never shows it, so for an anonymous
+visitor without a cookie it is dropped rather than turned into a cookie.
+
+HTTP: anonymous cached answers carry ``ETag`` and ``Last-Modified`` (the time of the last write) and answer
+``304 Not Modified`` to a conditional request; ``Cache-Control: public`` lets a reverse proxy keep them
+``public_cache_proxy_seconds`` (README: nginx); every other answer except static files is
+``private, no-store``. Security headers are added to cached answers by the same after-request hooks as to
+fresh ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import formatdate
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, g, request, session
+from moin import flaskg
+from moin.constants.keys import ACL, CURRENT
+from moin.signalling import ANY, item_modified
+from moin.utils.interwiki import split_fqname
+
+GENERATION_FILE = ".generation-publique"
+#: default size of each worker's cache (bytes of stored answers)
+DEFAULT_BYTES = 64 * 1024 * 1024
+#: the longest an answer is kept, whatever happens (seconds): nothing is written, but the hour moves on
+DEFAULT_SECONDS = 600
+#: an answer bigger than this is not kept (a few exports of everything)
+MAX_ENTRY_FRACTION = 8
+#: how long a reverse proxy may keep an anonymous answer (seconds) by default
+DEFAULT_PROXY_SECONDS = 1
+#: what readers of the same answer wait for its first computation before computing it themselves
+WAIT_FOR_OTHER = 10.0
+#: the views whose anonymous answers are kept: item views, our listings' exports, maps, feeds, search
+CACHEABLE_ENDPOINTS = frozenset(
+    {
+        "frontend.show_item",
+        "feed.atom",
+        "ecossolies.export",
+        "ecossolies.chain_export",
+        "ecossolies.agenda_feed",
+        "ecossolies.map_page",
+        "ecossolies.search",
+        "ecossolies.financements.export",
+        "ecossolies.financements.chart",
+        "ecossolies.financements.map_page",
+    }
+)
+#: requests that do not write although their method may: they do not make a new generation
+NOT_WRITES = frozenset({"frontend.login", "frontend.logout"})
+#: headers that are recomputed for each answer, never stored
+UNSTORED_HEADERS = frozenset(
+    {"set-cookie", "date", "content-length", "cache-control", "etag", "last-modified", "vary", "x-cache-wiki"}
+)
+STATIC_PREFIXES = ("/static/", "/+serve/", "/+template/", "/_themes/")
+CACHE_HEADER = "X-Cache-Wiki"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored answer, as the view and the other hooks made it (security headers included)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    stored_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+# -- the generation ------------------------------------------------------------------------------------------
+
+
+def generation_path(app: Any) -> str:
+    return os.path.join(app.cfg.instance_dir, GENERATION_FILE)
+
+
+def read_generation(app: Any) -> tuple[str, float]:
+    """The current generation token and the time it was made (the time of the last write)."""
+    try:
+        with open(generation_path(app), "rb") as f:
+            return f.read().decode("ascii", "replace"), os.fstat(f.fileno()).st_mtime
+    except FileNotFoundError:
+        return "", 0.0
+
+
+def bump(app: Any) -> None:
+    """A write happened: every cached answer of every worker is now out of date.
+
+    A new random token (not a counter: two writers can never write the same value) replaces the file at once.
+    """
+    path = generation_path(app)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}"
+    with open(tmp, "wb") as f:
+        f.write(uuid.uuid4().hex.encode("ascii"))
+    os.replace(tmp, path)
+
+
+@item_modified.connect_via(ANY)
+def on_item_modified(app: Any, **_kwargs: Any) -> None:
+    """Every change moin makes to an item (save, rename, trash, revert, destroy, ACL, group) is a write, also
+    outside a request (our commands, the tests); the request that writes makes one more when it ends."""
+    if getattr(app, "cfg", None) is not None:
+        bump(app)
+
+
+# -- the store -------------------------------------------------------------------------------------------------
+
+
+class PublicCache:
+    """A bounded least-recently-used store of answers, all of one generation (a new one empties it)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_BYTES, max_seconds: float = DEFAULT_SECONDS) -> None:
+        self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
+        self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self._bytes = 0
+        self._generation: str | None = None
+        self._lock = threading.Lock()
+        self._inflight: dict[tuple[Any, ...], threading.Event] = {}
+        self.hits = self.stores = 0
+
+    def _switch(self, generation: str) -> None:
+        if generation != self._generation:
+            self._entries.clear()
+            self._bytes = 0
+            self._generation = generation
+
+    def get(self, generation: str, key: tuple[Any, ...]) -> Entry | None:
+        with self._lock:
+            self._switch(generation)
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() - entry.stored_at > self.max_seconds:
+                self._bytes -= entry.size  # a safety for answers that depend on the hour: computed again
+                del self._entries[key]
+                entry = None
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return entry
+
+    def put(self, generation: str, key: tuple[Any, ...], entry: Entry) -> bool:
+        if entry.size * MAX_ENTRY_FRACTION > self.max_bytes:
+            return False
+        with self._lock:
+            self._switch(generation)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > self.max_bytes and self._entries:
+                _key, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
+            self.stores += 1
+        return True
+
+    def claim(self, key: tuple[Any, ...]) -> threading.Event | None:
+        """Become the one computing ``key`` (None), or get the event of the request already computing it."""
+        with self._lock:
+            event = self._inflight.get(key)
+            if event is None:
+                self._inflight[key] = threading.Event()
+            return event
+
+    def release(self, key: tuple[Any, ...]) -> None:
+        with self._lock:
+            event = self._inflight.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        return self._bytes
+
+
+def get_cache(app: Any) -> PublicCache:
+    cache = app.extensions.get("ecossolies_cache_public")
+    if cache is None:
+        cfg = app.cfg
+        cache = PublicCache(
+            int(getattr(cfg, "public_cache_bytes", DEFAULT_BYTES)),
+            float(getattr(cfg, "public_cache_seconds", DEFAULT_SECONDS)),
+        )
+        app.extensions["ecossolies_cache_public"] = cache
+    return cache
+
+
+# -- deciding ------------------------------------------------------------------------------------------------------
+
+
+def forbid() -> None:
+    """Called by a view or macro whose answer depends on who reads: this answer is not kept."""
+    g.ecossolies_cache_forbidden = True
+
+
+def _is_static() -> bool:
+    return request.path.startswith(STATIC_PREFIXES)
+
+
+def _has_identity() -> bool:
+    """The request may belong to a member: a session cookie, credentials, or a server-side user."""
+    cookie_name = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    return (
+        cookie_name in request.cookies
+        or "Authorization" in request.headers
+        or bool(request.environ.get("REMOTE_USER"))
+    )
+
+
+def _key() -> tuple[Any, ...]:
+    """Everything an anonymous answer depends on: address (scheme, host), path, query, language, and the day
+    in the wiki's time zone (an agenda's « à venir », the days an interpellation has waited)."""
+    cfg = current_app.cfg
+    today = datetime.now(ZoneInfo(cfg.timezone_default)).date()
+    return (request.host_url, request.path, request.query_string, cfg.locale_default, today)
+
+
+def _candidate() -> bool:
+    return (
+        bool(getattr(current_app.cfg, "public_cache", True))
+        and request.method in ("GET", "HEAD")
+        and request.url_rule is not None
+        and request.url_rule.endpoint in CACHEABLE_ENDPOINTS
+        and not _has_identity()
+    )
+
+
+def _item_is_public() -> bool:
+    """An item view is kept only if no ACL of its own (nor an inherited one) decides who reads it."""
+    if request.url_rule is None or request.url_rule.endpoint != "frontend.show_item":
+        return True
+
+    fqname = split_fqname((request.view_args or {}).get("item_name", ""))
+    for namespace, acls in flaskg.storage.acl_mapping:
+        if namespace == fqname.namespace and acls.get("hierarchic"):
+            return False
+    try:
+        item = flaskg.storage.get_item(**fqname.query)
+        meta = item[CURRENT].meta if item else None
+    except Exception:  # noqa: BLE001 - gone, unreadable: not kept
+        return False
+    return meta is not None and not (meta.get(ACL) or "").strip()
+
+
+def _anonymous_reader() -> bool:
+    user = getattr(flaskg, "user", None)
+    return user is not None and not user.valid
+
+
+def _drop_anonymous_trail() -> None:
+    """moin keeps the visited pages in every visitor's session; our theme never shows them to anyone."""
+    if session and set(session.keys()) <= {"trail"}:
+        session.clear()
+        session.modified = False
+
+
+def _storable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+        and not session
+        and not g.get("ecossolies_cache_forbidden")
+        and _anonymous_reader()
+        and _item_is_public()
+    )
+
+
+# -- the hooks -----------------------------------------------------------------------------------------------------
+
+
+def serve_cached() -> Response | None:
+    """Before moin sets up the request: an anonymous answer already computed for this generation."""
+    if not _candidate():
+        return None
+    app = current_app._get_current_object()
+    cache = get_cache(app)
+    key = _key()
+    generation, changed = read_generation(app)
+    entry = cache.get(generation, key)
+    if entry is None:
+        event = cache.claim(key)
+        if event is None:
+            g.ecossolies_cache_claimed = key
+        else:
+            # another thread computes this very answer: wait for it rather than compute it twice
+            event.wait(WAIT_FOR_OTHER)
+            generation, changed = read_generation(app)
+            entry = cache.get(generation, key)
+    g.ecossolies_cache = (key, generation, changed)
+    if entry is None:
+        return None
+    g.ecossolies_cache_etag = entry.etag
+    return Response(entry.body, status=entry.status, headers=list(entry.headers))
+
+
+def finish(response: Response) -> Response:
+    """Last after-request hook: store an anonymous answer, and give every answer its caching headers."""
+    if _is_static():
+        return response
+    identity = _has_identity()
+    if not identity and _anonymous_reader():
+        _drop_anonymous_trail()
+    state = g.get("ecossolies_cache")
+    etag = None
+    if state is not None:
+        key, generation, changed = state
+        app = current_app._get_current_object()
+        etag = g.get("ecossolies_cache_etag")
+        if etag is not None:
+            response.headers[CACHE_HEADER] = "hit"
+        elif _storable(response) and read_generation(app)[0] == generation:
+            body = response.get_data()
+            etag = hashlib.blake2b(body + generation.encode(), digest_size=16).hexdigest()
+            headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
+            get_cache(app).put(generation, key, Entry(response.status_code, headers, body, etag))
+            response.headers[CACHE_HEADER] = "stored"
+        else:
+            response.headers[CACHE_HEADER] = "bypass"
+    if etag is not None:
+        seconds = int(getattr(current_app.cfg, "public_cache_proxy_seconds", DEFAULT_PROXY_SECONDS))
+        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
+        response.vary.add("Cookie")
+        response.set_etag(etag)
+        response.headers["Last-Modified"] = formatdate(changed or time.time(), usegmt=True)
+        response.make_conditional(request)
+    elif identity or "Cache-Control" not in response.headers or not _anonymous_reader():
+        # a member's answer, or an anonymous one that depends on more than the address: nobody else keeps it
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def end_request(_exc: BaseException | None = None) -> None:
+    """After every request: let waiting readers go, and make a new generation after a write."""
+    key = g.pop("ecossolies_cache_claimed", None)
+    if key is not None:
+        get_cache(current_app).release(key)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and (
+        request.url_rule is None or request.url_rule.endpoint not in NOT_WRITES
+    ):
+        bump(current_app)
+
+
+def init_app(app: Any) -> None:
+    """Hook the cache into a moin app: its lookup right after the security guard, before moin's set-up;
+    its headers after every other after-request hook; its generation bump before the write lock is released
+    (teardown hooks run in reverse order: this one is registered after plugins/web/write_lock.py's)."""
+    before = app.before_request_funcs.setdefault(None, [])
+    position = next((i + 1 for i, f in enumerate(before) if getattr(f, "__name__", "") == "guard_request"), 0)
+    before.insert(position, serve_cached)
+    app.after_request_funcs.setdefault(None, []).insert(0, finish)
+    app.teardown_request(end_request)
+    # every write to the structured index (our commands, imports, repairs) is a write to what readers see
+    app.extensions.setdefault("ecossolies_index_callbacks", []).append(lambda: bump(app))
+    index = app.extensions.get("ecossolies_index")
+    if index is not None:
+        index.on_change.append(lambda: bump(app))

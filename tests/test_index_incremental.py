@@ -1,0 +1,144 @@
+"""Writes never stall reads: a save re-reads only the changed item in every worker's snapshot of the structured
+index, and the cached listings of the other page types survive it (plugins/indexing/structured.py, plugins/indexing/query.py)."""
+
+from __future__ import annotations
+
+import os
+
+from plugins.data import registry
+from plugins.indexing import query
+from plugins.indexing.structured import JOURNAL, StructuredIndex, get_index
+from tests.helpers import fiche
+
+LIEU = "---\ntype: lieu\nnom: {nom}\ncommune: Nantes\n---\n"
+
+
+def state(snapshot):
+    """What listings read of a snapshot: every page by id (revision, type), and each type's pages."""
+    return (
+        {i: (p.revid, p.type, p.names) for i, p in snapshot.by_itemid.items()},
+        {t: sorted(p.itemid for p in pages) for t, pages in snapshot.by_type.items()},
+    )
+
+
+def fresh_state(app):
+    """The same, read from scratch by a new index object (as a new worker would)."""
+    index = get_index(app)
+    other = StructuredIndex(index.directory, index.moin, app.cfg.namespace_mapping)
+    other._verified = True
+    return state(other.snapshot())
+
+
+def test_a_save_updates_the_snapshot_item_by_item_and_equals_a_full_read(wiki, app):
+    for n in range(5):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}", commune="Nantes"))
+    wiki.save("Lieu 1", LIEU.format(nom="Lieu 1"))
+    index = get_index(app)
+    before = wiki.run(index.snapshot)
+    wiki.save("Fiche 2", fiche("Fiche 2", commune="Rezé"))
+    wiki.save("Page simple", "Du texte.\n")
+    after = wiki.run(index.snapshot)
+    assert after.parent is before  # derived from the previous one, not read again whole
+    assert after.changed <= set(after.by_itemid)
+    assert len(after.changed) == 2
+    assert [p.data["commune"] for p in after.by_type["fiche"] if p.title == "Fiche 2"] == ["Rezé"]
+    assert after.type_versions.get("lieu", 0) == before.type_versions.get("lieu", 0)
+    assert after.type_versions["fiche"] > before.type_versions.get("fiche", 0)
+    assert after.rights_version == before.rights_version
+    assert state(after) == fresh_state(app)
+
+
+def test_another_workers_writes_are_followed_and_trash_removes_the_page(wiki, app):
+    for n in range(3):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}"))
+    index = get_index(app)
+    before = wiki.run(index.snapshot)
+    # another worker process: its own index object on the same directory
+    other = StructuredIndex(index.directory, index.moin, app.cfg.namespace_mapping)
+    other._verified = True
+    itemid = before.by_type["fiche"][0].itemid
+    wiki.save("Fiche 9", fiche("Fiche 9"))
+    doc = index._current_document(itemid)
+    other.refresh([itemid])  # re-reads the same revision: still a write the others must follow
+    other.add_documents([{**doc, "name": [], "type": ""}])  # as a trash leaves it: no name
+    after = wiki.run(index.snapshot)
+    assert after.parent is before
+    assert itemid not in after.by_itemid
+    assert itemid not in {p.itemid for p in after.by_type["fiche"]}
+    assert state(after) == fresh_state(app)
+
+
+def test_without_journal_the_snapshot_is_read_whole_and_right(wiki, app):
+    wiki.save("Fiche 1", fiche("Fiche 1"))
+    index = get_index(app)
+    before = wiki.run(index.snapshot)
+    os.remove(os.path.join(index.directory, JOURNAL))
+    wiki.save("Fiche 2", fiche("Fiche 2"))
+    os.remove(os.path.join(index.directory, JOURNAL))
+    after = wiki.run(index.snapshot)
+    assert after.parent is None
+    assert after.type_version("fiche") != before.type_version("fiche")
+    assert after.rights() != before.rights()
+    assert sorted(p.title for p in after.by_type["fiche"]) == ["Fiche 1", "Fiche 2"]
+
+
+def test_listing_cache_of_another_type_survives_a_save(wiki, app, monkeypatch):
+    wiki.save("Fiche 1", fiche("Fiche 1"))
+    wiki.save("Lieu 1", LIEU.format(nom="Lieu 1"))
+    computed: list[str] = []
+    real = query._compute
+
+    def counting(selection, pages):
+        computed.append(selection.page_type.name)
+        return real(selection, pages)
+
+    monkeypatch.setattr(query, "_compute", counting)
+
+    def listing(type_name):
+        return [p.title for p in query.run(query.Selection(registry.get(type_name))).rows]
+
+    assert wiki.run(listing, "lieu") == ["Lieu 1"]
+    assert wiki.run(listing, "fiche") == ["Fiche 1"]
+    wiki.save("Fiche 2", fiche("Fiche 2"))
+    assert wiki.run(listing, "lieu") == ["Lieu 1"]
+    assert wiki.run(listing, "fiche") == ["Fiche 1", "Fiche 2"]
+    assert computed == ["lieu", "fiche", "fiche"]  # the venues were not listed again
+
+
+def test_a_group_change_renews_every_cached_listing(wiki, app):
+    wiki.create_user("Alice")
+    wiki.save("Fiche 1", fiche("Fiche 1"))
+    wiki.save("Fiche cachee", fiche("Fiche cachee"), acl="EquipeGroup:read All:")
+    index = get_index(app)
+
+    def titles_for(name):
+        from moin import flaskg
+        from moin import user as moin_user
+
+        flaskg.user = flaskg.storage.user = moin_user.User(auth_username=name)
+        return [p.title for p in query.run(query.Selection(registry.get("fiche"))).rows]
+
+    assert wiki.run(titles_for, "Alice") == ["Fiche 1"]
+    before = wiki.run(index.snapshot)
+    wiki.run(_save_group, app, "EquipeGroup", ["Alice"])
+    after = wiki.run(index.snapshot)
+    assert after.rights_version > before.rights_version
+    assert wiki.run(titles_for, "Alice") == ["Fiche 1", "Fiche cachee"]
+
+
+def _save_group(app, name, members):
+    from plugins.operations.pages import store_page
+
+    store_page(app, name, "Groupe.\n", "groupe", usergroup=members)
+
+
+def test_search_after_a_save_finds_the_new_text_with_the_kept_searcher(wiki, app):
+    from plugins.indexing import search as recherche
+
+    wiki.save("Fiche 1", fiche("Fiche 1", resume="ornithorynque"))
+    found = wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits])
+    assert found == ["Fiche 1"]
+    wiki.save("Fiche 2", fiche("Fiche 2", resume="ornithorynque et casoar"))
+    wiki.save("Fiche 1", fiche("Fiche 1", resume="pangolin"))
+    assert wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits]) == ["Fiche 2"]
+    assert wiki.run(lambda: [h.page.name for h in recherche.search("pangolin").hits]) == ["Fiche 1"]
