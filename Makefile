@@ -90,10 +90,10 @@ bench-debat: venv
 	$(BIN)/python benchmarks/debat.py
 bench: bench-debat
 
-## make import-fiches FILE=fiches.csv (ou un dossier de pages) : tout ou rien
+## make import-fiches FILE=fiches.csv [TYPE=lieu] (ou un dossier de pages) : tout ou rien ; l'export CSV de tout type se réimporte tel quel
 import-fiches: instance
 	@test -n "$(FILE)" || (echo "Usage : make import-fiches FILE=fiches.csv" && exit 2)
-	$(BIN)/python -m plugins.operations.cli import-fiches "$(FILE)"
+	$(BIN)/python -m plugins.operations.cli import-fiches "$(FILE)" --type "$(or $(TYPE),fiche)"
 
 ## make charge : test de charge du serveur de production (gunicorn sur 127.0.0.1), notre mélange puis celui de moin
 charge: venv

@@ -202,11 +202,12 @@ def test_hostile_page_names_are_escaped(hostile_app: Any, hostile_client: Any) -
 
 
 def test_csv_bulk_import_of_payloads_is_escaped(wiki: Any, client: Any, app: Any, tmp_path: Any) -> None:
-    from plugins.data.flat import EXTRA_COLUMNS, GROUPED, PAIRS
+    from plugins.data.flat import EXTRA_COLUMNS
+    from plugins.data.flat import columns as flat_columns
     from plugins.operations import bulk
 
-    columns = ["nom", *[f.key for f in registry.get("fiche").fields if f.key not in ("nom", "contact", "position")]]
-    columns += [*GROUPED, *[c for c in EXTRA_COLUMNS if c != "page"]]
+    columns = [c for c in flat_columns(registry.get("fiche")) if c != "nom"]
+    columns = ["nom", *columns, *[c for c in EXTRA_COLUMNS if c != "page"]]
     path = tmp_path / "hostile.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=";")
@@ -217,6 +218,7 @@ def test_csv_bulk_import_of_payloads_is_escaped(wiki: Any, client: Any, app: Any
         bulk.read_csv(str(path), "Initiatives/")
     assert "ligne 2" in str(refused.value)  # hostile values are refused with their line, nothing is written
     # the same payloads in the free columns the import accepts as they are (names, text, lists)
+    PAIRS = ("parcours", "chaines")  # entries of two sub-fields: « a : b »
     free = ["page", "nom", "porteurs", "secteurs", "themes", "resume", "adresse", "offres", "besoins", "texte", *PAIRS]
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=";")

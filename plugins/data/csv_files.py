@@ -48,3 +48,17 @@ def rows(text: str, max_cell: int) -> Iterator[list[str]]:
     csv.field_size_limit(max(csv.field_size_limit(), max_cell))
     first_line = text.split("\n", 1)[0]
     return csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
+
+
+#: a cell starting with one of these would be run as a formula by a spreadsheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: str) -> str:
+    """Make a cell inert in spreadsheets (OWASP "CSV injection"): prefix risky cells with a quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def unneutralise(value: str) -> str:
+    """A cell as written before :func:`neutralise` (our exports read back as they were written)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value

@@ -11,20 +11,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from plugins.data.registry import get
-from plugins.data.schema import TextList
+from plugins.data.csv_files import unneutralise
+from plugins.data.registry import PageType, flatten, get
+from plugins.data.schema import DayList, Group, ListOf, Position, Resources, TextList, resource_line
 
-#: columns of sub-fields
-GROUPED = {
-    "email": ("contact", "email"),
-    "telephone": ("contact", "telephone"),
-    "site": ("contact", "site"),
-    "lat": ("position", "lat"),
-    "lon": ("position", "lon"),
-}
-PAIRS = {"parcours": ("annee", "etape"), "chaines": ("chaine", "maillon")}
+#: groups whose columns are named by their sub-field alone (``email``, not ``contact.email``), as people write them
+NAMED_BY_SUBFIELD = ("contact",)
 #: columns that are not data: the page name and the free text
 EXTRA_COLUMNS = ("page", "texte")
+#: columns the CSV export adds and the import ignores: the page's address in the wiki
+COMPUTED_COLUMNS = ("adresse_wiki",)
 MAX_CELL = 20000
 FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
 #: control characters (except tab and line breaks): invisible, and refused by YAML readers
@@ -40,14 +36,63 @@ def split_list(cell: str) -> list[str]:
     return [v.strip() for v in cell.split(sep) if v.strip()]
 
 
-def parse_pairs(cell: str, first: str, second: str) -> list[dict[str, str]]:
-    """« 2015 : création ; 2019 : déménagement » (or one per line) -> [{first: 2015, second: création}, …]."""
-    out = []
+def columns(page_type: PageType) -> list[str]:
+    """The CSV columns of a type's fields, in schema order: one column a field, a position as ``lat``/``lon``,
+    a contact as ``email``/``telephone``/``site``, another group as ``groupe.champ`` (``periode.debut``)."""
+    out: list[str] = []
+    for f in page_type.fields:
+        if isinstance(f, Position):
+            out += ["lat", "lon"]
+        elif isinstance(f, Group):
+            out += [sub if f.key in NAMED_BY_SUBFIELD else f"{f.key}.{sub}" for sub in f.fields]
+        else:
+            out.append(f.key)
+    return out
+
+
+def _entry(f: ListOf, entry: Any) -> str:
+    """One entry of a list of entries, on one line: « 2015 : création », or « titre | adresse | date »."""
+    if not isinstance(entry, dict):
+        return flatten(entry)
+    keys = list(f.fields)
+    values = [flatten(entry.get(k)) for k in keys]
+    if len(keys) == 2:
+        return f"{values[0]} : {values[1]}" if values[1] else values[0]
+    return " | ".join(values).rstrip(" |")
+
+
+def to_row(page_type: PageType, data: dict[str, Any]) -> dict[str, str]:
+    """A record's data as one CSV row (the inverse of :func:`flat_to_data_for`)."""
+    row: dict[str, str] = {}
+    for f in page_type.fields:
+        value = data.get(f.key)
+        if isinstance(f, Position):
+            row["lat"], row["lon"] = (flatten(value.get("lat")), flatten(value.get("lon"))) if value else ("", "")
+        elif isinstance(f, Group):
+            for sub in f.fields:
+                column = sub if f.key in NAMED_BY_SUBFIELD else f"{f.key}.{sub}"
+                row[column] = flatten((value or {}).get(sub))
+        elif isinstance(f, Resources):
+            row[f.key] = " ; ".join(resource_line(e) for e in value or [])
+        elif isinstance(f, ListOf):
+            row[f.key] = " ; ".join(_entry(f, e) for e in value or [])
+        else:
+            row[f.key] = flatten(value)
+    return row
+
+
+def _parse_entries(f: ListOf, cell: str) -> list[Any]:
+    keys = list(f.fields)
+    out: list[Any] = []
     for part in cell.replace("\n", ";").split(";"):
         if not part.strip():
             continue
-        a, sep, b = part.partition(":")
-        out.append({first: a.strip(), second: b.strip()} if sep else {first: part.strip()})
+        if len(keys) == 2:
+            a, sep, b = part.partition(":")
+            out.append({keys[0]: a.strip(), keys[1]: b.strip()} if sep else {keys[0]: part.strip()})
+        else:
+            values = [v.strip() for v in part.split("|")]
+            out.append({k: v for k, v in zip(keys, values, strict=False) if v})
     return out
 
 
@@ -57,29 +102,46 @@ def flat_to_data(values: Mapping[str | None, str | None]) -> tuple[dict[str, Any
 
 
 def flat_to_data_for(type_name: str, values: Mapping[str | None, str | None]) -> tuple[dict[str, Any], list]:
-    """A data block of any type from flat values; the errors are (column, French message)."""
-    fields = get(type_name).field_map()
+    """A data block of any type from one CSV row (as :func:`to_row` writes it, or typed by hand); the errors are
+    (column, French message). Columns the export adds (the page's address, computed figures) are ignored."""
+    page_type = get(type_name)
+    fields = page_type.field_map()
+    grouped = {
+        (sub if f.key in NAMED_BY_SUBFIELD else f"{f.key}.{sub}"): (f.key, sub)
+        for f in page_type.fields
+        if isinstance(f, Group)
+        for sub in f.fields
+    }
+    positions = {f.key for f in page_type.fields if isinstance(f, Position)}
+    ignored = {*EXTRA_COLUMNS, *COMPUTED_COLUMNS, *page_type.extra_columns, "type"}
     data: dict[str, Any] = {"type": type_name}
     errors: list[tuple[str, str]] = []
     for column, cell in values.items():
         if column is None:
             errors.append(("", "plus de cellules que de colonnes."))
             continue
-        cell = (cell or "").strip()
-        if not cell or column in EXTRA_COLUMNS or column == "type":
+        cell = unneutralise((cell or "").strip())
+        if not cell or column in ignored:
             continue
+        f = fields.get(column)
         if len(cell) > MAX_CELL:
             errors.append((column, "texte trop long."))
         elif CONTROL.search(cell):
             code = ord(CONTROL.search(cell).group(0))
             errors.append((column, f"caractère de contrôle invisible (code {code}) : retirez-le."))
-        elif column in GROUPED:
-            group, key = GROUPED[column]
+        elif column in ("lat", "lon") and positions:
+            data.setdefault(next(iter(positions)), {})[column] = cell
+        elif column in grouped:
+            group, key = grouped[column]
             data.setdefault(group, {})[key] = cell
-        elif column in PAIRS:
-            data[column] = parse_pairs(cell, *PAIRS[column])
-        elif column in fields:
-            data[column] = split_list(cell) if isinstance(fields[column], TextList) else cell
+        elif isinstance(f, Resources):
+            data[column] = cell
+        elif isinstance(f, ListOf):
+            data[column] = _parse_entries(f, cell)
+        elif isinstance(f, (TextList, DayList)):
+            data[column] = split_list(cell)
+        elif f is not None:
+            data[column] = cell
         else:
             errors.append((column, f"colonne inconnue « {column} »."))
     return data, errors

@@ -19,8 +19,9 @@ from moin.utils.names import CompositeName
 
 from plugins.data import csv_files, frontmatter
 from plugins.data.errors import UserError
-from plugins.data.flat import MAX_CELL, flat_to_data, page_name_problem
+from plugins.data.flat import MAX_CELL, flat_to_data_for, page_name_problem
 from plugins.data.registry import analyse, get
+from plugins.data.spaces import space_of
 from plugins.operations.pages import store_pages_batched
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -48,23 +49,31 @@ class ImportRefused(UserError):
         return self.summary + ("\n" + "\n".join(self.rows) if self.rows else "")
 
 
-def row_to_page(row: dict[str, str], line: int, prefix: str) -> tuple[PageToCreate | None, list[str]]:
-    """One CSV row -> a page text, or the reasons it is refused."""
-    data, column_errors = flat_to_data(row)
+def row_to_page(
+    row: dict[str, str], line: int, prefix: str | None, type_name: str = "fiche"
+) -> tuple[PageToCreate | None, list[str]]:
+    """One CSV row -> a page text, or the reasons it is refused. A ``type`` column, where given, names the type
+    of its row; a row without ``page`` goes in ``prefix`` (by default the folder of its type's pages)."""
+    type_name = (row.get("type") or "").strip() or type_name
+    page_type = get(type_name)
+    if page_type is None:
+        return None, [f"ligne {line}, colonne « type » : type de page inconnu « {type_name} »."]
+    data, column_errors = flat_to_data_for(type_name, row)
     errors = [f"ligne {line}" + (f", colonne « {c} »" if c else "") + f" : {m}" for c, m in column_errors]
-    record = get("fiche").validate(data)
+    record = page_type.validate(data)
     errors += [f"ligne {line}, colonne « {p.champ} » : {p.message}" for p in record.problems]
     if errors:
         return None, errors
-    name = (row.get("page") or "").strip() or prefix + record.title
+    folder = prefix if prefix is not None else space_of(page_type, record.data) + "/"
+    name = (row.get("page") or "").strip() or folder + record.title
     problem = page_name_problem(name)
     if problem:
         return None, [f"ligne {line}, colonne « page » : {problem}"]
-    text = frontmatter.join({"type": "fiche", **record.data}, (row.get("texte") or "").strip() + "\n")
+    text = frontmatter.join({"type": type_name, **record.data}, (row.get("texte") or "").strip() + "\n")
     return PageToCreate(name=name, text=text, where=f"ligne {line}"), []
 
 
-def read_csv(path: str, prefix: str) -> list[PageToCreate]:
+def read_csv(path: str, prefix: str | None, type_name: str = "fiche") -> list[PageToCreate]:
     """Read and check a CSV file of fiches (the wiki's one CSV reader: UTF-8 or Windows-1252, « ; », « , »)."""
     if os.path.getsize(path) > MAX_FILE_BYTES:
         raise ImportRefused(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo).")
@@ -85,8 +94,9 @@ def read_csv(path: str, prefix: str) -> list[PageToCreate]:
             raise ImportRefused(f"trop de lignes (au plus {MAX_ROWS}).")
         reader = csv_files.rows(text, MAX_CELL + 1)
         header = [c.strip() for c in next(reader, [])]
-        if "nom" not in header:
-            raise ImportRefused("la première ligne doit nommer les colonnes, dont « nom » (voir l'aide).")
+        title = get(type_name).title_field if get(type_name) else "nom"
+        if title not in header and "type" not in header:
+            raise ImportRefused(f"la première ligne doit nommer les colonnes, dont « {title} » (voir l'aide).")
         if len(header) > MAX_COLUMNS:
             raise ImportRefused(f"trop de colonnes ({len(header)} ; au plus {MAX_COLUMNS}).")
         for n, cells in enumerate(reader, 2):
@@ -102,7 +112,7 @@ def read_csv(path: str, prefix: str) -> list[PageToCreate]:
                 row[None] = [""]
             if not any(c.strip() for c in cells):
                 continue
-            page, row_errors = row_to_page(row, n, prefix)
+            page, row_errors = row_to_page(row, n, prefix, type_name)
             errors.extend(row_errors)
             if page:
                 pages.append(page)
@@ -134,8 +144,12 @@ def read_folder(path: str, prefix: str) -> list[PageToCreate]:
     return pages
 
 
-def read_source(path: str, prefix: str) -> list[PageToCreate]:
-    pages = read_folder(path, prefix) if os.path.isdir(path) else read_csv(path, prefix)
+def read_source(path: str, prefix: str | None, type_name: str = "fiche") -> list[PageToCreate]:
+    """Pages from a folder (``prefix`` + file name) or a CSV file (rows of ``type_name``, or of their ``type``)."""
+    if os.path.isdir(path):
+        pages = read_folder(path, prefix if prefix is not None else "Initiatives/")
+    else:
+        pages = read_csv(path, prefix, type_name)
     seen: dict[str, str] = {}
     duplicates = []
     for page in pages:
@@ -145,7 +159,7 @@ def read_source(path: str, prefix: str) -> list[PageToCreate]:
     if duplicates:
         raise ImportRefused(f"{len(duplicates)} doublon(s).", duplicates)
     if not pages:
-        raise ImportRefused("aucune fiche à importer.")
+        raise ImportRefused("aucune page à importer.")
     return pages
 
 

@@ -218,13 +218,15 @@ def restore(fichier: str) -> None:
 
 @cli.command("import-fiches")
 @click.argument("source", type=click.Path(exists=True))
-@click.option("--prefixe", default="Initiatives/", show_default=True, help="Début du nom des pages créées")
+@click.option("--prefixe", default=None, help="Début du nom des pages créées (par défaut : le dossier de leur type)")
+@click.option("--type", "type_name", default="fiche", show_default=True, help="Type des lignes sans colonne « type »")
 @click.option("--essai", is_flag=True, help="Vérifie tout sans rien écrire")
-def import_fiches(source: str, prefixe: str, essai: bool) -> None:
-    """Crée des fiches depuis un fichier CSV ou un dossier de pages : tout ou rien."""
+def import_fiches(source: str, prefixe: str | None, type_name: str, essai: bool) -> None:
+    """Crée des pages (fiches, lieux… : l'export CSV de tout type) depuis un fichier CSV, ou des pages depuis un
+    dossier : tout ou rien."""
 
     try:
-        pages = read_source(source, prefixe)
+        pages = read_source(source, prefixe, type_name)
     except ImportRefused as exc:
         _report_refusal(exc)
         sys.exit(1)

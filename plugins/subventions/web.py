@@ -19,13 +19,13 @@ from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
 from moin.themes import render_template
 
+from plugins.data.csv_files import neutralise
 from plugins.operations.bulk import ImportRefused
 from plugins.subventions import analysis, csv_preview
 from plugins.subventions.scdl import COLUMNS, MAX_FILE_BYTES
 from plugins.subventions.store import IMPORT_PATH, import_file, may_import
 from plugins.views.csrf import csrf_ok, csrf_token
 from plugins.web import exports, security
-from plugins.web.exports import neutralise
 
 if TYPE_CHECKING:
     from plugins.subventions.analysis import Filters

@@ -90,10 +90,6 @@ class StructuredConverter:
             footer = cards.footer(record) if record is not None else None
             if footer is not None:  # after the free text: e.g. the debate of a position
                 target.append(footer)
-            record = analyse(text).record
-            footer = record.type.footer(record) if record is not None else None
-            if footer is not None:  # after the free text: e.g. the debate of a position
-                target.append(footer)
         return doc
 
 

@@ -8,16 +8,10 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from plugins.data import flat
+from plugins.data.csv_files import neutralise
 from plugins.data.registry import PageType, Record
 from plugins.indexing.structured import IndexedPage
-
-#: a cell starting with one of these would be run as a formula by a spreadsheet
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise(value: str) -> str:
-    """Make a cell inert in spreadsheets (OWASP "CSV injection"): prefix risky cells with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def page_url(base_url: str, page: IndexedPage) -> str:
@@ -39,12 +33,20 @@ def table_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def to_csv(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
-    """One line per page; the first columns are the page and its address."""
-    columns = ["page", "adresse_wiki", *[f.key for f in page_type.fields], *page_type.extra_columns]
-    rows = [
-        {"page": page.fullname, "adresse_wiki": page_url(base_url, page), **page_type.row(_record(page_type, page))}
-        for page in pages
-    ]
+    """One line per page: the page and its address, one column a field as the bulk import reads them back
+    (``plugins/data/flat.py``), then the type's computed columns."""
+    columns = ["page", "adresse_wiki", *flat.columns(page_type), *page_type.extra_columns]
+    rows = []
+    for page in pages:
+        computed = page_type.row(_record(page_type, page))
+        rows.append(
+            {
+                "page": page.fullname,
+                "adresse_wiki": page_url(base_url, page),
+                **flat.to_row(page_type, page.data),
+                **{c: computed.get(c, "") for c in page_type.extra_columns},
+            }
+        )
     return table_csv(columns, rows)
 
 

@@ -131,4 +131,4 @@ def init_app(app: Any) -> None:
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
     app.after_request(feed_for_reader)
-    app.before_request(__import__("plugins.indexing.privacy").vie_privee.guard_sources)
+    app.before_request(privacy.guard_sources)

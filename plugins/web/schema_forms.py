@@ -37,6 +37,7 @@ from plugins.data.flat import CONTROL, page_name_problem
 from plugins.data.identifiants import siret_key_ok
 from plugins.data.registry import PageType, analyse, get
 from plugins.data.schema import REGION, Field, Invalide
+from plugins.data.spaces import space_of
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index, salvage_type
 from plugins.operations import groupes
@@ -46,14 +47,6 @@ from plugins.views.csrf import csrf_ok, csrf_token
 from plugins.web.forms import DISCUSSION_TEXT
 from plugins.web.security import content_security_policy
 
-#: where new pages of a type live (a type not listed here: its plural, capitalised)
-SPACES = {
-    "fiche": "Initiatives",
-    "lieu": "Lieux",
-    "chaine": "Chaînes",
-    "dispositif": "Dispositifs",
-    "evenement": "Agenda",
-}
 #: the input of the free text
 BODY = "texte"
 #: blank rows offered under a list (more with the « Ajouter » button when scripts run)
@@ -74,14 +67,6 @@ HELP = {
 
 #: a name already used (by a page the writer may read or not): the answer does not say which, nor name it
 TAKEN = "ce nom n'est pas disponible : choisissez-en un autre."
-
-
-def space_of(page_type: PageType, data: Mapping[str, Any] | None = None) -> str:
-    """The folder of a new page of this type."""
-    if page_type.name == "position":
-
-        return groupes.space(str((data or {}).get("groupe") or ""))
-    return getattr(page_type, "space", None) or SPACES.get(page_type.name) or page_type.plural.capitalize()
 
 
 # -- data -> inputs -----------------------------------------------------------------------------------------

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from plugins.data.identifiants import Rna, Siret
-from plugins.data.registry import PageType, Record, register
+from plugins.data.registry import PageType, register
 from plugins.data.schema import (
     GENRES,
     Commune,
@@ -20,7 +18,6 @@ from plugins.data.schema import (
     TextList,
     Url,
     Year,
-    resource_line,
 )
 
 #: licence of a fiche that names none (the seed content's licence)
@@ -76,10 +73,3 @@ class Fiche(PageType):
     facets = {"secteur": "secteurs", "commune": "commune", "theme": "themes", "forme": "forme"}
     sections = ("mutualisation de la fiche", "relations de la fiche", "subventions reçues")
     sorts = {"nom": "nom", "creation": "creation", "commune": "commune"}
-
-    def row(self, record: Record) -> dict[str, Any]:
-        """As every type, with offers and needs in their one-line form (« genre : description (commune) »)."""
-        row = super().row(record)
-        for key in ("offres", "besoins"):
-            row[key] = " ; ".join(resource_line(e) for e in record.data.get(key) or [])
-        return row
