@@ -590,7 +590,7 @@ def build_fields(
         + "</datalist>"
         for list_id, options in builder.datalists.items()
     )
-    return Markup(html), Markup(lists)  # noqa: S704 - every value above went through escape()
+    return Markup(html), Markup(lists)  # nosec B704 - every value above went through escape()
 
 
 # -- views --------------------------------------------------------------------------------------------------
