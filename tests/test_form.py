@@ -37,8 +37,8 @@ def test_member_creates_fiche_with_clean_data_block(wiki, client):
         "parcours.0.etape": "ouverture",
         "parcours.1.annee": "2020",
         "parcours.1.etape": "passage en coopérative",
-        "offres.0": "Salle, le soir",
-        "offres.1": "Concerts",
+        "offres.0.description": "Salle, le soir",
+        "offres.1.description": "Concerts",
         "texte": "Un café associatif.",
     }
     response = client.post("/+nouvelle/fiche", data=form)

@@ -17,10 +17,9 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from plugins.data.schema import resource_line
 from plugins.indexing import reseau
-from plugins.views import maps
 from plugins.views import mutualisation as views
 from plugins.views import reseau as reseau_views
-from plugins.web import exports
+from plugins.web import exports, security
 
 blueprint = Blueprint("ecossolies_mutualisation", __name__)
 
@@ -99,7 +98,7 @@ def network_map() -> Response:
     except reseau_views.NetworkError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
     document = reseau_views.map_document(reseau_views.reader_network(args), current_app.cfg)
-    return exports.private(maps.map_response(document, current_app.cfg))
+    return exports.private(security.map_response(document, current_app.cfg))
 
 
 NETWORK_TYPES = {

@@ -42,8 +42,8 @@ from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index, salvage_type
 from plugins.operations import groupes
 from plugins.operations.pages import MOINWIKI, store_page
-from plugins.views import maps
 from plugins.views.csrf import csrf_ok, csrf_token
+from plugins.web import security
 from plugins.web.forms import DISCUSSION_TEXT
 from plugins.web.security import content_security_policy
 
@@ -638,7 +638,7 @@ def render(screen: Screen, status: int = 200) -> Response:
         has_map=any(f.widget == "position" for f in screen.page_type.fields),
     )
     response = Response(html, status, mimetype="text/html")
-    tiles = maps.tiles_origin(current_app.cfg.map_tiles_url)
+    tiles = security.tiles_origin(current_app.cfg.map_tiles_url)
     response.headers["Content-Security-Policy"] = content_security_policy().replace(
         "img-src 'self' data:;", f"img-src 'self' data: {tiles};"
     )
