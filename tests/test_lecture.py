@@ -48,14 +48,16 @@ def test_a_member_sees_edit_discussion_history_and_the_rest_under_plus(wiki, cli
     assert "Modifier avec le formulaire" not in html  # this wiki has no /+formulaire/ route here
 
 
-def test_the_form_link_appears_when_the_form_route_exists(app, wiki, client):
-    app.add_url_rule("/+formulaire/<path:item_name>", "essai_formulaire", lambda item_name: "formulaire")
+def test_the_form_link_appears_on_structured_pages_only(app, wiki, client):
     wiki.save(PAGE, "Bonjour.\n")
+    wiki.save("Initiatives/Le Café", "---\ntype: fiche\nnom: Le Café\n---\nBonjour.\n")
     wiki.create_user("Alice")
     login(client, "Alice")
-    shown, _folded = actions(client.get(f"/{PAGE}").get_data(as_text=True))
+    shown, _folded = actions(client.get("/Initiatives/Le Café").get_data(as_text=True))
     assert shown == ["Modifier", "Modifier avec le formulaire", "Discussion", "Historique"]
-    assert f'href="/+formulaire/{PAGE}"' in client.get(f"/{PAGE}").get_data(as_text=True)
+    assert 'href="/+formulaire/Initiatives/Le%20Caf%C3%A9"' in client.get("/Initiatives/Le Café").get_data(as_text=True)
+    shown, _folded = actions(client.get(f"/{PAGE}").get_data(as_text=True))
+    assert shown == ["Modifier", "Discussion", "Historique"]
 
 
 def test_moins_search_page_sends_readers_to_the_wikis_search(client: Any):
