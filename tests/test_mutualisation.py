@@ -339,13 +339,20 @@ def test_a_member_writes_offers_with_kind_commune_and_date_through_the_form(wiki
         "csrf_token": token(client),
         "nom": "Salle Commune",
         "commune": "Nantes",
-        "offres": "local : Salle de répétition (Rezé, jusqu'au 2030-06-30)\nConcerts",
-        "besoins": "bénévolat : Bénévoles pour l'accueil",
+        # the form's rows for entries (plugins/web/schema_forms.py): kind, description, commune, « jusqu'au »
+        "offres.0.genre": "local",
+        "offres.0.description": "Salle de répétition",
+        "offres.0.commune": "Rezé",
+        "offres.0.jusqu_au": "2030-06-30",
+        "offres.1.description": "Concerts",
+        "besoins.0.genre": "bénévolat",
+        "besoins.0.description": "Bénévoles pour l'accueil",
     }
     assert client.post("/+nouvelle/fiche", data=form).status_code == 302
     raw = client.get("/+get/Initiatives/Salle Commune").get_data(as_text=True)
-    assert "- genre: local\n  description: Salle de répétition\n  commune: Rezé\n  jusqu_au: '2030-06-30'\n" in raw
-    assert "- Concerts\n" in raw  # a plain line stays a plain line
+    # the canonical style the forms write (README): lists indented under their key
+    assert "  - genre: local\n    description: Salle de répétition\n    commune: Rezé\n    jusqu_au: 2030-06-30\n" in raw
+    assert "  - Concerts\n" in raw  # a plain line stays a plain line
     shown = text(content(client, "/Initiatives/Salle Commune"))
     assert "local Salle de répétition — Rezé · jusqu'au 30 juin 2030" in shown
     assert "bénévolat Bénévoles pour l'accueil — Nantes" in shown
