@@ -3,6 +3,7 @@ plugins/web/moin_feed.py or plugins/web/security.py: each test failed on the cod
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any
 
@@ -40,9 +41,12 @@ def save_tagged(wiki: Any, name: str, text: str, tags: list[str], acl: str | Non
 
 def test_search_results_escape_a_members_tag(wiki: Any, client: Any) -> None:
     save_tagged(wiki, "Etiquetee", "Le mot cherchable ici.\n", [TAG_PAYLOAD])
-    html = client.get("/+search?q=cherchable").get_data(as_text=True)
+    # moin's search (and its ajax calls) now lead to the wiki's search (issue 16): the tagged page is found there,
+    # and no tag runs; moin's own results template stays escaped in moin_templates/ for any other way in
+    response = client.get("/+search?q=cherchable")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/+recherche?q=cherchable")
+    html = client.get("/+search?q=cherchable", follow_redirects=True).get_data(as_text=True)
     assert "Etiquetee" in html
-    assert "&lt;img src=x onerror=" in html
     assert dangers(html) == []
 
 
@@ -380,7 +384,7 @@ def test_invisible_characters_are_refused_in_names_everywhere(wiki: Any, client:
         renamed = client.post("/+rename/Accueil", data={"target": bad, "comment": "", "submit": "1"})
         assert renamed.status_code == 400, repr(bad)
         form = client.post("/+nouvelle/fiche", data={"csrf_token": token(client), "nom": bad})
-        assert form.status_code == 422 and "caractère invisible" in form.get_data(as_text=True), repr(bad)
+        assert form.status_code == 422 and "invisible" in html.unescape(form.get_data(as_text=True)), repr(bad)
     assert client.get("/Accueil").status_code == 200
 
 

@@ -198,7 +198,7 @@ def test_a_file_shaped_as_the_loire_atlantique_one_is_read_with_warnings_and_eve
     assert "Méthode : le montant d'une subvention" in html and "montant × pourcentageSubvention" in html
     # the fiche: its three subsidies, dates shown as the years they are, never an invented 1 January
     box = plain(content(client, "/Initiatives/Les Écossolies"))
-    assert "3 subvention(s), 60 000,50 € au total" in box
+    assert "3 subventions, 60 000,50 € au total" in box
     assert "<td>2015</td>" in box and "2015-01-01" not in box and "01/01/2015" not in box
     # the strict SCDL export cannot hold a year for a date: none of these rows; the enriched one says why
     strict = client.get("/+donnees/subventions.csv")
