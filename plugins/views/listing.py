@@ -15,7 +15,7 @@ from plugins.indexing.selection_args import query_string
 from plugins.views import card
 from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
-EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"))
+EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"), ("atom", "Atom", "application/atom+xml"))
 
 
 def export_url(type_name: str, fmt: str, result: Result) -> str:

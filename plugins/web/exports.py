@@ -1,17 +1,26 @@
-"""Exports of a selection: CSV (UTF-8, spreadsheet formulas neutralised) and JSON."""
+"""Exports of a selection, one registry of formats behind one route shape (``/+donnees/<type>.<format>``):
+CSV (UTF-8, spreadsheet formulas neutralised, columns from the schema), JSON, GeoJSON (located types), an Atom
+feed of every listing (its latest changes first) and iCalendar (events)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
+
+from feedgen.feed import FeedGenerator
 
 from plugins.data import flat
 from plugins.data.csv_files import neutralise
 from plugins.data.registry import PageType, Record
+from plugins.indexing import agenda
 from plugins.indexing.structured import IndexedPage
+from plugins.views import maps
 
 
 def page_url(base_url: str, page: IndexedPage) -> str:
@@ -69,3 +78,69 @@ def private(response: Any) -> Any:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def to_geojson(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """The located pages of a selection as GeoJSON (those without a place listed apart)."""
+    places, unplaced = maps.split_located(pages, page_type)
+    return json.dumps(maps.geojson(places, unplaced, base_url), ensure_ascii=False)
+
+
+#: entries of a listing's feed: its latest changes
+FEED_ENTRIES = 50
+
+
+def to_atom(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """An Atom feed of a listing, latest changes first: to follow new fiches, venues, positions… of a selection."""
+    feed = FeedGenerator()
+    feed.id(f"{base_url}/+donnees/{page_type.name}.atom")
+    feed.title(f"{page_type.plural.capitalize()} — Les Écossolies")
+    feed.link(href=f"{base_url}/+donnees/{page_type.name}.atom", rel="self")
+    feed.language("fr")
+    latest = sorted(pages, key=lambda p: (p.mtime, p.fullname))[-FEED_ENTRIES:]
+    feed.updated(_moment(latest[-1].mtime if latest else 0))
+    for page in latest:  # feedgen puts each new entry first: the latest ends on top
+        entry = feed.add_entry()
+        entry.id(page_url(base_url, page))
+        entry.title(_xml_safe(page.title or page.name))
+        entry.link(href=page_url(base_url, page))
+        entry.updated(_moment(page.mtime))
+        row = flat.to_row(page_type, page.data)
+        summary = " · ".join(v for k, v in row.items() if v and k != page_type.title_field)
+        if summary:
+            entry.summary(_xml_safe(summary[:500]))
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
+def to_ics(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
+    """The events of a selection to come, as iCalendar (the same as ``/+agenda.ics``)."""
+    start, end, _label = agenda.window("")
+    return agenda.ics(agenda.entries(pages, start, end), base_url)
+
+
+def _moment(mtime: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(mtime or 0, dt.UTC)
+
+
+def _xml_safe(text: str) -> str:
+    """Text an XML document may hold (a control character in a page would make the feed unreadable)."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its content type, what writes it, and the page types it applies to (None: all)."""
+
+    mimetype: str
+    render: Callable[[PageType, list[IndexedPage], str], str]
+    types: tuple[str, ...] | None = None
+
+
+#: the one registry of export formats: ``/+donnees/<type>.<format>`` for every one
+FORMATS: dict[str, Format] = {
+    "csv": Format("text/csv; charset=utf-8", to_csv),
+    "json": Format("application/json; charset=utf-8", to_json),
+    "geojson": Format("application/geo+json; charset=utf-8", to_geojson, maps.MAPPABLE),
+    "atom": Format("application/atom+xml; charset=utf-8", to_atom),
+    "ics": Format("text/calendar; charset=utf-8", to_ics, ("evenement",)),
+}

@@ -29,32 +29,21 @@ blueprint.register_blueprint(subventions_web.blueprint)  # the subsidies' routes
 blueprint.register_blueprint(mutualisation_web.blueprint)  # pooling
 blueprint.register_blueprint(debat_web.blueprint)  # debates
 
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-    "geojson": "application/geo+json; charset=utf-8",
-}
-
-
 @blueprint.route("/+donnees/<type_name>.<fmt>")
 def export(type_name: str, fmt: str) -> Response:
-    """A selection of structured pages as CSV or JSON (same arguments as the listing macros)."""
+    """A selection of structured pages in any format of the registry (``plugins/web/exports.py``), with the same
+    arguments as the listing macros, for the current reader."""
     page_type = registry.get(type_name)
-    if page_type is None or fmt not in MIMETYPES:
+    found = exports.FORMATS.get(fmt)
+    if page_type is None or found is None or (found.types is not None and type_name not in found.types):
         abort(404)
     try:
         selection = selection_args.build(page_type, {}, request.args)
     except QueryError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
     result = query.run(selection, all_rows=True)
-    base_url = request.host_url.rstrip("/")
-    if fmt == "geojson":
-
-        places, unplaced = maps.split_located(result.rows, page_type)
-        body = json.dumps(maps.geojson(places, unplaced, base_url), ensure_ascii=False)
-    else:
-        body = (exports.to_csv if fmt == "csv" else exports.to_json)(page_type, result.rows, base_url)
-    response = Response(body, mimetype=MIMETYPES[fmt])
+    body = found.render(page_type, result.rows, request.host_url.rstrip("/"))
+    response = Response(body, content_type=found.mimetype)
     response.headers["Content-Disposition"] = f'inline; filename="{page_type.plural}.{fmt}"'
     return exports.private(response)
 
@@ -87,12 +76,12 @@ def chain_export(fmt: str) -> Response:
         data = rows(view)
         if fmt == "csv":
             columns = ["chaine", "ordre", "maillon", "description", "acteur", "page", "commune", "statut"]
-            response = Response(exports.table_csv(columns, data), mimetype=MIMETYPES["csv"])
+            response = Response(exports.table_csv(columns, data), content_type=exports.FORMATS["csv"].mimetype)
         else:
             body = json.dumps(
                 {"chaine": view.title, "page": chain.fullname, "lignes": data}, ensure_ascii=False, indent=1
             )
-            response = Response(body, mimetype=MIMETYPES["json"])
+            response = Response(body, content_type=exports.FORMATS["json"].mimetype)
     return exports.private(response)
 
 
@@ -163,7 +152,7 @@ def search(fmt: str = "html") -> Any:
             body, status = {"erreur": error}, 400
         else:
             body, status = recherche.as_json(result, lambda name: url_for_item(name, _external=True)), 200
-        return exports.private(Response(json.dumps(body, ensure_ascii=False), status, mimetype=MIMETYPES["json"]))
+        return exports.private(Response(json.dumps(body, ensure_ascii=False), status, content_type=exports.FORMATS["json"].mimetype))
 
     def link(**changes: Any) -> str:
         """This search with some arguments changed (None removes one); a new selection starts at page 1."""
