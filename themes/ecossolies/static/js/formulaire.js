@@ -1,4 +1,4 @@
-/* Les formulaires des pages structurées (plugins/formulaires.py) : lignes répétables (ajouter, retirer,
+/* Les formulaires des pages structurées (plugins/web/schema_forms.py) : lignes répétables (ajouter, retirer,
    déplacer), carte pour placer un lieu (Leaflet servi par le wiki), SIRET et RNA vérifiés à la frappe.
    Sans script, le formulaire marche aussi : une ligne vide de plus est offerte à chaque enregistrement. */
 (function () {
