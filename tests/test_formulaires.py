@@ -163,8 +163,9 @@ def test_each_type_is_created_and_edited_through_its_form(wiki: Any, client: Any
     assert button and unquote(html.unescape(button.group(1))) == "/+formulaire/" + name
     form = opened(client, "/+formulaire/" + quote(name))
     for key, value in typed.items():
-        if key != "texte" and key in form:
-            assert form[key] in (value, value.replace(" ", "")) or key in ("commune", "siret", "budget.prevu"), key
+        # a commune, a SIRET and an amount come back in their clean form (« Rezé », digits, « 100000 »)
+        if key != "texte" and key in form and key not in ("commune", "siret", "budget.prevu"):
+            assert form[key] in (value, value.replace(" ", "")), key
     assert form["revision"]
     form.update(change)
     response = client.post("/+formulaire/" + quote(name), data=form)
