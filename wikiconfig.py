@@ -111,6 +111,8 @@ class Config(DefaultConfig):
     registration_approval = True
     #: failed logins (same account or same address) before the next attempt is refused with HTTP 429
     login_max_failures = 5
+    #: failed logins from one address (shared by everyone behind it: an office, a workshop room) before a refusal
+    login_max_failures_per_address = 20
     #: the window, in seconds, over which failed logins are counted
     login_window = 300
     #: web servers (proxies) in front of the wiki: their X-Forwarded-For gives the visitor's address (README)

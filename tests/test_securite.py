@@ -217,13 +217,16 @@ def test_sixth_failed_login_on_an_account_is_refused_with_429(wiki: Any, client:
     assert try_login(client, "Bob", "motdepasse-solide-2026", ip="10.0.1.1").status_code == 302
 
 
-def test_sixth_failed_login_from_one_address_is_refused_and_a_success_resets_the_account(wiki: Any, client: Any) -> None:
+def test_failed_logins_past_the_address_limit_are_refused_and_a_success_resets_the_account(
+    app: Any, wiki: Any, client: Any
+) -> None:
+    app.cfg.login_max_failures_per_address = 8
     wiki.create_user("Alice")
     for i in range(4):
         assert try_login(client, "Alice", "mauvais").status_code == 200, i
     assert try_login(client, "Alice", "motdepasse-solide-2026", ip="10.0.0.2").status_code == 302
     client.get("/+logout?logout_submit=1")
-    for i in range(5):
+    for i in range(8):
         assert try_login(client, f"Inconnu{i}", "mauvais", ip="10.9.9.9").status_code == 200, i
     response = try_login(client, "Alice", "motdepasse-solide-2026", ip="10.9.9.9")
     assert response.status_code == 429
@@ -234,6 +237,39 @@ def test_sixth_failed_login_from_one_address_is_refused_and_a_success_resets_the
         environ_base={"REMOTE_ADDR": "10.9.9.9"},
     )
     assert response.status_code == 429
+
+
+def test_a_workshop_room_logs_in_together_from_one_address(app: Any, wiki: Any) -> None:
+    """Twelve members behind one address (a training session) log in at the same moment: none is refused,
+    although each attempt is counted in advance until its password is checked."""
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.browser import served
+
+    names = [f"Membre{i}" for i in range(12)]
+    for name in names:
+        wiki.create_user(name)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect())
+    with served(app) as base:
+
+        def attempt(name: str) -> int:
+            body = {"login_username": name, "login_password": "motdepasse-solide-2026", "login_submit": "1"}
+            try:
+                with opener.open(base + "/+login", data=urllib.parse.urlencode(body).encode(), timeout=60) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(attempt, names))
+    assert statuses == [302] * 12
 
 
 def test_failed_logins_are_shared_between_workers(app: Any, tmp_path: Any) -> None:
@@ -331,6 +367,7 @@ def test_moin_upload_refuses_a_post_from_another_site(wiki: Any, client: Any, ap
 
 def test_behind_a_proxy_each_visitor_is_counted_by_their_own_address(app: Any, wiki: Any, client: Any) -> None:
     app.cfg.proxies_in_front = 1
+    app.cfg.login_max_failures_per_address = 5
     wiki.create_user("Alice")
     for i in range(5):
         response = client.post(

@@ -10,7 +10,8 @@ these in our layer, without touching moin's files:
 - an Origin / Referer check on every state-changing request (moin's forms have no CSRF token);
 - ``?regex=`` is reduced to literal words (no ReDoS through moin's highlighter);
 - failed logins are counted per account and per address in a small SQLite file shared by the workers: after
-  ``login_max_failures`` failures within ``login_window`` seconds the next attempt gets HTTP 429;
+  ``login_max_failures`` failures of one account (``login_max_failures_per_address`` from one address) within
+  ``login_window`` seconds the next attempt gets HTTP 429;
 - self-registration asks a question whose answer is set in ``wikiconfig.py``, and may require an
   administrator's approval (the account is created disabled).
 """
@@ -217,25 +218,27 @@ class LoginFailures:
                 for k in keys
             )
 
-    def reserve(self, keys: list[str], window: float, limit: int) -> float | None:
+    def reserve(self, limits: dict[str, int], window: float) -> float | None:
         """Check and count an attempt in one step: None if refused, else the time it was counted at.
 
+        ``limits`` maps each key (an account, an address) to the failures it may have within the window.
         Counting before the password is tried (and taking it back on a success) closes the race in which a
         burst of parallel attempts all read the same count before any was written (18 tries instead of 5).
         """
         now = time.time()
+        keys = list(limits)
         connection = self._connect()
         connection.isolation_level = None  # explicit transactions
         try:
             connection.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
             since = now - window
-            worst = max(
-                connection.execute("SELECT COUNT(*) FROM echecs WHERE cle = ? AND quand > ?", (k, since)).fetchone()[0]
-                for k in keys
-            )
-            if worst >= limit:
-                connection.execute("ROLLBACK")
-                return None
+            for key, limit in limits.items():
+                seen = connection.execute(
+                    "SELECT COUNT(*) FROM echecs WHERE cle = ? AND quand > ?", (key, since)
+                ).fetchone()[0]
+                if seen >= limit:
+                    connection.execute("ROLLBACK")
+                    return None
             connection.executemany("INSERT INTO echecs VALUES (?, ?)", [(k, now) for k in keys])
             connection.execute("DELETE FROM echecs WHERE quand < ?", (since,))
             connection.execute("COMMIT")
@@ -290,7 +293,13 @@ def throttle_login() -> Response | None:
     cfg = current_app.cfg
     window = float(getattr(cfg, "login_window", 300))
     account, keys = _login_keys()
-    when = login_failures().reserve(keys, window, int(getattr(cfg, "login_max_failures", 5)))
+    # an address is shared by everyone behind it (an office, a workshop room logging in together): it may
+    # fail more often than one account before it is refused
+    limits = {
+        keys[0]: int(getattr(cfg, "login_max_failures", 5)),
+        keys[1]: int(getattr(cfg, "login_max_failures_per_address", 20)),
+    }
+    when = login_failures().reserve(limits, window)
     if when is None:
         minutes = max(1, round(window / 60))
         return french_refusal(
