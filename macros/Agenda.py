@@ -19,9 +19,8 @@ from flask import request
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import moin_page
 
-from plugins.data import registry
+from plugins.data import french, registry
 from plugins.data.text import fold
-from plugins.data.types.evenement import french
 from plugins.indexing import agenda, query, selection_args
 from plugins.indexing.query import QueryError
 from plugins.views import card, maps
@@ -63,7 +62,7 @@ def _month_link(day: dt.date, text: str) -> Any:
 def month_navigation(month_start: dt.datetime | None) -> Any:
     """« ← février 2027 · Tout ce qui vient · avril 2027 → » around the month shown, or « Voir par mois »."""
     if month_start is None:
-        today = dt.datetime.now(agenda.PARIS).date()
+        today = dt.datetime.now(french.time_zone()).date()
         return card.para([_month_link(today, "Voir mois par mois (calendrier)")], "eco-mois-nav")
     first = month_start.date()
     previous = (first - dt.timedelta(days=1)).replace(day=1)
@@ -72,11 +71,11 @@ def month_navigation(month_start: dt.datetime | None) -> Any:
     upcoming = request.path + (f"?{urlencode(args)}" if args else "")
     return card.para(
         [
-            _month_link(previous, f"← {format_date(previous, 'MMMM y', locale='fr')}"),
+            _month_link(previous, f"← {format_date(previous, 'MMMM y', locale=french.locale())}"),
             " · ",
             card.url_link(upcoming, "à venir"),
             " · ",
-            _month_link(following, f"{format_date(following, 'MMMM y', locale='fr')} →"),
+            _month_link(following, f"{format_date(following, 'MMMM y', locale=french.locale())} →"),
         ],
         "eco-mois-nav",
     )
@@ -107,7 +106,7 @@ class Macro(MacroBlockBase):
             children.append(month_view(start, found))
         month, items = None, []
         for o in found:
-            current = format_date(o.start.date(), "MMMM y", locale="fr")
+            current = format_date(o.start.date(), "MMMM y", locale=french.locale())
             if current != month:
                 if items:
                     children.append(card.bullet_list(items, css="eco-liste eco-agenda"))
@@ -115,7 +114,7 @@ class Macro(MacroBlockBase):
                 month, items = current, []
             items.append(
                 [
-                    card.strong(french(o.start, o.whole_day)),
+                    card.strong(french.moment(o.start, o.whole_day)),
                     " — ",
                     card.page_link(o.page.fullname, o.page.title),
                     *([f" ({o.page.data['categorie']})"] if o.page.data.get("categorie") else []),

@@ -12,7 +12,7 @@ from typing import Any
 from babel.dates import format_date
 from moin.macros._base import MacroBlockBase
 
-from plugins.data import registry
+from plugins.data import french, registry
 from plugins.indexing import query
 from plugins.indexing.query import Selection
 from plugins.views import card
@@ -42,7 +42,7 @@ class Macro(MacroBlockBase):
             items.append(
                 [
                     card.page_link(page.fullname, page.title),
-                    card.span("eco-details", [f" — modifiée le {format_date(when, format='full', locale='fr')}"]),
+                    card.span("eco-details", [f" — modifiée le {format_date(when, format='full', locale=french.locale())}"]),
                 ]
             )
         return card.bullet_list(items, css="eco-liste eco-derniers")

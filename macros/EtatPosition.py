@@ -14,6 +14,7 @@ from moin.constants.rights import READ
 from moin.macros._base import MacroBlockBase
 from moin.utils.tree import html
 
+from plugins.data import french
 from plugins.operations import groupes
 from plugins.views import card, csrf
 from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
@@ -27,7 +28,7 @@ def _changed(name: str) -> str | None:
     if not mtime:
         return None
     when = datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
-    return format_datetime(when, format="d MMMM y 'à' HH:mm", tzinfo="Europe/Paris", locale="fr")
+    return format_datetime(when, format="d MMMM y 'à' HH:mm", tzinfo=french.time_zone(), locale=french.locale())
 
 
 class Macro(MacroBlockBase):

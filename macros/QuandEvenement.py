@@ -9,8 +9,9 @@ from typing import Any
 
 from moin.macros._base import MacroBlockBase
 
+from plugins.data import french
 from plugins.data.frontmatter import Probleme
-from plugins.data.types.evenement import PARIS, find_venue, french, looks_like_address, occurrences
+from plugins.data.types.evenement import find_venue, looks_like_address, occurrences
 from plugins.indexing.query import readable
 from plugins.indexing.structured import by_alias, get_index
 from plugins.views import card
@@ -23,12 +24,12 @@ class Macro(MacroBlockBase):
             data = keyword_arguments(arguments, "QuandEvenement")
         except ArgumentError as exc:
             return error_box(str(exc), alternative)
-        now = dt.datetime.now(PARIS)
+        now = dt.datetime.now(french.time_zone())
         parts: list[Any] = []
         try:
-            horizon = dt.datetime(2999, 1, 1, tzinfo=PARIS)
+            horizon = dt.datetime(2999, 1, 1, tzinfo=french.time_zone())
             upcoming = occurrences(data, now, horizon)
-            every = occurrences(data, dt.datetime(1900, 1, 1, tzinfo=PARIS), horizon)
+            every = occurrences(data, dt.datetime(1900, 1, 1, tzinfo=french.time_zone()), horizon)
         except (ValueError, TypeError):
             upcoming, every = [], []
         if upcoming:
@@ -36,13 +37,13 @@ class Macro(MacroBlockBase):
             label = "En cours" if start <= now else "À venir"
             parts.append(
                 card.para(
-                    [card.strong(label), f" : {'prochaine date ' if len(every) > 1 else ''}{french(start, whole)}."],
+                    [card.strong(label), f" : {'prochaine date ' if len(every) > 1 else ''}{french.moment(start, whole)}."],
                     "eco-quand eco-a-venir",
                 )
             )
         elif every:
             parts.append(
-                card.para([card.strong("Passé"), f" : {french(every[-1][0], every[-1][2])}."], "eco-quand eco-passe")
+                card.para([card.strong("Passé"), f" : {french.moment(every[-1][0], every[-1][2])}."], "eco-quand eco-passe")
             )
         place = data.get("lieu", "")
         if place:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import icalendar
 
-from plugins.data.types.evenement import PARIS, occurrences
+from plugins.data.types.evenement import occurrences
 from plugins.indexing import agenda
 from tests.helpers import content
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def event(titre: str, **fields: str) -> str:

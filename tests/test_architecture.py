@@ -138,3 +138,30 @@ def test_every_card_section_named_by_a_type_has_a_renderer_and_none_is_orphan() 
         for name in (*page_type.sections, *page_type.footer_sections)
     }
     assert declared == set(SECTIONS)
+
+
+def test_caches_are_made_with_the_one_helper() -> None:
+    """No module keeps its own least-recently-used dictionary: each cache is a BoundedCache with an owner and
+    a bound (the anonymous page cache, bounded in bytes, is the one exception)."""
+    hand_written = [
+        path.relative_to(ROOT).as_posix()
+        for path in modules()
+        if "popitem(last=False)" in path.read_text(encoding="utf-8")
+    ]
+    assert hand_written == ["plugins/data/caches.py", "plugins/web/public_cache.py"]
+
+
+def test_a_bounded_cache_keeps_its_bound_and_the_most_recently_read() -> None:
+    from plugins.data.caches import BoundedCache, caches
+
+    cache: BoundedCache[str, int] = BoundedCache("tests", 2, "essai")
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "a" read: "b" is now the oldest
+    assert cache.remember("c", lambda: 3) == 3
+    assert (cache.get("a"), cache.get("b"), cache.get("c"), len(cache)) == (1, None, 3, 2)
+    assert cache.remember("a", lambda: 99) == 1  # kept, not computed again
+    assert cache.setdefault("d", dict) == {}
+    assert cache in caches()
+    owners = {c.owner for c in caches()}
+    assert {"plugins.indexing.query", "plugins.indexing.search", "plugins.subventions.store"} <= owners

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
@@ -152,6 +154,7 @@ def test_etag_and_last_modified_answer_304_and_change_with_a_save(published, app
 
 
 def test_cache_is_bounded_in_memory(published, app):
+    app.cfg.public_cache_shared = False  # this worker's memory alone
     cache = public_cache.get_cache(app)
     reader = anonymous(app)
     assert reader.get("/+recherche?q=Atelier&limite=1").headers[CACHE] == "stored"
@@ -164,3 +167,67 @@ def test_cache_is_bounded_in_memory(published, app):
     # the least recently used went first, the last ones are still there
     assert reader.get("/+recherche?q=Atelier&limite=31").headers[CACHE] == "hit"
     assert reader.get("/+recherche?q=Atelier&limite=1").headers[CACHE] == "stored"
+
+
+def test_an_answer_computed_by_one_worker_is_served_by_the_others_and_never_stale(published, app):
+    reader = anonymous(app)
+    first = reader.get("/Classeur")
+    assert first.headers[CACHE] == "stored"
+    public_cache.get_cache(app).clear()  # another worker: its memory does not have the answer
+    second = reader.get("/Classeur")
+    assert second.headers[CACHE] == "shared"
+    assert second.get_data() == first.get_data()
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert reader.get("/Classeur").headers[CACHE] == "hit"  # now in this worker's memory too
+    with app.test_client() as member:
+        login(member, "Alice")
+        modify(member, "Atelier Velo", fiche("Atelier Velo", commune="Nantes", resume="Tombouctou"))
+    public_cache.get_cache(app).clear()
+    after = reader.get("/Atelier Velo")
+    assert after.headers[CACHE] == "stored"
+    assert "Tombouctou" in after.get_data(as_text=True)
+    assert "Zanzibar" not in after.get_data(as_text=True)
+
+
+def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
+    """While one worker holds an answer's lock, another waits and serves what the first stored."""
+    import threading
+
+    shared = public_cache.get_shared(app)
+    reader = anonymous(app)
+    reader.get("/Classeur")  # the key as the hooks make it, and the generation of now
+    generation = public_cache.read_generation(app)[0]
+    with app.test_request_context("/Classeur"):
+        key = public_cache._key()
+    fd = shared.claim(key)
+    assert fd is not None
+    public_cache.get_cache(app).clear()
+    for name in os.listdir(shared.directory):
+        if not name.endswith(".lock"):
+            os.unlink(os.path.join(shared.directory, name))
+
+    def other_worker() -> None:
+        time.sleep(0.3)
+        shared.put(generation, key, 200, (("Content-Type", "text/html; charset=utf-8"),), b"calcule ailleurs", "e1")
+        public_cache.release(fd)
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    answer = reader.get("/Classeur")
+    thread.join()
+    assert (answer.headers[CACHE], answer.get_data()) == ("shared", b"calcule ailleurs")
+
+
+def test_the_shared_store_is_bounded_and_drops_old_generations(tmp_path):
+    from plugins.web.shared_store import SharedStore
+
+    store = SharedStore(str(tmp_path), max_bytes=10_000, max_seconds=600)
+    for n in range(30):
+        store.put("g1", ("k", n), 200, (), b"x" * 1000, f"e{n}")
+    store.sweep()
+    kept = [n for n in range(30) if store.get("g1", ("k", n)) is not None]
+    assert 5 <= len(kept) <= 9 and kept == list(range(30 - len(kept), 30))  # the oldest went first
+    assert store.get("g2", ("k", 29)) is None  # never served under another generation
+    time.sleep(0.05)
+    store.sweep(changed=time.time())  # a change after they were written: all dead
+    assert [n for n in range(30) if store.get("g1", ("k", n)) is not None] == []

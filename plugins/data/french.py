@@ -1,7 +1,9 @@
 """One French way of writing dates and counts for readers (Babel): « 1er juin 2027 », « 18 mars 2024 »,
 « 1 subvention », « 2 subventions », « 1 234 fiches ».
 
-The data keep their ISO form (exports, sorting); only what a reader reads goes through here.
+The data keep their ISO form (exports, sorting); only what a reader reads goes through here. The locale (which
+French: fr_FR, fr_BE, fr_CH…) and the time zone are the wiki's, set once from its configuration
+(``locale_default``, ``timezone_default``) by :func:`configure`; every module asks them here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,31 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-PARIS_TZ = "Europe/Paris"
+#: the locale and time zone of what readers read, until configure() sets the wiki's own
+_SETTINGS = {"locale": "fr_FR", "time_zone": "Europe/Paris"}
+
+
+def configure(locale_name: str | None, time_zone_name: str | None) -> None:
+    """Take the wiki's locale and time zone (called when the app starts; a missing one keeps the default)."""
+    if locale_name:
+        _SETTINGS["locale"] = str(locale_name)
+    if time_zone_name:
+        ZoneInfo(str(time_zone_name))  # an unknown zone fails here, at start, not on a reader's page
+        _SETTINGS["time_zone"] = str(time_zone_name)
+
+
+def locale() -> str:
+    """The locale for Babel (« fr_FR »)."""
+    return _SETTINGS["locale"]
+
+
+def time_zone() -> ZoneInfo:
+    """The wiki's time zone: events are written in it, dates are shown in it."""
+    return ZoneInfo(_SETTINGS["time_zone"])
+
+
+def time_zone_name() -> str:
+    return _SETTINGS["time_zone"]
 
 
 def _day(day: int) -> str:
@@ -29,7 +55,7 @@ def date(value: object) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{_day(value.day)} {format_date(value, 'MMMM y', locale='fr')}"
+        return f"{_day(value.day)} {format_date(value, 'MMMM y', locale=locale())}"
     text = str(value).strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
@@ -42,16 +68,15 @@ def date(value: object) -> str:
 def weekday_date(value: dt.date | dt.datetime) -> str:
     """« mardi 1er juin 2027 »."""
     day = value.date() if isinstance(value, dt.datetime) else value
-    return f"{format_date(day, 'EEEE', locale='fr')} {date(day)}"
+    return f"{format_date(day, 'EEEE', locale=locale())} {date(day)}"
 
 
 def moment(value: dt.datetime, whole_day: bool = False) -> str:
-    """« mardi 1er juin 2027 à 18 h 30 » in Paris time (or without the hour for a whole day)."""
-
-    local = value.astimezone(ZoneInfo(PARIS_TZ)) if value.tzinfo else value
+    """« mardi 1er juin 2027 à 18 h 30 » in the wiki's time zone (or without the hour for a whole day)."""
+    local = value.astimezone(time_zone()) if value.tzinfo else value
     if whole_day:
         return weekday_date(local)
-    hour = format_datetime(local, "H 'h' mm", locale="fr")
+    hour = format_datetime(local, "H 'h' mm", locale=locale())
     return f"{weekday_date(local)} à {hour}"
 
 
@@ -62,7 +87,7 @@ def period(start: object, end: object) -> str:
 
 def number(value: int | float) -> str:
     """« 1 234 », « 2,5 »."""
-    return format_decimal(value, locale="fr")
+    return format_decimal(value, locale=locale())
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

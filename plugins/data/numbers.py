@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
+from plugins.data import french
+
 
 def _decimal(value: float) -> Decimal:
     return Decimal(repr(value))
@@ -34,22 +36,22 @@ def euros(value: float | Decimal | None) -> str:
         return "non renseigné"
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
-    return f"{format_decimal(amount, format=pattern, locale='fr')} €"
+    return f"{format_decimal(amount, format=pattern, locale=french.locale())} €"
 
 
 def percent(value: Decimal | None) -> str:
     """« 24,7 % », « non calculable »."""
     if value is None:
         return "non calculable"
-    return f"{format_decimal(value, format='#,##0.0', locale='fr')} %"
+    return f"{format_decimal(value, format='#,##0.0', locale=french.locale())} %"
 
 
 def count(value: int | None) -> str:
-    return "non renseigné" if value is None else format_decimal(value, format="#,##0", locale="fr")
+    return "non renseigné" if value is None else format_decimal(value, format="#,##0", locale=french.locale())
 
 
 def index(value: Decimal | None) -> str:
     """An index to the hundredth (« 0,86 » for a Gini index), « non calculable »."""
     if value is None:
         return "non calculable"
-    return format_decimal(value, format="0.00", locale="fr")
+    return format_decimal(value, format="0.00", locale=french.locale())

@@ -1,7 +1,7 @@
 """The agenda: occurrences of events in a period, as a list, a month view and an iCalendar feed (RFC 5545).
 
-Every occurrence is computed in local time (Europe/Paris) and written to iCalendar in UTC, so calendar apps
-show the right hour on both sides of a daylight-saving change.
+Every occurrence is computed in the wiki's time zone (Europe/Paris by default) and written to iCalendar in
+UTC, so calendar apps show the right hour on both sides of a daylight-saving change.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from urllib.parse import quote
 import icalendar
 from babel.dates import format_date
 
-from plugins.data.types.evenement import PARIS, occurrences
+from plugins.data import french
+from plugins.data.types.evenement import occurrences
 from plugins.indexing.query import QueryError
 from plugins.indexing.structured import IndexedPage
 
@@ -32,7 +33,7 @@ class Occurrence:
 
 def window(periode: str, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime, str]:
     """(start, end, French label) of a period; raises QueryError with the valid values."""
-    now = now or dt.datetime.now(PARIS)
+    now = now or dt.datetime.now(french.time_zone())
     text = periode.strip().lower().replace("a venir", "à venir").replace("passes", "passés")
     if text in ("", "à venir"):
         return now, now + dt.timedelta(days=366), "à venir"
@@ -41,9 +42,9 @@ def window(periode: str, now: dt.datetime | None = None) -> tuple[dt.datetime, d
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match and 1 <= int(match.group(2)) <= 12:
         year, month = int(match.group(1)), int(match.group(2))
-        start = dt.datetime(year, month, 1, tzinfo=PARIS)
-        end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=PARIS)
-        return start, end, format_date(start.date(), "MMMM y", locale="fr")
+        start = dt.datetime(year, month, 1, tzinfo=french.time_zone())
+        end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=french.time_zone())
+        return start, end, format_date(start.date(), "MMMM y", locale=french.locale())
     raise QueryError(f"« periode » inconnue « {periode} » ; valeurs possibles : {', '.join(PERIODS)}.")
 
 
@@ -71,7 +72,7 @@ def ics(occurrences_: list[Occurrence], base_url: str, name: str = "Agenda des �
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Paris")
+    cal.add("x-wr-timezone", french.time_zone_name())
     stamp = dt.datetime.now(dt.UTC)
     for o in occurrences_:
         d = o.page.data

@@ -8,8 +8,6 @@ distinct ACL, not once per page.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from moin import flaskg
 from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 
+from plugins.data.caches import BoundedCache
 from plugins.data.errors import UserError
 from plugins.data.registry import PageType
 from plugins.data.text import fold
@@ -74,9 +73,9 @@ class Result:
 #: moin's verdicts, kept across requests: (index, its rights version, reader's rights) -> ACL key -> may read.
 #: A change to a group (or to a page whose rights others inherit) makes a new rights version, hence new verdicts;
 #: a page's own ACL is part of the ACL key.
-_VERDICTS: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], bool]] = OrderedDict()
-_VERDICTS_SIZE = 256
-_VERDICTS_LOCK = threading.Lock()
+_VERDICTS: BoundedCache[tuple[Any, ...], dict[tuple[Any, ...], bool]] = BoundedCache(
+    __name__, 256, "droits de lecture par lecteur"
+)
 
 
 def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
@@ -85,13 +84,7 @@ def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
         return {}
     snapshot = index.snapshot()
     key = (index.directory, snapshot.rights(), reader_key())
-    with _VERDICTS_LOCK:
-        verdicts = _VERDICTS.get(key)
-        if verdicts is None:
-            verdicts = _VERDICTS[key] = {}
-            while len(_VERDICTS) > _VERDICTS_SIZE:
-                _VERDICTS.popitem(last=False)
-        return verdicts
+    return _VERDICTS.setdefault(key, dict)
 
 
 def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
@@ -155,9 +148,9 @@ def reader_key() -> tuple[Any, ...]:
 
 
 #: recent results: (index, type and rights versions, reader, selection) -> (ordered matching pages, facets)
-_RESULTS: OrderedDict[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[tuple[str, int]]]]] = OrderedDict()
-_RESULTS_SIZE = 64
-_RESULTS_LOCK = threading.Lock()
+_RESULTS: BoundedCache[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[tuple[str, int]]]]] = BoundedCache(
+    __name__, 64, "listes calculées (classeur, carte, exports)"
+)
 
 
 def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[IndexedPage], dict[str, Any]]:
@@ -200,17 +193,7 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
             selection.sort,
             selection.descending,
         )
-        with _RESULTS_LOCK:
-            cached = _RESULTS.get(key)
-            if cached is not None:
-                _RESULTS.move_to_end(key)
-        if cached is None:
-            cached = _compute(selection, pages)
-            with _RESULTS_LOCK:
-                _RESULTS[key] = cached
-                while len(_RESULTS) > _RESULTS_SIZE:
-                    _RESULTS.popitem(last=False)
-        ordered, facets = cached
+        ordered, facets = _RESULTS.remember(key, lambda: _compute(selection, pages))
     total = len(ordered)
     if not all_rows:
         start = (selection.page - 1) * selection.limit

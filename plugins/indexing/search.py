@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from whoosh import qparser
 from whoosh import query as wquery
 from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.query import Query
 
-from plugins.data import frontmatter, registry
+from plugins.data import french, frontmatter, registry
+from plugins.data.caches import BoundedCache
 from plugins.data.text import fold
 from plugins.indexing.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
 from plugins.indexing.privacy import for_reader
@@ -32,7 +30,6 @@ from plugins.indexing.structured import FIELD_BOOSTS, IndexedPage, get_index
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_CHARS = 500
-PARIS = ZoneInfo("Europe/Paris")
 
 #: the facets of the results page, in the order shown, with their labels
 FACETS = {
@@ -103,7 +100,7 @@ def values_of(page: IndexedPage, name: str) -> list[str]:
         page_type = registry.get(page.type)
         return [page_type.label if page_type else PLAIN_PAGE]
     if name == "annee":
-        return [str(datetime.fromtimestamp(page.mtime, PARIS).year)] if page.mtime else []
+        return [str(datetime.fromtimestamp(page.mtime, french.time_zone()).year)] if page.mtime else []
     values = list(page.facets.get(name, ()))
     if name == "groupe" and page.fullname.startswith(GROUP_SPACE):
         space = page.fullname[len(GROUP_SPACE) :].split("/", 1)[0]
@@ -161,9 +158,7 @@ def whoosh_query(words: str, schema: Any, every_word: bool = True, fields: tuple
 
 
 #: recent searches: (index, its version, reader's rights, query, filters, page, limit) -> result
-_RESULTS: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
-_RESULTS_SIZE = 128
-_RESULTS_LOCK = threading.Lock()
+_RESULTS: BoundedCache[tuple[Any, ...], SearchResult] = BoundedCache(__name__, 128, "recherches récentes")
 
 
 def search(
@@ -183,17 +178,7 @@ def search(
         page,
         limit,
     )
-    with _RESULTS_LOCK:
-        cached = _RESULTS.get(key)
-        if cached is not None:
-            _RESULTS.move_to_end(key)
-            return cached
-    result = _search(index, query, facet_filters, page, limit)
-    with _RESULTS_LOCK:
-        _RESULTS[key] = result
-        while len(_RESULTS) > _RESULTS_SIZE:
-            _RESULTS.popitem(last=False)
-    return result
+    return _RESULTS.remember(key, lambda: _search(index, query, facet_filters, page, limit))
 
 
 def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: int, limit: int) -> SearchResult:
@@ -440,7 +425,7 @@ def as_json(result: SearchResult, url_of: Any) -> dict[str, Any]:
                 "type": h.page.type or "page",
                 "url": url_of(h.page.fullname),
                 "score": round(h.score, 4),
-                "modification": datetime.fromtimestamp(h.page.mtime, PARIS).isoformat() if h.page.mtime else None,
+                "modification": datetime.fromtimestamp(h.page.mtime, french.time_zone()).isoformat() if h.page.mtime else None,
                 "extrait": snippet_text(h.snippet),
                 "mots_trouves": sorted({t for frag in h.snippet for t, m in frag if m}),
             }

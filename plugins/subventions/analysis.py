@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +33,7 @@ from urllib.parse import urlencode
 
 from plugins.data import communes
 from plugins.data import numbers as nombres
+from plugins.data.caches import BoundedCache
 from plugins.data.identifiants import rna, siret
 from plugins.data.text import fold
 from plugins.indexing.query import readable
@@ -256,23 +256,13 @@ class _Matcher:
         return [found[key] for key in keys]
 
 
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_SIZE = 64
-_LOCK = threading.Lock()
+#: the reader's linked records and figures; keys carry the data's and the reader's versions
+_CACHE: BoundedCache[tuple[Any, ...], Any] = BoundedCache(__name__, 64, "subventions reliées et chiffres")
 
 
 def remember(key: tuple[Any, ...], compute: Any) -> Any:
     """A value kept while its key holds (keys carry the data's and the reader's versions)."""
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = compute()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+    return _CACHE.remember(key, compute)
 
 
 def world(app: Any) -> World:

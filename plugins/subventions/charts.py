@@ -55,14 +55,14 @@ def _short(label: str) -> str:
 
 def _euros_axis(value: float, _pos: Any = None) -> str:
     if abs(value) >= 1_000_000:
-        return f"{format_decimal(value / 1_000_000, format='#,##0.#', locale='fr')} M€"
+        return f"{format_decimal(value / 1_000_000, format='#,##0.#', locale=french.locale())} M€"
     if abs(value) >= 1000:
-        return f"{format_decimal(value / 1000, format='#,##0.#', locale='fr')} k€"
-    return f"{format_decimal(value, format='#,##0', locale='fr')} €"
+        return f"{format_decimal(value / 1000, format='#,##0.#', locale=french.locale())} k€"
+    return f"{format_decimal(value, format='#,##0', locale=french.locale())} €"
 
 
 def _percent_axis(value: float, _pos: Any = None) -> str:
-    return f"{format_decimal(round(value * 100), format='#,##0', locale='fr')} %"
+    return f"{format_decimal(round(value * 100), format='#,##0', locale=french.locale())} %"
 
 
 def _svg(fig: Figure, title: str) -> str:

@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from moin.constants.keys import (
 from whoosh.query import Prefix
 
 from plugins.data import communes, csv_files, french, numbers
+from plugins.data.caches import BoundedCache
 from plugins.data.flat import page_name_problem
 from plugins.data.identifiants import siret
 from plugins.indexing.query import readable
@@ -171,21 +171,12 @@ def readable_sources(app: Any, prefix: str = PREFIX) -> list[Source]:
     return [s for s in found if s.itemid in allowed]
 
 
-_PARSED: OrderedDict[str, Any] = OrderedDict()
-_LOCK = threading.Lock()
+#: parsed files and the reader's view of them, by revision id
+_PARSED: BoundedCache[str, Any] = BoundedCache(__name__, CACHE_SIZE, "fichiers de subventions lus")
 
 
 def _cached(key: str, compute: Callable[[], Any]) -> Any:
-    with _LOCK:
-        if key in _PARSED:
-            _PARSED.move_to_end(key)
-            return _PARSED[key]
-    value = compute()
-    with _LOCK:
-        _PARSED[key] = value
-        while len(_PARSED) > CACHE_SIZE:
-            _PARSED.popitem(last=False)
-    return value
+    return _PARSED.remember(key, compute)
 
 
 def _read(app: Any, source: Source) -> tuple[bytes, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from plugins.data import communes
+from plugins.data import communes, french
 from plugins.data.schema import GENRES, TOUT_DEPARTEMENT
 from plugins.data.text import fold
 from plugins.indexing.mutualisation import BESOINS, OFFRES, Entry, Match, Matcher, entries_of
@@ -28,7 +28,7 @@ MAX_LIMIT = 500
 
 
 def french_date(day: dt.date) -> str:
-    return format_date(day, format="long", locale="fr_FR")
+    return format_date(day, format="long", locale=french.locale())
 
 
 def readable_fiches() -> list[Any]:

@@ -21,6 +21,10 @@ with its own ACL (or in a namespace of inherited ACLs), or a view that calls :fu
 "trail" of visited pages into the session of every visitor; our theme never shows it, so for an anonymous
 visitor without a cookie it is dropped rather than turned into a cookie.
 
+Shared: an answer computed by one worker process is also written to the instance's shared store
+(plugins/web/shared_store.py), where the other workers find it; while one computes it, the others wait for it.
+After a change each answer is computed once for the whole server, not once per worker.
+
 HTTP: anonymous cached answers carry ``ETag`` and ``Last-Modified`` (the time of the last write) and answer
 ``304 Not Modified`` to a conditional request; ``Cache-Control: public`` lets a reverse proxy keep them
 ``public_cache_proxy_seconds`` (README: nginx); every other answer except static files is
@@ -47,6 +51,8 @@ from moin import flaskg
 from moin.constants.keys import ACL, CURRENT
 from moin.signalling import ANY, item_modified
 from moin.utils.interwiki import split_fqname
+
+from plugins.web.shared_store import DIRECTORY, SharedStore, release
 
 GENERATION_FILE = ".generation-publique"
 #: default size of each worker's cache (bytes of stored answers)
@@ -214,6 +220,22 @@ class PublicCache:
         return self._bytes
 
 
+def get_shared(app: Any) -> SharedStore | None:
+    """The store shared by the worker processes (``public_cache_shared = False`` in the config: none)."""
+    if not getattr(app.cfg, "public_cache_shared", True):
+        return None
+    shared = app.extensions.get("ecossolies_cache_shared")
+    if shared is None:
+        cfg = app.cfg
+        shared = SharedStore(
+            os.path.join(cfg.instance_dir, DIRECTORY),
+            int(getattr(cfg, "public_cache_bytes", DEFAULT_BYTES)),
+            float(getattr(cfg, "public_cache_seconds", DEFAULT_SECONDS)),
+        )
+        app.extensions["ecossolies_cache_shared"] = shared
+    return shared
+
+
 def get_cache(app: Any) -> PublicCache:
     cache = app.extensions.get("ecossolies_cache_public")
     if cache is None:
@@ -321,20 +343,44 @@ def serve_cached() -> Response | None:
     key = _key()
     generation, changed = read_generation(app)
     entry = cache.get(generation, key)
+    source = "hit"
+    shared = get_shared(app)
+    if entry is None and shared is not None:
+        entry = _from_shared(app, shared.get(generation, key), generation, key)
+        source = "shared"
     if entry is None:
         event = cache.claim(key)
         if event is None:
             g.ecossolies_cache_claimed = key
+            if shared is not None:
+                fd = shared.claim(key)
+                if fd is not None:
+                    g.ecossolies_cache_shared_lock = fd
+                else:  # another worker computes this very answer: wait for it rather than compute it too
+                    entry = _from_shared(app, shared.wait(generation, key, WAIT_FOR_OTHER), generation, key)
         else:
             # another thread computes this very answer: wait for it rather than compute it twice
             event.wait(WAIT_FOR_OTHER)
             generation, changed = read_generation(app)
             entry = cache.get(generation, key)
+            source = "hit"
     g.ecossolies_cache = (key, generation, changed)
     if entry is None:
         return None
     g.ecossolies_cache_etag = entry.etag
+    g.ecossolies_cache_source = source
     return Response(entry.body, status=entry.status, headers=list(entry.headers))
+
+
+def _from_shared(app: Any, found: Any, generation: str, key: tuple[Any, ...]) -> Entry | None:
+    """An answer another worker stored, kept in this worker's memory too (if the wiki did not change since)."""
+    if found is None:
+        return None
+    status, headers, body, etag = found
+    entry = Entry(status, headers, body, etag)
+    if read_generation(app)[0] == generation:
+        get_cache(app).put(generation, key, entry)
+    return entry
 
 
 def finish(response: Response) -> Response:
@@ -351,12 +397,16 @@ def finish(response: Response) -> Response:
         app = current_app._get_current_object()
         etag = g.get("ecossolies_cache_etag")
         if etag is not None:
-            response.headers[CACHE_HEADER] = "hit"
+            response.headers[CACHE_HEADER] = g.get("ecossolies_cache_source", "hit")
         elif _storable(response) and read_generation(app)[0] == generation:
             body = response.get_data()
             etag = hashlib.blake2b(body + generation.encode(), digest_size=16).hexdigest()
             headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
-            get_cache(app).put(generation, key, Entry(response.status_code, headers, body, etag))
+            entry = Entry(response.status_code, headers, body, etag)
+            if get_cache(app).put(generation, key, entry):
+                shared = get_shared(app)
+                if shared is not None:
+                    shared.put(generation, key, entry.status, entry.headers, entry.body, entry.etag, changed)
             response.headers[CACHE_HEADER] = "stored"
         else:
             response.headers[CACHE_HEADER] = "bypass"
@@ -375,6 +425,9 @@ def finish(response: Response) -> Response:
 
 def end_request(_exc: BaseException | None = None) -> None:
     """After every request: let waiting readers go, and make a new generation after a write."""
+    fd = g.pop("ecossolies_cache_shared_lock", None)
+    if fd is not None:
+        release(fd)
     key = g.pop("ecossolies_cache_claimed", None)
     if key is not None:
         get_cache(current_app).release(key)

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
@@ -68,8 +67,8 @@ def moment(value: Any) -> str:
 
 
     when = value if isinstance(value, dt.datetime) else dt.datetime.fromtimestamp(int(value), dt.UTC)
-    local = when.astimezone(ZoneInfo(french.PARIS_TZ))
-    hour = format_datetime(local, "H 'h' mm", locale="fr")
+    local = when.astimezone(french.time_zone())
+    hour = format_datetime(local, "H 'h' mm", locale=french.locale())
     return f"{french.date(local.date())} à {hour} (heure de Paris)"
 
 
@@ -81,7 +80,7 @@ def size(value: Any) -> str:
         return f"{n} octet{'s' if n > 1 else ''}"
     for unit, scale in (("Go", 1e9), ("Mo", 1e6), ("ko", 1e3)):
         if n >= scale:
-            return f"{format_decimal(n / scale, format='#,##0.#', locale='fr')} {unit}"
+            return f"{format_decimal(n / scale, format='#,##0.#', locale=french.locale())} {unit}"
     return str(n)
 
 

@@ -1,7 +1,7 @@
 """The ``evenement`` page type: the agenda of the popular university (study days, workshops, picnics…).
 
-Times are local to Europe/Paris, written as « 2026-03-03 18:30 » (or a date alone for a whole day). A
-recurring event is written once, with ``repetition`` (« chaque premier mardi du mois ») and ``jusqu_au``;
+Times are local to the wiki's time zone (Europe/Paris), written as « 2026-03-03 18:30 » (or a date alone
+for a whole day). A recurring event is written once, with ``repetition`` (« chaque premier mardi du mois ») and ``jusqu_au``;
 its dates are computed with dateutil's rrule in local time, so daylight-saving changes keep the local hour.
 """
 
@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
-from plugins.data import french as francais
+from plugins.data import french
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import PageType, Record, register
 from plugins.data.schema import Commune, Day, Invalide, Suggested, Text, TextList
 from plugins.data.text import fold
 
-PARIS = ZoneInfo("Europe/Paris")
 CATEGORIES = (
     "journée d'études",
     "atelier",
@@ -124,9 +122,9 @@ def parse_recurrence(text: str) -> dict[str, Any] | None:
 def parse_moment(text: str) -> tuple[dt.datetime, bool]:
     """(local aware datetime, whole day?) of a cleaned Moment."""
     if "T" in text:
-        return dt.datetime.fromisoformat(text).replace(tzinfo=PARIS), False
+        return dt.datetime.fromisoformat(text).replace(tzinfo=french.time_zone()), False
     day = dt.date.fromisoformat(text)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=PARIS), True
+    return dt.datetime(day.year, day.month, day.day, tzinfo=french.time_zone()), True
 
 
 def occurrences(
@@ -153,14 +151,10 @@ def occurrences(
         naive = rrule.rrule(
             dtstart=first.replace(tzinfo=None), until=dt.datetime.combine(until, dt.time(23, 59)), count=None, **rule
         )
-        starts = [d.replace(tzinfo=PARIS) for _, d in zip(range(MAX_OCCURRENCES), naive, strict=False)]
+        starts = [d.replace(tzinfo=french.time_zone()) for _, d in zip(range(MAX_OCCURRENCES), naive, strict=False)]
     return [(s, s + duration, whole_day) for s in starts if s < end and s + duration > start]
 
 
-def french(moment: dt.datetime, whole_day: bool = False) -> str:
-    """« mardi 3 mars 2026 à 18 h 30 », « mardi 1er juin 2027 » (Paris time; no hour for a whole day)."""
-
-    return francais.moment(moment, whole_day)
 
 
 @register

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from plugins.data import french
 from plugins.data.frontmatter import Probleme
 from plugins.data.registry import Record
-from plugins.data.types.evenement import french, parse_moment
+from plugins.data.types.evenement import parse_moment
 from plugins.views import card
 from plugins.views.cards.sections import section
 
@@ -15,7 +16,7 @@ def summary(data: dict[str, Any]) -> list[Any]:
     details = [x for x in (data.get("categorie"), data.get("lieu")) if x]
     if data.get("debut"):
         start, whole = parse_moment(data["debut"])
-        details.insert(0, french(start, whole))
+        details.insert(0, french.moment(start, whole))
     return [card.span("eco-details", [" — " + " · ".join(details)])] if details else []
 
 
@@ -28,10 +29,10 @@ def render(record: Record, problems: list[Probleme]) -> Any:
     entries: list[tuple[str, list[Any]]] = []
     if d.get("debut"):
         start, whole = parse_moment(d["debut"])
-        entries.append(("Début", [french(start, whole)]))
+        entries.append(("Début", [french.moment(start, whole)]))
     if d.get("fin"):
         end, whole = parse_moment(d["fin"])
-        entries.append(("Fin", [french(end, whole)]))
+        entries.append(("Fin", [french.moment(end, whole)]))
     if d.get("repetition"):
         entries.append(
             (
