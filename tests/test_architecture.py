@@ -165,3 +165,16 @@ def test_a_bounded_cache_keeps_its_bound_and_the_most_recently_read() -> None:
     assert cache in caches()
     owners = {c.owner for c in caches()}
     assert {"plugins.indexing.query", "plugins.indexing.search", "plugins.subventions.store"} <= owners
+
+
+def test_the_locale_and_time_zone_are_written_once() -> None:
+    """Dates and numbers go through plugins/data/french.py, which takes the wiki's configured locale and zone."""
+    pattern = re.compile(r"""Europe/Paris|locale=["']fr""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in (PLUGINS, ROOT / "macros")
+        for path in modules(folder)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith("#") and path.name != "french.py"
+    ]
+    assert found == []

@@ -1,6 +1,6 @@
 """The agenda: occurrences of events in a period, as a list, a month view and an iCalendar feed (RFC 5545).
 
-Every occurrence is computed in the wiki's time zone (Europe/Paris by default) and written to iCalendar in
+Every occurrence is computed in the wiki's time zone (``timezone_default``) and written to iCalendar in
 UTC, so calendar apps show the right hour on both sides of a daylight-saving change.
 """
 

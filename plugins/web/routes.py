@@ -13,7 +13,7 @@ from moin import flaskg
 from moin.themes import render_template
 from moin.utils.interwiki import url_for_item
 
-from plugins.data import registry
+from plugins.data import french, registry
 from plugins.data.types.chaine import build_view, find_chain, rows
 from plugins.indexing import agenda, query, selection_args
 from plugins.indexing import search as recherche
@@ -215,6 +215,8 @@ def _init_app(app: Any) -> None:
     if "ecossolies" in app.blueprints:
         return
     app.register_blueprint(blueprint)
+    # dates, hours and numbers of our pages in the wiki's own locale and time zone (wikiconfig.py)
+    french.configure(getattr(app.cfg, "locale_default", None), getattr(app.cfg, "timezone_default", None))
     app.after_request(add_lang)
     write_lock.init_app(app)
     security.init_app(app)  # security headers and guards
