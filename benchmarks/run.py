@@ -42,7 +42,7 @@ def make_app(directory: str, create: bool = True):
 
     class BenchConfig(wikiconfig.Config):
         instance_dir = directory
-        index_storage = IndexStorageConfig(name="FileStorage", args=(f"{directory}/index",), kwargs={})
+        index_storage = IndexStorageConfig(name="FileStorage", args=(f"{directory}/index",), kwargs=wikiconfig.INDEX_OPTIONS)
         structured_index_dir = f"{directory}/index-structure"
         public_cache = False  # rendering is measured here; the anonymous cache is measured by charge.py
         backends = dict.fromkeys(wikiconfig.NAMESPACES.values(), uri)

@@ -25,7 +25,7 @@ def make_app(tmp_path: Any, store_uri: str = "stores:memory:") -> Any:
     """A moin app with our configuration; its storage on memory stores, or on ``store_uri`` (PostgreSQL…)."""
 
     class TestConfig(wikiconfig.Config):
-        index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs={})
+        index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs=wikiconfig.INDEX_OPTIONS)
         structured_index_dir = str(tmp_path / "index-structure")
         instance_dir = str(tmp_path)
         # minimal Argon2 cost, for speed (never in production)

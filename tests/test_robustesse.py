@@ -9,7 +9,7 @@ import time
 from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 
-from plugins.web import write_lock
+from plugins.web import public_cache, write_lock
 from tests.helpers import content, fiche, listing_names, login, modify
 
 
@@ -128,7 +128,8 @@ def test_damaged_index_is_detected_and_rebuilt(wiki, client, app):
             with open(os.path.join(directory, name), "wb") as f:
                 f.write(b"\x00\xffpas un index" * 10)
     del app.extensions["ecossolies_index"]  # as a process starting now would find it
-    app.extensions.pop("ecossolies_cache_public", None)  # (with no answer kept in memory yet)
+    app.extensions.pop("ecossolies_cache_public", None)  # (with no answer kept in memory yet,
+    public_cache.get_shared(app).sweep(changed=time.time() + 1)  # nor on disk)
     assert listing_names(content(client, "/Liste")) == [f"Fiche {n}" for n in range(5)]
     with app.app_context():
         assert get_index(app).verify(repair=False)["perimees"] == 0

@@ -45,6 +45,7 @@ from moin.constants.keys import (
 )
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from plugins.data.registry import Record, analyse
@@ -335,6 +336,11 @@ class StructuredIndex:
     def _version_file(self) -> str:
         return os.path.join(self.directory, "VERSION")
 
+    def _storage(self) -> FileStorage:
+        """The index's files, read through file handles: with mmap, Whoosh 2.7 copies every segment's files
+        into memory at each searcher opened (as many copies as threads keep searchers)."""
+        return FileStorage(self.directory, supports_mmap=False)
+
     def _open(self) -> whoosh_index.Index:
         os.makedirs(self.directory, exist_ok=True)
         current = None
@@ -343,7 +349,7 @@ class StructuredIndex:
                 current = f.read().strip()
         if current == SCHEMA_VERSION:
             try:
-                ix = whoosh_index.open_dir(self.directory)
+                ix = self._storage().open_index()
                 with ix.searcher() as searcher:  # read it through once: a damaged index fails here
                     for _ in searcher.all_stored_fields():
                         pass
@@ -359,7 +365,7 @@ class StructuredIndex:
             path = os.path.join(self.directory, name)
             if os.path.isfile(path):
                 os.remove(path)
-        ix = whoosh_index.create_in(self.directory, make_schema())
+        ix = self._storage().create_index(make_schema())
         with open(self._version_file(), "w") as f:
             f.write(SCHEMA_VERSION)
         with open(os.path.join(self.directory, "EPOCH"), "w") as f:

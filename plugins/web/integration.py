@@ -13,6 +13,7 @@ from flask import appcontext_pushed, has_request_context, request
 from moin.constants.keys import ITEMID, REVID
 from moin.signalling import ANY, item_modified
 
+from plugins.indexing import moin_searchers
 from plugins.indexing.structured import get_index
 from plugins.views import rendering
 from plugins.web import routes
@@ -55,3 +56,7 @@ def on_app_context(app: Any, **kwargs: Any) -> None:
     """Attach our views to moin's app the first time it is used (before its first request)."""
     if getattr(app, "cfg", None) is not None and not getattr(app, "_got_first_request", False):
         routes.init_app(app)
+        if getattr(app, "storage", None) is not None and not app.extensions.get("ecossolies_searchers"):
+            app.extensions["ecossolies_searchers"] = True
+            moin_searchers.install(app.storage)  # one Whoosh searcher kept per thread (plugins/indexing/moin_searchers.py)
+            app.teardown_request(lambda _exc: moin_searchers.settle(app.storage))

@@ -1,0 +1,77 @@
+"""moin's Whoosh indexes keep one searcher a thread (plugins/indexing/moin_searchers.py): reused, never stale."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from whoosh.fields import ID, STORED, Schema
+from whoosh.filedb.filestore import FileStorage
+
+from plugins.indexing.moin_searchers import ReusingIndex, install
+
+
+def make_index(path: Any) -> Any:
+    storage = FileStorage(str(path), supports_mmap=False)
+    ix = storage.create_index(Schema(itemid=ID(stored=True, unique=True), text=STORED))
+    with ix.writer() as writer:
+        writer.add_document(itemid="a", text="premier")
+    return storage
+
+
+def test_one_searcher_is_kept_by_a_thread_until_the_index_changes(tmp_path: Any) -> None:
+    storage = make_index(tmp_path)
+    wrapped = ReusingIndex(storage.open_index())
+    with wrapped.searcher() as first:
+        assert first.document(itemid="a") == {"itemid": "a", "text": "premier"}
+    with wrapped.searcher() as second:
+        assert second._searcher is first._searcher  # not opened again
+        assert not second._searcher.is_closed
+    # another process writes (its own handle on the same files)
+    with storage.open_index().writer() as writer:
+        writer.update_document(itemid="a", text="second")
+    with wrapped.searcher() as third:
+        assert third.document(itemid="a") == {"itemid": "a", "text": "second"}
+        assert third._searcher is not first._searcher
+
+
+def test_a_searcher_in_use_is_not_refreshed_under_its_reader(tmp_path: Any) -> None:
+    storage = make_index(tmp_path)
+    wrapped = ReusingIndex(storage.open_index())
+    with wrapped.searcher() as outer:
+        with storage.open_index().writer() as writer:
+            writer.add_document(itemid="b", text="nouveau")
+        with wrapped.searcher() as inner:  # a lookup made while the outer one still reads
+            assert inner.document(itemid="b") == {"itemid": "b", "text": "nouveau"}
+            assert inner is not outer
+        assert outer.document(itemid="a") == {"itemid": "a", "text": "premier"}  # still readable
+    with wrapped.searcher() as after:  # once free, the kept searcher catches up
+        assert after.document(itemid="b") == {"itemid": "b", "text": "nouveau"}
+
+
+def test_each_thread_has_its_own_searcher(tmp_path: Any) -> None:
+    wrapped = ReusingIndex(make_index(tmp_path).open_index())
+    seen: list[Any] = []
+
+    def look() -> None:
+        with wrapped.searcher() as s:
+            seen.append(s._searcher)
+
+    threads = [threading.Thread(target=look) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 2 and seen[0] is not seen[1]
+
+
+def test_the_wiki_runs_on_wrapped_indexes_and_a_save_is_read_at_once(app: Any, wiki: Any, client: Any) -> None:
+    client.get("/Accueil")  # the app's first request installs the wrappers
+    indexes = app.storage.indexer.ix if hasattr(app.storage, "indexer") else app.storage.ix
+    assert indexes and all(isinstance(ix, ReusingIndex) for ix in indexes.values())
+    install(app.storage)  # twice is harmless: not wrapped again
+    assert all(not isinstance(ix._ix, ReusingIndex) for ix in indexes.values())
+    wiki.save("Essai", "version un\n")
+    assert "version un" in client.get("/Essai").get_data(as_text=True)
+    wiki.save("Essai", "version deux\n")
+    assert "version deux" in client.get("/Essai").get_data(as_text=True)
