@@ -17,3 +17,4 @@ application = create_app(os.path.join(os.path.dirname(os.path.abspath(__file__))
 # threads. The app lives as long as the process: its objects are set aside from the collector's scans, which
 # then only look at what requests made (benchmarks/charge.py measures the effect).
 gc.freeze()
+

@@ -1,10 +1,11 @@
 """Writes never stall reads: the latency of ``<<Classeur>>`` in the second after a save (run on demand).
 
 On a wiki on disk (the search benchmark's corpus: half fiches, half free pages, plus the seed content), warm:
-a page with ``<<Classeur>>`` and a plain page, rendered each time (the anonymous cache is off here); then,
-``--saves`` times, a fiche is saved and the binder is read at once — with the snapshot of the structured
-index updated item by item (plugins/indexing/structured.py), then as before (snapshot read again whole and every cached
-listing dropped, which is what each save used to cost every worker). Also prints the process memory (RSS).
+a page with ``<<Classeur>>``, one with ``<<Carte(type="fiche")>>`` and a plain page, rendered each time (the
+anonymous cache is off here), their ratios to the plain page; then, ``--saves`` times, a fiche is saved and
+the binder is read at once — with the snapshot of the structured index updated item by item
+(plugins/indexing/structured.py), then as before (snapshot read again whole and every cached listing dropped,
+which is what each save used to cost every worker). Also prints the process memory (RSS).
 
 Options: ``--pages N`` (default 20000: 10,000 fiches), ``--saves N`` (default 10), ``--dossier D`` (reuse a
 wiki built before in D, or build it there and keep it).
@@ -61,6 +62,7 @@ def main() -> None:
 
         with app.app_context():
             store_page(app, "Mesure/Classeur", "<<Classeur>>\n", "mesure")
+            store_page(app, "Mesure/Carte", '<<Carte(type="fiche")>>\n', "mesure")
             store_page(app, "Mesure/Page simple", "= Page =\n\n" + "Du texte simple, sans macro. " * 40 + "\n", "m")
             index = get_index(app)
         client = app.test_client()
@@ -69,9 +71,11 @@ def main() -> None:
         print(f"machine : {os.cpu_count()} cœurs ; {fiches} fiches, {len(index.snapshot().by_itemid)} pages")
         for _ in range(3):
             timed(client, "/Mesure/Classeur")
+            timed(client, "/Mesure/Carte")
             timed(client, "/Mesure/Page simple")
         plain = [timed(client, "/Mesure/Page simple") for _ in range(args.saves)]
         warm = [timed(client, "/Mesure/Classeur") for _ in range(args.saves)]
+        warm_map = [timed(client, "/Mesure/Carte") for _ in range(args.saves)]
 
         def after_saves(whole: bool) -> list[float]:
             times = []
@@ -88,6 +92,9 @@ def main() -> None:
         reloaded = after_saves(whole=True)
         print(f"page simple                                 : {ms(plain)}")
         print(f"<<Classeur>> à chaud                        : {ms(warm)}")
+        print(f"<<Carte(type=\"fiche\")>> à chaud             : {ms(warm_map)}")
+        for label, times in (("<<Classeur>>", warm), ("<<Carte>>", warm_map)):
+            print(f"{label} à chaud / page simple (p50) : {statistics.median(times) / statistics.median(plain):.2f}")
         print(f"<<Classeur>> juste après un enregistrement  : {ms(incremental)} (image mise à jour page par page)")
         print(f"  le même, image relue entièrement (avant)  : {ms(reloaded)}")
         ratio = statistics.median(incremental) / statistics.median(plain)

@@ -149,17 +149,18 @@ _SOURCES: dict[str, tuple[tuple[Any, int], list[Source]]] = {}
 
 
 def _search_sources(ix: Any, prefix: str) -> list[Source]:
-
+    """The files under ``prefix``, by name. Sorted here, not by Whoosh: its ``sortedby`` reads the names of
+    every page of the wiki (seconds under load on 2,000 fiches, after every save)."""
     found = []
     with ix.searcher() as searcher:
-        for hit in searcher.search(Prefix(NAME_EXACT, prefix), limit=None, sortedby=NAME_EXACT):
+        for hit in searcher.search(Prefix(NAME_EXACT, prefix), limit=None):
             doc = hit.fields()
             if doc.get(TRASH) or doc.get(NAMESPACE):
                 continue
             names = [n for n in doc.get(NAME) or () if n.startswith(prefix)]
             if names:
                 found.append(Source(doc[ITEMID], doc[REVID], names[0], "", doc.get(ACL)))
-    return found
+    return sorted(found, key=lambda source: source.name)
 
 
 def readable_sources(app: Any, prefix: str = PREFIX) -> list[Source]:
