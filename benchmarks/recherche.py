@@ -10,7 +10,9 @@ In one run, on wikis on disk (moin's file stores, in a temporary directory):
    from its cache keyed by rights and index version; moin's: its query as its view runs it, its first 100),
    and the whole HTTP answer (our page and JSON, repeated; moin's ``/+search`` page); precision at 10 again.
 
-Options: ``--pages N`` (default 20000), ``--repeat N`` (default 3 timings of each query).
+Options: ``--pages N`` (default 20000), ``--repeat N`` (default 3 timings of each query),
+``--sans-reconstructions``, ``--sans-pertinence`` (skip step 1), ``--dossier D`` (the scale wiki: reused if
+D holds one, built there and kept otherwise; ``benchmarks/apres_enregistrement.py`` takes the same).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -117,26 +120,32 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sans-reconstructions", action="store_true", help="ne pas mesurer les reconstructions")
+    parser.add_argument("--sans-pertinence", action="store_true", help="ne pas mesurer la pertinence (300 pages)")
+    parser.add_argument("--dossier", default="", help="le wiki mesuré : réutilisé s'il existe, gardé sinon")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     print(f"# Écossolies — benchmark de la recherche ({time.strftime('%Y-%m-%d %H:%M')})")
     print(f"machine : {os.cpu_count()} cœurs, Python {sys.version.split()[0]}")
 
-    small_dir = tempfile.mkdtemp(prefix="bench-recherche-")
-    try:
-        app, pages, _ = build(small_dir, 300)
-        judged = jugements.judged_set(pages)
-        ours, moin = relevance(app, judged)
-        print_scores(f"{len(judged)} requêtes jugées, contenu initial + 300 pages générées", ours, moin)
-    finally:
-        shutil.rmtree(small_dir, ignore_errors=True)
+    if not args.sans_pertinence:
+        small_dir = tempfile.mkdtemp(prefix="bench-recherche-")
+        try:
+            app, pages, _ = build(small_dir, 300)
+            judged = jugements.judged_set(pages)
+            ours, moin = relevance(app, judged)
+            print_scores(f"{len(judged)} requêtes jugées, contenu initial + 300 pages générées", ours, moin)
+        finally:
+            shutil.rmtree(small_dir, ignore_errors=True)
 
-    directory = tempfile.mkdtemp(prefix="bench-recherche-")
+    directory = args.dossier or tempfile.mkdtemp(prefix="bench-recherche-")
     try:
-        app, pages, saved = build(directory, args.pages)
+        if os.path.isdir(os.path.join(directory, "index-structure")):
+            app, pages, saved = make_app(directory, create=False), jugements.corpus(args.pages), 0.0
+        else:
+            app, pages, saved = build(directory, args.pages)
         from plugins.indexing.structured import get_index
 
-        if not args.sans_reconstructions:
+        if not args.sans_reconstructions and saved:
             rebuilds(app, get_index(app), args.pages, saved)
 
         judged = jugements.judged_set(pages)
@@ -182,8 +191,11 @@ def main() -> None:
         print(f"\nobjectif : p95 de notre recherche < 100 ms : {core_p95 * 1000:.1f} ms")
         ours, moin = relevance(app, judged)
         print_scores(f"les mêmes requêtes sur {args.pages} pages générées", ours, moin, recall=False)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"mémoire du processus (RSS maximale) : {rss:.0f} Mio")
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        if not args.dossier:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from plugins.indexing import agenda, query, selection_args
 from plugins.indexing.query import QueryError
 from plugins.views import card, maps
 from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views.urls import route_url
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -126,12 +127,11 @@ class Macro(MacroBlockBase):
         if not found:
             children.append(card.para(["Aucun événement pour cette période."], "eco-vide"))
         params = {**selection.filters, **({"periode": periode} if periode else {})}
-        qs = f"?{urlencode(params)}" if params else ""
         children.append(
             card.para(
                 [
                     card.url_link(
-                        f"/+agenda.ics{qs}",
+                        route_url("ecossolies.agenda_feed", params),
                         "Ajouter à mon agenda (iCalendar)",
                         css="eco-export",
                         mimetype="text/calendar",

@@ -18,6 +18,7 @@ from plugins.data import french
 from plugins.operations import groupes
 from plugins.views import card, csrf
 from plugins.views.macro_support import ArgumentError, current_page, error_box, keyword_arguments
+from plugins.views.urls import route_url
 
 
 def _changed(name: str) -> str | None:
@@ -54,7 +55,7 @@ class Macro(MacroBlockBase):
             if item and groupes.is_member(group):
                 parts.append(
                     html.form(
-                        attrib={html.method: "post", html.action: "/+position/publier", html.class_: "eco-publier"},
+                        attrib={html.method: "post", html.action: route_url("ecossolies.publish_position"), html.class_: "eco-publier"},
                         children=[
                             html.input(
                                 attrib={html.type: "hidden", html.name: "csrf_token", html.value: csrf.csrf_token()}

@@ -178,3 +178,16 @@ def test_the_locale_and_time_zone_are_written_once() -> None:
         if pattern.search(line) and not line.lstrip().startswith("#") and path.name != "french.py"
     ]
     assert found == []
+
+
+def test_links_to_our_routes_are_built_by_flask_not_written_by_hand() -> None:
+    """Views and macros link to routes through ``route_url`` (url_for): no "/+…" path written as a string,
+    except the static files moin serves under /+serve/."""
+    literal = re.compile(r"""["']/\+(?!serve/)[a-z]""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in [*modules(PLUGINS / "views"), PLUGINS / "subventions" / "views.py", *modules(ROOT / "macros")]
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert found == []

@@ -617,8 +617,3 @@ def received(app: Any, fiche_name: str) -> tuple[list[tuple[Subvention, Parsed]]
     w = world(app)
     found = [(w.visible.records[i], w.visible.origins[i]) for i in w.by_fiche.get(fiche_name, [])]
     return sorted(found, key=lambda ro: (ro[0].date, ro[0].montant), reverse=True), w
-
-
-def url(path: str, filters: Filters) -> str:
-    qs = filters.query_string()
-    return path + (f"?{qs}" if qs else "")

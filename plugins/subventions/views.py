@@ -18,11 +18,16 @@ from moin.utils.tree import html, moin_page
 
 from plugins.data import french, numbers
 from plugins.subventions import analysis
-from plugins.subventions.analysis import Figures, Filters, Line, World, url
+from plugins.subventions.analysis import Figures, Filters, Line, World
 from plugins.subventions.scdl import Subvention
-from plugins.subventions.store import IMPORT_PATH, Parsed, may_import
+from plugins.subventions.store import Parsed, may_import
 from plugins.views import card
+from plugins.views.urls import route_url
 
+
+def link(endpoint: str, filters: Filters, **values: str) -> str:
+    """A link to a route of the subsidies (plugins/subventions/web.py) with the reader's filters."""
+    return route_url(f"ecossolies_financements.{endpoint}", filters.query_string(), **values)
 
 def cell(value: Any) -> Any:
     return moin_page.table_cell(children=[value])
@@ -41,7 +46,7 @@ def table(columns: list[str], rows: list[list[Any]], css: str) -> Any:
 def chart(name: str, filters: Filters, alt: str) -> Any:
     return html.img(
         attrib={
-            html.src: url(f"/+financements/graphique/{name}.svg", filters),
+            html.src: link("chart", filters, name=name),
             html.alt: alt,
             html.class_: f"eco-schema eco-graphique eco-graphique-{name}",  # eco-schema: fits the screen
         }
@@ -178,7 +183,7 @@ def body(figures: Figures, filters: Filters, top: int) -> list[Any]:
     placed, unplaced = analysis.located(figures.by_commune)
     frame = html.iframe(
         attrib={
-            html.src: url("/+financements/carte", filters),
+            html.src: link("map_page", filters),
             html("title"): f"Carte des montants par commune des bénéficiaires ({len(placed)} communes)",
             html.class_: "eco-carte-frame",
             html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
@@ -223,7 +228,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
             )
         )
     links = [
-        card.url_link(url(f"/+donnees/{name}", filters), label, css=f"eco-export eco-export-{css}", mimetype=mime)
+        card.url_link(link("export", filters, name=name), label, css=f"eco-export eco-export-{css}", mimetype=mime)
         for name, label, css, mime in (
             ("subventions.csv", "CSV au schéma SCDL 2.1.1", "csv", "text/csv"),
             ("subventions-enrichi.csv", "CSV enrichi (fiche, commune, source, avertissements)", "enrichi", "text/csv"),
@@ -253,7 +258,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
             )
         )
     if may_import():
-        out.append(card.para([card.url_link(IMPORT_PATH, "Importer un fichier de subventions (SCDL)")], "eco-import"))
+        out.append(card.para([card.url_link(route_url("ecossolies_financements.upload"), "Importer un fichier de subventions (SCDL)")], "eco-import"))
     return out
 
 
@@ -314,7 +319,7 @@ def received_box(fiche_name: str, found: list[tuple[Subvention, Parsed]]) -> Any
             card.para(
                 [
                     card.url_link(
-                        url("/+donnees/subventions-enrichi.csv", filters),
+                        link("export", filters, name="subventions-enrichi.csv"),
                         "Télécharger en CSV",
                         css="eco-export eco-export-csv",
                         mimetype="text/csv",

@@ -15,7 +15,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from moin import flaskg
 from moin.themes import render_template
 
@@ -217,6 +217,6 @@ def upload() -> Any:
         noted=noted,
         origine=request.form.get("origine", ""),
         csrf_token=csrf_token(),
-        action=IMPORT_PATH,
+        action=url_for("ecossolies_financements.upload"),
     )
     return html, status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from moin.utils.tree import html, moin_page
 
@@ -12,10 +11,11 @@ from plugins.data.types.chaine import ChainView, build_view, find_chain, readabl
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
 from plugins.views import card
+from plugins.views.urls import route_url
 
 
 def data_url(view: ChainView, fmt: str) -> str:
-    return f"/+donnees/maillons.{fmt}?{urlencode({'chaine': view.page.fullname})}"
+    return route_url("ecossolies.chain_export", {"chaine": view.page.fullname}, fmt=fmt)
 
 
 def chain_block(view: ChainView) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import current_app, request
 from moin import flaskg
@@ -26,6 +25,7 @@ from plugins.indexing import debat, soutiens
 from plugins.indexing.structured import IndexedPage
 from plugins.views import card, csrf
 from plugins.views.cards.argument import source_link
+from plugins.views.urls import route_url
 
 EXCERPT = 1200
 #: arguments shown per column, the most supported first (all with ``?debat=tout``)
@@ -47,8 +47,9 @@ def _paragraphs(text: str) -> list[Any]:
     return [card.para([p.strip()]) for p in text.split("\n\n") if p.strip()]
 
 
-def _url(path: str, **args: str) -> str:
-    return f"{path}?{urlencode(args)}"
+def _url(endpoint: str, **args: str) -> str:
+    """A link to one of the debate's routes (plugins/web/debat.py), by endpoint."""
+    return route_url(f"ecossolies_debat.{endpoint}", args)
 
 
 # -- arguments ----------------------------------------------------------------------------------------
@@ -90,18 +91,18 @@ def arguments(target: str, title: str = "") -> Any:
                 parts.append(card.para(["Vous soutenez cet argument."], "eco-details"))
                 parts.append(
                     _form(
-                        "/+debat/soutien",
+                        route_url("ecossolies_debat.support"),
                         {"argument": page.fullname, "retirer": "1"},
                         "Retirer mon soutien",
                         "eco-soutenir",
                     )
                 )
             else:
-                parts.append(_form("/+debat/soutien", {"argument": page.fullname}, "Soutenir", "eco-soutenir"))
+                parts.append(_form(route_url("ecossolies_debat.support"), {"argument": page.fullname}, "Soutenir", "eco-soutenir"))
             if not nested:
                 parts.append(
                     card.para(
-                        [card.url_link(_url("/+debat/argument", sur=target, reponse_a=page.fullname), "Répondre")],
+                        [card.url_link(_url("new_argument", sur=target, reponse_a=page.fullname), "Répondre")],
                         "eco-repondre",
                     )
                 )
@@ -141,7 +142,7 @@ def arguments(target: str, title: str = "") -> Any:
         if may:
             body.append(
                 card.para(
-                    [card.url_link(_url("/+debat/argument", sur=target, sens=sens), f"Ajouter un argument {sens}")],
+                    [card.url_link(_url("new_argument", sur=target, sens=sens), f"Ajouter un argument {sens}")],
                     "eco-ajouter",
                 )
             )
@@ -159,7 +160,7 @@ def arguments(target: str, title: str = "") -> Any:
         card.para(
             [
                 card.url_link(
-                    _url("/+debat/flux", page=target),
+                    _url("feed", page=target),
                     "Suivre ce débat (flux Atom)",
                     css="eco-flux",
                     mimetype="application/atom+xml",
@@ -181,9 +182,9 @@ def follow_form(target: str) -> Any:
     following = assemble_subscription(NAMERE, debat.under(target), "") in (flaskg.user.subscriptions or [])
     if following:
         return _form(
-            "/+debat/suivre", {"page": target, "arreter": "1"}, "Ne plus suivre ce débat par courriel", "eco-suivre"
+            route_url("ecossolies_debat.follow"), {"page": target, "arreter": "1"}, "Ne plus suivre ce débat par courriel", "eco-suivre"
         )
-    return _form("/+debat/suivre", {"page": target}, "Suivre ce débat par courriel", "eco-suivre")
+    return _form(route_url("ecossolies_debat.follow"), {"page": target}, "Suivre ce débat par courriel", "eco-suivre")
 
 
 # -- amendments ---------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def amendments(position: str, title: str = "") -> Any:
     if flaskg.user.valid and flaskg.user.may.read(position):
         children.append(
             card.para(
-                [card.url_link(_url("/+debat/amendement", sur=position), "Proposer un amendement")], "eco-ajouter"
+                [card.url_link(_url("new_amendment", sur=position), "Proposer un amendement")], "eco-ajouter"
             )
         )
     return card.div("eco-amendements", children)
@@ -276,7 +277,7 @@ def amendment(name: str) -> Any:
         if not prop.stale:
             children.append(
                 _form(
-                    "/+debat/amendement/decider",
+                    route_url("ecossolies_debat.decide"),
                     {"amendement": name, "decision": "accepter"},
                     "Accepter et appliquer",
                     "eco-decider",
@@ -288,7 +289,7 @@ def amendment(name: str) -> Any:
         ]
         children.append(
             _form(
-                "/+debat/amendement/decider",
+                route_url("ecossolies_debat.decide"),
                 {"amendement": name, "decision": "rejeter"},
                 "Rejeter",
                 "eco-decider",
@@ -317,7 +318,7 @@ def path(position: str, title: str, statut: str, adoption: str) -> Any:
     order = ("brouillon", "en débat", "adoptée", "transmise", "archivée")
     rank = order.index(statut) if statut in order else 0
     steps: list[tuple[str, str, Any]] = [
-        ("brouillon", created, card.url_link(f"/+history/{position}", "historique") if created else None),
+        ("brouillon", created, card.url_link(route_url("frontend.history", item_name=position), "historique") if created else None),
     ]
     if debate:
         first = min(debate, key=lambda p: p.mtime)
@@ -472,7 +473,7 @@ def listing(pages: list[IndexedPage], delai: int = DELAI, today: datetime.date |
 
 def group_feed_link(group: str) -> Any:
     return card.url_link(
-        _url("/+debat/flux", groupe=group),
+        _url("feed", groupe=group),
         "Suivre les débats du groupe (flux Atom)",
         css="eco-flux",
         mimetype="application/atom+xml",

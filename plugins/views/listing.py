@@ -14,13 +14,14 @@ from plugins.indexing.query import QueryError, Result
 from plugins.indexing.selection_args import query_string
 from plugins.views import card
 from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views.urls import route_url
 
 EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"), ("atom", "Atom", "application/atom+xml"))
 
 
 def export_url(type_name: str, fmt: str, result: Result) -> str:
     qs = query_string(result.selection, page=None, limite=None)
-    return f"/+donnees/{type_name}.{fmt}" + (f"?{qs}" if qs else "")
+    return route_url("ecossolies.export", qs, type_name=type_name, fmt=fmt)
 
 
 def export_links(result: Result) -> Any:

@@ -24,6 +24,7 @@ from plugins.data.types.evenement import find_venue
 from plugins.indexing.query import readable
 from plugins.indexing.selection_args import query_string
 from plugins.indexing.structured import IndexedPage, by_alias, get_index
+from plugins.views.urls import route_url
 
 #: marker colours by legend rank: the Okabe-Ito palette, told apart by readers with any colour-vision deficiency
 #: (each marker also carries the first letter of its category); the last colour, grey, is « autre »
@@ -259,7 +260,7 @@ def map_url(type_name: str, selection: Any) -> str:
     """Where the map document of a selection is served (``/+carte/<type>?filters``)."""
 
     qs = query_string(selection, page=None, limite=None)
-    return f"/+carte/{type_name}" + (f"?{qs}" if qs else "")
+    return route_url("ecossolies.map_page", qs, type_name=type_name)
 
 
 def local_map(cfg: Any) -> folium.Map:

@@ -20,6 +20,7 @@ from plugins.indexing.mutualisation import BESOINS, OFFRES, Entry, Match, Matche
 from plugins.indexing.query import readable, reader_key
 from plugins.indexing.structured import get_index
 from plugins.views import card
+from plugins.views.urls import route_url
 
 #: how many offers (or needs) are shown for each entry
 SHOWN = 3
@@ -253,7 +254,7 @@ def listing(args: dict[str, Any]) -> Any:
         card.para(
             [
                 card.url_link(
-                    "/+mutualisation.atom",
+                    route_url("ecossolies_mutualisation.feed"),
                     "Suivre les besoins et les offres (flux Atom)",
                     "eco-export",
                     "application/atom+xml",

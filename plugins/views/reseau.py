@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as html_text
 from typing import Any
-from urllib.parse import urlencode
 
 import folium
 from moin.utils.tree import html, moin_page
@@ -17,6 +16,7 @@ from plugins.indexing.reseau import KINDS, MAX_DRAWN, Network, build, commune_ti
 from plugins.indexing.structured import get_index
 from plugins.views import card, maps
 from plugins.views.mutualisation import reader_matcher
+from plugins.views.urls import route_url
 
 ARGUMENTS = ("secteur", "commune")
 #: networks kept per state of the wiki (readers × selections)
@@ -81,8 +81,9 @@ def _network(by_type: dict[str, list[Any]], args: dict[str, str]) -> Network:
 
 
 def data_url(fmt: str, args: dict[str, str]) -> str:
-    query = urlencode(args)
-    return f"/+reseau.{fmt}" + (f"?{query}" if query else "")
+    if fmt == "carte":  # the map document has a route of its own
+        return route_url("ecossolies_mutualisation.network_map", args)
+    return route_url("ecossolies_mutualisation.network", args, fmt=fmt)
 
 
 def network_block(args: dict[str, str]) -> Any:
@@ -139,7 +140,7 @@ def network_block(args: dict[str, str]) -> Any:
         children.append(
             html.iframe(
                 attrib={
-                    html.src: data_url("carte", args).replace("/+reseau.carte", "/+reseau/carte"),
+                    html.src: data_url("carte", args),
                     html("title"): f"Carte des liens entre communes ({len(between)} paires de communes)",
                     html.class_: "eco-carte-frame",
                     html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",

@@ -31,7 +31,7 @@ from moin.utils.edit_locking import DB_NAME, PREVIEW, SQL
 from moin.utils.names import split_fqname
 
 from plugins.data.flat import INVISIBLE
-from plugins.web import moin_feed
+from plugins.web import moin_feed, public_cache
 from plugins.web.security import SCRIPT_PATHS, french_refusal
 
 #: moin templates served in place of moin's: copies of moin's with the escaping fixed. Not in the theme's
@@ -134,6 +134,8 @@ def defuse_urls(response: Response) -> Response:
     overlay link as ``href="javascript:…"``; each such attribute becomes ``#``.
     """
     if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return response
+    if public_cache.served_from_cache():  # defused when it was kept
         return response
     body = response.get_data(as_text=True)
     if ":" not in body:

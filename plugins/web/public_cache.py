@@ -251,6 +251,11 @@ def get_cache(app: Any) -> PublicCache:
 # -- deciding ------------------------------------------------------------------------------------------------------
 
 
+def served_from_cache() -> bool:
+    """This answer is one kept earlier: every after-request hook that rewrites a body already ran on it."""
+    return g.get("ecossolies_cache_etag") is not None
+
+
 def forbid() -> None:
     """Called by a view or macro whose answer depends on who reads: this answer is not kept."""
     g.ecossolies_cache_forbidden = True

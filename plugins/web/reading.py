@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from plugins.data import french
 from plugins.indexing import privacy
+from plugins.views.urls import route_url
 
 #: moin's side-by-side diff escapes the no-break spaces it adds before an indented change (« &amp;nbsp; »)
 _ESCAPED_NBSP = re.compile(r"<span>((?:&amp;nbsp;)+)")
@@ -58,7 +59,7 @@ def search_to_ours() -> Any:
     if request.method != "GET" or request.path != "/+search":
         return None
     query = request.args.get("q", "").strip()
-    return redirect("/+recherche" + (f"?{urlencode({'q': query})}" if query else ""), code=302)
+    return redirect(route_url("ecossolies.search", {"q": query} if query else ""), code=302)
 
 
 def moment(value: Any) -> str:
@@ -84,15 +85,15 @@ def size(value: Any) -> str:
     return str(n)
 
 
-FORM_PREFIX = "/+formulaire/"
+FORM_ENDPOINT = "ecossolies.edit_page"
 
 
 def form_url(fqname: Any) -> str | None:
     """The « Modifier avec le formulaire » address of a page, when this wiki has that form (its route exists)."""
     name = getattr(fqname, "fullname", None) or str(fqname or "")
-    if not name or not any(rule.rule.startswith(FORM_PREFIX) for rule in current_app.url_map.iter_rules()):
+    if not name or FORM_ENDPOINT not in current_app.view_functions:
         return None
-    return FORM_PREFIX + quote(name)
+    return route_url(FORM_ENDPOINT, item_name=name)
 
 
 _ENTRY = re.compile(r"(?s)\s*<entry>.*?</entry>")

@@ -6,7 +6,6 @@ import json
 import os
 import threading
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request
 from moin import flaskg
@@ -20,6 +19,7 @@ from plugins.indexing import search as recherche
 from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
 from plugins.views import chain_svg, maps
+from plugins.views.urls import route_url
 from plugins.web import debat as debat_web
 from plugins.web import exports, forms, public_cache, reading, schema_forms, security, write_lock
 from plugins.web import mutualisation as mutualisation_web
@@ -161,7 +161,7 @@ def search(fmt: str = "html") -> Any:
         for k, v in changes.items():
             if v is None:
                 kept.pop(k, None)
-        return "/+recherche" + (f"?{urlencode(kept)}" if kept else "")
+        return route_url("ecossolies.search", kept)
 
     html = render_template(
         "ecossolies/recherche.html",
@@ -172,7 +172,7 @@ def search(fmt: str = "html") -> Any:
         facet_labels=recherche.FACETS,
         field_names=recherche.field_names(),
         link=link,
-        json_url="/+recherche.json" + (f"?{request.query_string.decode()}" if request.query_string else ""),
+        json_url=route_url("ecossolies.search", request.query_string.decode(), fmt="json"),
         page_url=lambda name: url_for_item(name),
     )
     return exports.private(Response(html, 400 if error else 200, mimetype="text/html"))
