@@ -231,3 +231,9 @@ def test_the_shared_store_is_bounded_and_drops_old_generations(tmp_path):
     time.sleep(0.05)
     store.sweep(changed=time.time())  # a change after they were written: all dead
     assert [n for n in range(30) if store.get("g1", ("k", n)) is not None] == []
+
+
+def test_every_view_named_cacheable_exists(app, client):
+    """A renamed route must not silently leave the cache (the subsidies' exports once did)."""
+    client.get("/Accueil")  # our routes are attached at the first request
+    assert sorted(e for e in public_cache.CACHEABLE_ENDPOINTS if e not in app.view_functions) == []

@@ -27,7 +27,7 @@ from plugins.views.urls import route_url
 
 def link(endpoint: str, filters: Filters, **values: str) -> str:
     """A link to a route of the subsidies (plugins/subventions/web.py) with the reader's filters."""
-    return route_url(f"ecossolies_financements.{endpoint}", filters.query_string(), **values)
+    return route_url(f"ecossolies.ecossolies_financements.{endpoint}", filters.query_string(), **values)
 
 def cell(value: Any) -> Any:
     return moin_page.table_cell(children=[value])
@@ -258,7 +258,7 @@ def sources_and_links(figures: Figures | None, filters: Filters) -> list[Any]:
             )
         )
     if may_import():
-        out.append(card.para([card.url_link(route_url("ecossolies_financements.upload"), "Importer un fichier de subventions (SCDL)")], "eco-import"))
+        out.append(card.para([card.url_link(route_url("ecossolies.ecossolies_financements.upload"), "Importer un fichier de subventions (SCDL)")], "eco-import"))
     return out
 
 

@@ -217,6 +217,6 @@ def upload() -> Any:
         noted=noted,
         origine=request.form.get("origine", ""),
         csrf_token=csrf_token(),
-        action=url_for("ecossolies_financements.upload"),
+        action=url_for("ecossolies.ecossolies_financements.upload"),
     )
     return html, status

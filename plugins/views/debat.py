@@ -49,7 +49,7 @@ def _paragraphs(text: str) -> list[Any]:
 
 def _url(endpoint: str, **args: str) -> str:
     """A link to one of the debate's routes (plugins/web/debat.py), by endpoint."""
-    return route_url(f"ecossolies_debat.{endpoint}", args)
+    return route_url(f"ecossolies.ecossolies_debat.{endpoint}", args)
 
 
 # -- arguments ----------------------------------------------------------------------------------------
@@ -91,14 +91,14 @@ def arguments(target: str, title: str = "") -> Any:
                 parts.append(card.para(["Vous soutenez cet argument."], "eco-details"))
                 parts.append(
                     _form(
-                        route_url("ecossolies_debat.support"),
+                        route_url("ecossolies.ecossolies_debat.support"),
                         {"argument": page.fullname, "retirer": "1"},
                         "Retirer mon soutien",
                         "eco-soutenir",
                     )
                 )
             else:
-                parts.append(_form(route_url("ecossolies_debat.support"), {"argument": page.fullname}, "Soutenir", "eco-soutenir"))
+                parts.append(_form(route_url("ecossolies.ecossolies_debat.support"), {"argument": page.fullname}, "Soutenir", "eco-soutenir"))
             if not nested:
                 parts.append(
                     card.para(
@@ -182,9 +182,9 @@ def follow_form(target: str) -> Any:
     following = assemble_subscription(NAMERE, debat.under(target), "") in (flaskg.user.subscriptions or [])
     if following:
         return _form(
-            route_url("ecossolies_debat.follow"), {"page": target, "arreter": "1"}, "Ne plus suivre ce débat par courriel", "eco-suivre"
+            route_url("ecossolies.ecossolies_debat.follow"), {"page": target, "arreter": "1"}, "Ne plus suivre ce débat par courriel", "eco-suivre"
         )
-    return _form(route_url("ecossolies_debat.follow"), {"page": target}, "Suivre ce débat par courriel", "eco-suivre")
+    return _form(route_url("ecossolies.ecossolies_debat.follow"), {"page": target}, "Suivre ce débat par courriel", "eco-suivre")
 
 
 # -- amendments ---------------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def amendment(name: str) -> Any:
         if not prop.stale:
             children.append(
                 _form(
-                    route_url("ecossolies_debat.decide"),
+                    route_url("ecossolies.ecossolies_debat.decide"),
                     {"amendement": name, "decision": "accepter"},
                     "Accepter et appliquer",
                     "eco-decider",
@@ -289,7 +289,7 @@ def amendment(name: str) -> Any:
         ]
         children.append(
             _form(
-                route_url("ecossolies_debat.decide"),
+                route_url("ecossolies.ecossolies_debat.decide"),
                 {"amendement": name, "decision": "rejeter"},
                 "Rejeter",
                 "eco-decider",

@@ -254,7 +254,7 @@ def listing(args: dict[str, Any]) -> Any:
         card.para(
             [
                 card.url_link(
-                    route_url("ecossolies_mutualisation.feed"),
+                    route_url("ecossolies.ecossolies_mutualisation.feed"),
                     "Suivre les besoins et les offres (flux Atom)",
                     "eco-export",
                     "application/atom+xml",

@@ -82,8 +82,8 @@ def _network(by_type: dict[str, list[Any]], args: dict[str, str]) -> Network:
 
 def data_url(fmt: str, args: dict[str, str]) -> str:
     if fmt == "carte":  # the map document has a route of its own
-        return route_url("ecossolies_mutualisation.network_map", args)
-    return route_url("ecossolies_mutualisation.network", args, fmt=fmt)
+        return route_url("ecossolies.ecossolies_mutualisation.network_map", args)
+    return route_url("ecossolies.ecossolies_mutualisation.network", args, fmt=fmt)
 
 
 def network_block(args: dict[str, str]) -> Any:

@@ -75,9 +75,9 @@ CACHEABLE_ENDPOINTS = frozenset(
         "ecossolies.agenda_feed",
         "ecossolies.map_page",
         "ecossolies.search",
-        "ecossolies.financements.export",
-        "ecossolies.financements.chart",
-        "ecossolies.financements.map_page",
+        "ecossolies.ecossolies_financements.export",
+        "ecossolies.ecossolies_financements.chart",
+        "ecossolies.ecossolies_financements.map_page",
     }
 )
 #: requests that do not write although their method may: they do not make a new generation
