@@ -196,6 +196,9 @@ def report(label: str, run: dict) -> dict:
     server_errors = sum(1 for _, s, _ in results if s >= 500)
     other = sum(1 for _, s, _ in results if s == 0 or 400 <= s < 500)
     print(f"erreurs serveur (5xx) : {server_errors} ; autres erreurs : {other}")
+    for kind, status in sorted({(k, s) for k, s, _ in results if s >= 500 or s == 0 or 400 <= s < 500}):
+        count = sum(1 for k, s, _ in results if (k, s) == (kind, status))
+        print(f"  {kind} : {count} × {status or 'connexion refusée ou coupée'}")
     print(f"enregistrements réussis : {run['saves']} ; perdus : {len(run['lost'])} {run['lost'][:5] or ''}")
     print(f"lectures anonymes juste après un enregistrement : {run['checked']} ; périmées : {run['stale']}")
     print("mémoire des processus (RSS) : " + ", ".join(f"{m:.0f} Mio" for m in run["rss"]))
@@ -233,6 +236,18 @@ def side_by_side(summaries: dict[str, dict]) -> None:
         print(f"{label:34s}" + "".join(f"{cell(s):>16s}" for s in summaries.values()))
 
 
+def server_errors_in(log: str) -> None:
+    """What the server wrote about its errors (the log is removed with the instance)."""
+    try:
+        with open(log, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError:
+        return
+    shown = [n for n, line in enumerate(lines) if "Traceback" in line or " ERROR " in line]
+    for n in shown[-3:]:
+        print("".join(lines[n : n + 25]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duree", type=float, default=60)
@@ -263,12 +278,14 @@ def main() -> None:
             runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True)
         finally:
             server.stop()
+            server_errors_in(os.path.join(base, "gunicorn.log"))
         instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
         server = serve(instance, workers=4, threads=4, log=os.path.join(base, "gunicorn-moin.log"))
         try:
             runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
         finally:
             server.stop()
+            server_errors_in(os.path.join(base, "gunicorn-moin.log"))
         summaries = {
             "anonymes": report("Lecteurs anonymes : nos pages (classeur, carte, recherche), fiches enregistrées", runs["anonymes"]),
             "membres": report("Lecteurs connectés : les mêmes pages, rendues à chaque fois", runs["membres"]),

@@ -123,3 +123,43 @@ def test_a_worker_killed_during_saves_loses_no_confirmed_save(production):
     histories = {page: client.request("/+history/" + page)[1] for page in {p for p, _ in confirmed}}
     lost = [marker for page, marker in confirmed if marker not in histories[page]]
     assert not lost  # every save answered « done » is a revision in the page's history
+
+
+def anonymous_read(url: str) -> tuple[str, str]:
+    """(X-Cache-Wiki, body) of an anonymous read, without cookies."""
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.headers.get("X-Cache-Wiki", ""), response.read().decode("utf-8")
+
+
+def test_anonymous_answers_are_computed_once_for_all_processes_and_never_stale(production):
+    """Three worker processes: an answer is computed by one and shared with the others; right after a save
+    returns, every process answers with the new text."""
+    from urllib.parse import quote
+
+    instance, server = production
+    editor = Client(server.url)
+    editor.login("Alice")
+    assert editor.save("Partage", "= Partage =\n\nPremière version : Zanzibar.\n") in (200, 302)
+    page = server.url + "/Partage"
+    export = server.url + "/+donnees/fiche.json"
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=12) as pool:  # at once: every process gets some of them
+        first = list(pool.map(lambda _: anonymous_read(page), range(12)))
+    assert [c for c, _ in first].count("stored") == 1, [c for c, _ in first]
+    assert {c for c, _ in first} <= {"stored", "shared", "hit"}
+    assert all("Zanzibar" in body for _, body in first)
+    for _ in range(6):
+        anonymous_read(export)
+    text = "---\ntype: fiche\nnom: Fiche Tombouctou\ncommune: Rezé\n---\nNouvelle.\n"
+    assert editor.save("Initiatives/Partage Tombouctou", text) in (200, 302)
+    assert editor.save("Partage", "= Partage =\n\nSeconde version : Tombouctou.\n") in (200, 302)
+    for _ in range(12):  # whichever process answers
+        _, body = anonymous_read(page)
+        assert "Tombouctou" in body and "Zanzibar" not in body
+        _, data = anonymous_read(export)
+        assert "Fiche Tombouctou" in data
+    _, body = anonymous_read(server.url + "/" + quote("Initiatives/Partage Tombouctou"))
+    assert "Nouvelle." in body
