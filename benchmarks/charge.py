@@ -243,9 +243,10 @@ def server_errors_in(log: str) -> None:
             lines = f.readlines()
     except OSError:
         return
-    shown = [n for n, line in enumerate(lines) if "Traceback" in line or " ERROR " in line]
-    for n in shown[-3:]:
-        print("".join(lines[n : n + 25]))
+    starts = [n for n, line in enumerate(lines) if line.startswith("Traceback")]
+    for n in starts[-3:]:  # each traceback up to its exception line (the first one not indented)
+        end = next((m for m in range(n + 1, len(lines)) if lines[m][:1] not in (" ", "\t")), len(lines) - 1)
+        print("".join(lines[n : end + 1]))
 
 
 def main() -> None:

@@ -6,8 +6,7 @@ plain page took 31 ms, 10 ms with the searchers kept; ``<<Classeur>>`` 48 ms, 23
 touched: each of its open indexes (``indexer.ix``) is wrapped, once, when the app starts.
 
 Never stale: before a kept searcher is handed out, Whoosh is asked whether the index moved on (another
-thread's or process's commit: a directory listing) and the searcher is refreshed (only the new segments are
-opened). A searcher still in use by an outer ``with`` of the same thread (moin's search generators) is never
+thread's or process's commit: a directory listing) and a new searcher is opened in its place. A searcher still in use by an outer ``with`` of the same thread (moin's search generators) is never
 refreshed under it: the inner lookup gets a fresh searcher of its own, closed as moin's code expects.
 """
 
@@ -64,7 +63,10 @@ class ReusingIndex:
         elif not kept.up_to_date():
             if depth:  # the kept one is in use further up this thread: it must not change under it
                 return self._ix.searcher()
-            kept = kept.refresh()
+            # a new searcher, not Whoosh's refresh(): reusing the old segment readers fails ("Reader already
+            # closed") when another process merges segments meanwhile; without mmap, opening one is cheap
+            old, kept = kept, self._ix.searcher()
+            old.close()
         local.searcher = kept
         local.depth = depth + 1
         return _Lent(self, kept)
