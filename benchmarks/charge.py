@@ -17,7 +17,7 @@ p50/p95/p99 (all and by kind), server errors (5xx), other errors, lost saves (a 
 text is not in the wiki afterwards), stale reads, and the memory (RSS) of each worker. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
-(2000).
+(2000), ``--fils`` (threads of each of the 4 processes: 4, as ``make serve``).
 """
 
 from __future__ import annotations
@@ -255,6 +255,7 @@ def main() -> None:
     parser.add_argument("--lecteurs", type=int, default=50)
     parser.add_argument("--editeurs", type=int, default=5)
     parser.add_argument("--fiches", type=int, default=2000)
+    parser.add_argument("--fils", type=int, default=4, help="fils par processus de gunicorn (make serve : THREADS)")
     args = parser.parse_args()
     base = tempfile.mkdtemp(prefix="charge-ecossolies-")
     try:
@@ -267,9 +268,9 @@ def main() -> None:
             instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name}@exemple.org", "-p", PASSWORD)
         for name in READERS:
             instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name}@exemple.org", "-p", PASSWORD)
-        print(f"serveur : gunicorn, 4 processus × 4 fils ; {args.lecteurs} lecteurs et {args.editeurs} éditeurs")
+        print(f"serveur : gunicorn, 4 processus × {args.fils} fils ; {args.lecteurs} lecteurs et {args.editeurs} éditeurs")
         runs = {}
-        server = serve(instance, workers=4, threads=4, log=os.path.join(base, "gunicorn.log"))
+        server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn.log"))
         try:
             client = Client(server.url)
             client.login(EDITORS[0])
@@ -281,7 +282,7 @@ def main() -> None:
             server.stop()
             server_errors_in(os.path.join(base, "gunicorn.log"))
         instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
-        server = serve(instance, workers=4, threads=4, log=os.path.join(base, "gunicorn-moin.log"))
+        server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn-moin.log"))
         try:
             runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
         finally:

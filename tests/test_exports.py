@@ -45,3 +45,21 @@ def test_formats_apply_where_they_mean_something(wiki: Any, client: Any) -> None
     assert client.get("/+donnees/fiche.xlsx").status_code == 404
     csv = client.get("/+donnees/fiche.csv")
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, once
+
+
+def test_the_agenda_feed_is_the_registrys_ics_export_with_its_period(wiki: Any, client: Any) -> None:
+    soon = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    wiki.save("Agenda/Atelier", f"---\ntype: evenement\ntitre: Atelier vélo\ndebut: {soon} 18:00\ncommune: Nantes\n---\n")
+    wiki.save("Agenda/Ancien", "---\ntype: evenement\ntitre: Pique-nique\ndebut: 2025-06-01\ncommune: Rezé\n---\n")
+
+    def summaries(path: str) -> list[str]:
+        return [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(client.get(path).get_data()).walk("VEVENT")]
+
+    assert summaries("/+agenda.ics") == summaries("/+donnees/evenement.ics") == ["Atelier vélo"]
+    assert summaries("/+agenda.ics?periode=2025-06") == summaries("/+donnees/evenement.ics?periode=2025-06")
+    assert summaries("/+agenda.ics?periode=2025-06") == ["Pique-nique"]
+    assert summaries("/+agenda.ics?commune=Rezé&periode=passés") == ["Pique-nique"]
+    assert client.get("/+agenda.ics").headers["Content-Disposition"] == 'inline; filename="agenda-ecossolies.ics"'
+    refused = client.get("/+agenda.ics?periode=demain")
+    assert refused.status_code == 400
+    assert "« periode » inconnue « demain »" in refused.get_data(as_text=True)

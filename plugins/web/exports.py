@@ -112,9 +112,10 @@ def to_atom(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -
     return feed.atom_str(pretty=True).decode("utf-8")
 
 
-def to_ics(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
-    """The events of a selection to come, as iCalendar (the same as ``/+agenda.ics``)."""
-    start, end, _label = agenda.window("")
+def to_ics(page_type: PageType, pages: list[IndexedPage], base_url: str = "", periode: str = "") -> str:
+    """The events of a selection in a period (``periode``: à venir by default, passés, 2026-03) as iCalendar;
+    ``/+agenda.ics`` is this export under the name calendar apps were given."""
+    start, end, _label = agenda.window(periode)
     return agenda.ics(agenda.entries(pages, start, end), base_url)
 
 
@@ -129,11 +130,13 @@ def _xml_safe(text: str) -> str:
 
 @dataclass(frozen=True)
 class Format:
-    """One export format: its content type, what writes it, and the page types it applies to (None: all)."""
+    """One export format: its content type, what writes it, the page types it applies to (None: all), and the
+    request arguments it reads itself (passed to ``render`` by name, never taken as filters)."""
 
     mimetype: str
-    render: Callable[[PageType, list[IndexedPage], str], str]
+    render: Callable[..., str]
     types: tuple[str, ...] | None = None
+    options: tuple[str, ...] = ()
 
 
 #: the one registry of export formats: ``/+donnees/<type>.<format>`` for every one
@@ -142,5 +145,5 @@ FORMATS: dict[str, Format] = {
     "json": Format("application/json; charset=utf-8", to_json),
     "geojson": Format("application/geo+json; charset=utf-8", to_geojson, maps.MAPPABLE),
     "atom": Format("application/atom+xml; charset=utf-8", to_atom),
-    "ics": Format("text/calendar; charset=utf-8", to_ics, ("evenement",)),
+    "ics": Format("text/calendar; charset=utf-8", to_ics, ("evenement",), ("periode",)),
 }

@@ -14,7 +14,7 @@ from moin.utils.interwiki import url_for_item
 
 from plugins.data import french, registry
 from plugins.data.types.chaine import build_view, find_chain, rows
-from plugins.indexing import agenda, query, selection_args
+from plugins.indexing import query, selection_args
 from plugins.indexing import search as recherche
 from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
@@ -30,21 +30,23 @@ blueprint.register_blueprint(mutualisation_web.blueprint)  # pooling
 blueprint.register_blueprint(debat_web.blueprint)  # debates
 
 @blueprint.route("/+donnees/<type_name>.<fmt>")
-def export(type_name: str, fmt: str) -> Response:
+def export(type_name: str, fmt: str, filename: str = "") -> Response:
     """A selection of structured pages in any format of the registry (``plugins/web/exports.py``), with the same
     arguments as the listing macros, for the current reader."""
     page_type = registry.get(type_name)
     found = exports.FORMATS.get(fmt)
     if page_type is None or found is None or (found.types is not None and type_name not in found.types):
         abort(404)
+    asked = dict(request.args)
+    options = {name: asked.pop(name) for name in found.options if name in asked}
     try:
-        selection = selection_args.build(page_type, {}, request.args)
+        selection = selection_args.build(page_type, {}, asked)
+        result = query.run(selection, all_rows=True)
+        body = found.render(page_type, result.rows, request.host_url.rstrip("/"), **options)
     except QueryError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
-    result = query.run(selection, all_rows=True)
-    body = found.render(page_type, result.rows, request.host_url.rstrip("/"))
     response = Response(body, content_type=found.mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{page_type.plural}.{fmt}"'
+    response.headers["Content-Disposition"] = f'inline; filename="{filename or page_type.plural + "." + fmt}"'
     return exports.private(response)
 
 
@@ -87,20 +89,9 @@ def chain_export(fmt: str) -> Response:
 
 @blueprint.route("/+agenda.ics")
 def agenda_feed() -> Response:
-    """The agenda of a selection as iCalendar (same arguments as <<Agenda>>), for the current reader."""
-
-    page_type = registry.get("evenement")
-    asked = dict(request.args)
-    try:
-        start, end, label = agenda.window(asked.pop("periode", ""))
-        selection = selection_args.build(page_type, {}, asked)
-    except QueryError as exc:
-        return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
-    found = agenda.entries(query.run(selection, all_rows=True).rows, start, end)
-    body = agenda.ics(found, request.host_url.rstrip("/"))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="agenda-ecossolies.ics"'
-    return exports.private(response)
+    """The agenda as iCalendar (same arguments as <<Agenda>>): the registry's ``ics`` export of events, under the
+    address calendar apps were given."""
+    return export("evenement", "ics", filename="agenda-ecossolies.ics")
 
 
 @blueprint.route("/+carte/<type_name>")
