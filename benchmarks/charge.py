@@ -1,6 +1,6 @@
 """Load test of the production server (run on demand: ``make charge``; not part of ``make test``).
 
-On 127.0.0.1 only, against gunicorn as ``make serve`` runs it (4 processes × 4 threads), on a throwaway
+On 127.0.0.1 only, against gunicorn as ``make serve`` runs it (4 processes × 8 threads), on a throwaway
 instance with the seed content and 2,000 fiches. Three runs of the same shape, one after the other:
 
 - **anonymous**: readers who are not logged in, on a mix of a plain page, the binder (``<<Classeur>>`` over
@@ -17,7 +17,7 @@ p50/p95/p99 (all and by kind), server errors (5xx), other errors, lost saves (a 
 text is not in the wiki afterwards), stale reads, and the memory (RSS) of each worker. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
-(2000), ``--fils`` (threads of each of the 4 processes: 4, as ``make serve``).
+(2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``).
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def main() -> None:
     parser.add_argument("--lecteurs", type=int, default=50)
     parser.add_argument("--editeurs", type=int, default=5)
     parser.add_argument("--fiches", type=int, default=2000)
-    parser.add_argument("--fils", type=int, default=4, help="fils par processus de gunicorn (make serve : THREADS)")
+    parser.add_argument("--fils", type=int, default=8, help="fils par processus de gunicorn (make serve : THREADS)")
     args = parser.parse_args()
     base = tempfile.mkdtemp(prefix="charge-ecossolies-")
     try:
