@@ -199,6 +199,9 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
     facet_table = _search_values(snapshot)
     searcher = index.searcher()  # kept by the index for this thread's next searches
     reader = searcher.reader()
+    # the schema of the searcher's own generation: the index's ``schema`` reads its newest table of contents,
+    # which another process may replace meanwhile (a 500 under load: « _MAIN_111.toc » not found)
+    schema = searcher.schema
     if not reader.has_column("itemid"):
         return result  # an empty index
     # document numbers belong to one reader: the snapshot's table if it was read at the same generation
@@ -210,9 +213,9 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
             itemids = snapshot.memo[memo_key] = list(reader.column_reader("itemid"))
     q = None
     if terms(words):
-        q, matched = _found(words, index.ix.schema, searcher, every_word=True)
+        q, matched = _found(words, schema, searcher, every_word=True)
         if not matched and len(set(terms(words))) > 1:
-            q, matched = _found(words, index.ix.schema, searcher, every_word=False)
+            q, matched = _found(words, schema, searcher, every_word=False)
             result.some_words = True
         candidates = {}
         for docnum in matched:
@@ -235,7 +238,7 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
     start = (page - 1) * limit
     if q is not None and result.some_words:
         allowed = {candidates[p.itemid][0] for p in selected}
-        found = _rank_partial(searcher, index.ix.schema, words, q, allowed)
+        found = _rank_partial(searcher, schema, words, q, allowed)
         ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start : start + limit]]
     elif q is not None:
         allowed = {candidates[p.itemid][0] for p in selected}
