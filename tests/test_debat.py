@@ -512,8 +512,15 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         contre.locator("button:has-text('Soutenir')").click()
         contre = page.locator(".eco-colonne.eco-sens-contre")
         assert contre.locator(".eco-soutiens").inner_text() == "1 soutien"
-        # on a phone the three columns are stacked, each as wide as the page allows
-        boxes = [page.locator(f".eco-colonne.eco-sens-{s}").bounding_box() for s in ("pour", "contre", "nuance")]
+        # on a phone the three columns are stacked, each as wide as the page allows (measured together, once the
+        # page the support led to has loaded: measured one by one, a layout still settling gave crossed boxes)
+        page.wait_for_load_state("networkidle")
+        boxes = page.evaluate(
+            """() => ["pour", "contre", "nuance"].map(s => {
+                const r = document.querySelector(".eco-colonne.eco-sens-" + s).getBoundingClientRect();
+                return {x: r.x, y: r.y + window.scrollY};
+            })"""
+        )
         assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]
         assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
