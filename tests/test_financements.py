@@ -482,7 +482,7 @@ def test_import_command_reports_progress_rows_and_is_idempotent(tmp_path):
     result = run(*PY, "import-subventions", str(other), str(bad), check=False)
     assert result.returncode == 1 and "rien n'a été écrit" in result.stderr
     assert "ligne 3, colonne « dateConvention » : la date « 31/02/2023 » n'existe pas" in result.stderr
-    assert "Aucun des fichiers n'a été importé." in result.stderr  # all or nothing, across files too
+    assert "Aucun des fichiers n'a été importé." in result.stderr  # nothing imported when one file is refused, across files too
     assert (
         "« Données/Subventions/autre.csv » importé : 1 subvention"
         in run(*PY, "import-subventions", str(other)).stdout

@@ -352,7 +352,7 @@ def test_form_refuses_missing_token_existing_page_and_unknown_type(wiki: Any, cl
     form = opened(client, "/+nouvelle/fiche")
     form["nom"] = "Déjà là"
     response = client.post("/+nouvelle/fiche", data=form)
-    assert response.status_code == 422 and "ce nom n'est pas disponible" in html.unescape(response.get_data(as_text=True))  # taken or unreadable: one answer
+    assert response.status_code == 422 and "ce nom n'est pas disponible" in html.unescape(response.get_data(as_text=True))  # one answer for a taken name and an unreadable one
     assert client.get("/+nouvelle/inconnu").status_code == 404
     assert client.get("/+formulaire/Page inexistante").status_code == 404
 

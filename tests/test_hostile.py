@@ -120,6 +120,10 @@ def hostile_client(hostile_app: Any) -> Iterator[Any]:
         yield client
 
 
+#: payloads whose shown text the wiki rewrites, because they carry a URL a browser would run
+EXECUTABLE_URL = re.compile(r"(javascript|data):", re.IGNORECASE)
+
+
 def get_html(client: Any, path: str) -> str:
     response = client.get(path)
     assert response.status_code in (200, 400, 404), (path, response.status_code)
@@ -135,9 +139,11 @@ def test_every_payload_in_every_field_is_escaped(type_name: str, hostile_client:
         html = get_html(hostile_client, "/" + page_name(type_name, i))
         assert not dangers(html), (payload, dangers(html))
         shown = text_of(html)
-        # the title is shown as text (escaped), or the data block is refused with the French message
-        assert payload.strip() in shown or "Données à corriger" in shown, (title, payload)
-        assert "Données à corriger" in shown or "\x00" in payload or "\n" in payload  # hostile values are flagged
+        # every field holds the payload: the page says its data must be corrected
+        assert "Données à corriger" in shown, (title, payload)
+        # and shows it as text, escaped (an executable URL is defused even there: plugins/web/moin_guards.py)
+        if not EXECUTABLE_URL.search(payload):
+            assert payload.strip() in shown, (title, payload)
 
 
 def test_payloads_are_listed_escaped(hostile_client: Any) -> None:

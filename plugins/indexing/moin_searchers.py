@@ -6,8 +6,9 @@ plain page took 31 ms, 10 ms with the searchers kept; ``<<Classeur>>`` 48 ms, 23
 touched: each of its open indexes (``indexer.ix``) is wrapped, once, when the app starts.
 
 Never stale: before a kept searcher is handed out, Whoosh is asked whether the index moved on (another
-thread's or process's commit: a directory listing) and a new searcher is opened in its place. A searcher still in use by an outer ``with`` of the same thread (moin's search generators) is never
-refreshed under it: the inner lookup gets a fresh searcher of its own, closed as moin's code expects.
+thread's or process's commit: a directory listing) and a new searcher is opened in its place. A searcher
+still in use by an outer ``with`` of the same thread (moin's search generators) is never replaced under it:
+the inner lookup gets a fresh searcher of its own, closed as moin's code expects.
 """
 
 from __future__ import annotations

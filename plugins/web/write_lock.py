@@ -23,7 +23,7 @@ from typing import Any
 from flask import Response, current_app, g, request
 from whoosh.index import LockError
 
-from plugins.web import public_cache
+from plugins.web import public_cache, shared_store
 
 LOCK_FILE = ".verrou-ecriture"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -86,9 +86,8 @@ def acquire(path: str, wait: float = WAIT_SECONDS) -> int:
 def release(fd: int) -> None:
     queue = _HELD.pop(fd, None)
     try:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        shared_store.release(fd)
     finally:
-        os.close(fd)
         if queue is not None:
             queue.release()
 

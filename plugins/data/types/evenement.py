@@ -1,8 +1,9 @@
 """The ``evenement`` page type: the agenda of the popular university (study days, workshops, picnics…).
 
-Times are local to the wiki's time zone (``timezone_default``), written as « 2026-03-03 18:30 » (or a date alone
-for a whole day). A recurring event is written once, with ``repetition`` (« chaque premier mardi du mois ») and ``jusqu_au``;
-its dates are computed with dateutil's rrule in local time, so daylight-saving changes keep the local hour.
+Times are local to the wiki's time zone (``timezone_default``), written as « 2026-03-03 18:30 » (or a date
+alone for a whole day). A recurring event is written once, with ``repetition`` (« chaque premier mardi du
+mois ») and ``jusqu_au``; its dates are computed with dateutil's rrule in local time, so daylight-saving
+changes keep the local hour.
 """
 
 from __future__ import annotations
