@@ -75,3 +75,41 @@ def test_the_wiki_runs_on_wrapped_indexes_and_a_save_is_read_at_once(app: Any, w
     assert "version un" in client.get("/Essai").get_data(as_text=True)
     wiki.save("Essai", "version deux\n")
     assert "version deux" in client.get("/Essai").get_data(as_text=True)
+
+
+def test_a_save_reopens_only_the_new_segment_and_sees_the_deletion_in_the_old_one(tmp_path: Any) -> None:
+    storage = make_index(tmp_path)
+    with storage.open_index().writer() as writer:
+        writer.add_document(itemid="b", text="autre")
+    wrapped = ReusingIndex(storage.open_index())
+    with wrapped.searcher() as first:
+        old_files = {r.segment().segment_id(): r._terms for r, _ in first.reader().leaf_readers()}
+        assert first.doc_count() == 2
+    # a save: the item's old document is deleted in its segment, the new one written in a new segment
+    with storage.open_index().writer() as writer:
+        writer.update_document(itemid="a", text="second")
+    with wrapped.searcher() as second:
+        leaves = [r for r, _ in second.reader().leaf_readers()]
+        reused = [r for r in leaves if old_files.get(r.segment().segment_id()) is r._terms]
+        assert len(reused) == len(old_files)  # no segment opened again
+        assert len(leaves) == len(old_files) + 1  # the save's segment is the only one opened
+        assert second.document(itemid="a") == {"itemid": "a", "text": "second"}
+        assert [hit["text"] for hit in second.documents(itemid="a")] == ["second"]  # the old one is deleted
+        assert second.doc_count() == 2
+        assert second.up_to_date()
+
+
+def test_segments_merged_away_are_closed_and_the_merged_one_read(tmp_path: Any) -> None:
+    storage = make_index(tmp_path)
+    wrapped = ReusingIndex(storage.open_index())
+    for n in range(3):
+        with storage.open_index().writer() as writer:
+            writer.add_document(itemid=f"n{n}", text=f"texte {n}")
+    with wrapped.searcher() as before:
+        old_leaves = [r for r, _ in before.reader().leaf_readers()]
+        assert len(old_leaves) == 4
+    storage.open_index().optimize()  # another process merges every segment into one
+    with wrapped.searcher() as after:
+        assert [r.is_closed for r in old_leaves] == [True, True, True, True]
+        assert sorted(d["itemid"] for d in after.all_stored_fields()) == ["a", "n0", "n1", "n2"]
+        assert after.up_to_date()
