@@ -821,8 +821,8 @@ def edit_page(item_name: str) -> Response:
     body = _body(values)
     if "\r\n" in front.body:  # saved by moin's editor with CRLF line ends: the free text keeps them
         body = body.replace("\n", "\r\n")
-    new_text = frontmatter.join(block, body)
-    if new_text == text:
+    new_text = _written(page_type, front, block, body, text)
+    if new_text == text or (block == original and body == front.body):  # nothing changed: no new revision
         return redirect(url_for("frontend.show_item", item_name=item_name))
     meta: dict[str, Any] = {
         CONTENTTYPE: rev.meta.get(CONTENTTYPE, MOINWIKI),
@@ -840,6 +840,22 @@ def edit_page(item_name: str) -> Response:
         screen.general.append("Vous n'avez pas le droit de modifier cette page.")
         return render(screen, 403)
     return redirect(url_for("frontend.show_item", item_name=item_name))
+
+
+def owned(page_type: PageType) -> frontmatter.Owned:
+    """The keys the form writes (a group's known sub-keys too): every other key stays as it was written."""
+    return {f.key: ({k: None for k in f.fields} if f.widget == "group" else None) for f in page_type.fields}
+
+
+def _written(page_type: PageType, front: frontmatter.FrontMatter, block: dict[str, Any], body: str, text: str) -> str:
+    """The page text after a form's edit: the form's fields in the canonical style; the keys it does not know,
+    the comment lines and the free text byte for byte (a block saved with CRLF line ends keeps them)."""
+    if front.data is None:  # a malformed block: replaced by a correct one
+        return frontmatter.join(block, body)
+    yaml_text = frontmatter.rewrite(front.raw_block, front.data, block, owned(page_type))
+    if text.startswith("---\r\n") and front.raw_block.endswith("\r"):
+        return "---\r\n" + yaml_text.replace("\n", "\r\n") + "---\r\n" + body
+    return f"---\n{yaml_text}---\n{body}"
 
 
 def _changes(item: Any, opened_on: str, current: str) -> list[tuple[str, str]]:
