@@ -174,3 +174,22 @@ def test_la_postes_siret_goes_through_the_form(wiki: Any, client: Any, app: Any)
     assert response.status_code == 302, unescape(response.get_data(as_text=True))[-800:]
     text = raw(client, "Initiatives/Bureau de poste")
     assert "siret: '35600000000048'\n" in text and "rna: W442001234\n" in text
+
+
+def test_an_entry_keeps_its_unknown_keys_wherever_it_is_moved(wiki: Any, client: Any, app: Any) -> None:
+    member(wiki, client, app)
+    wiki.save(
+        "Chaînes/Du pain",
+        "---\ntype: chaine\nnom: Du pain\nmaillons:\n  - nom: Blé\n    note: semences paysannes\n  - nom: Moulin\n"
+        "---\nTexte.\n",
+    )
+    form = opened(client, "/+formulaire/Chaînes/Du pain")
+    assert form["maillons.0._ligne"] == "0" and "maillons.1._ligne" not in form
+    # « Descendre » on the first link, as the page's script does: the row's inputs are renumbered together
+    moved = {k: v for k, v in form.items() if not k.startswith("maillons.")}
+    moved.update({"maillons.0.nom": "Moulin", "maillons.1.nom": "Blé", "maillons.1._ligne": "0"})
+    assert client.post("/+formulaire/Chaînes/Du pain", data=moved).status_code == 302
+    assert raw(client, "Chaînes/Du pain") == (
+        "---\ntype: chaine\nnom: Du pain\nmaillons:\n  - nom: Moulin\n  - nom: Blé\n    note: semences paysannes\n"
+        "---\nTexte.\n"
+    )
