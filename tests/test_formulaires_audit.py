@@ -193,3 +193,17 @@ def test_an_entry_keeps_its_unknown_keys_wherever_it_is_moved(wiki: Any, client:
         "---\ntype: chaine\nnom: Du pain\nmaillons:\n  - nom: Moulin\n  - nom: Blé\n    note: semences paysannes\n"
         "---\nTexte.\n"
     )
+
+
+def test_a_sector_typed_another_way_is_written_as_the_pages_write_it(wiki: Any, client: Any, app: Any) -> None:
+    member(wiki, client, app)
+    for i in range(2):
+        wiki.save(f"Initiatives/R{i}", f"---\ntype: fiche\nnom: R{i}\nsecteurs: [Récup', Bien manger]\n---\n")
+    wiki.save("Initiatives/Secret", "---\ntype: fiche\nnom: Secret\nsecteurs: [Ré-emploi]\n---\n", acl="All:")
+    html = client.get("/+nouvelle/fiche").get_data(as_text=True)
+    assert '<option value="Récup&#39;">2 fiches</option>' in html
+    form = opened(client, "/+nouvelle/fiche")
+    form.update({"nom": "R2", "secteurs.0": "RECUP’", "secteurs.1": "bien-manger", "secteurs.2": "reemploi"})
+    assert client.post("/+nouvelle/fiche", data=form).status_code == 302
+    # a spelling only a page the member may not read uses is not imposed (nor revealed)
+    assert "secteurs: [Récup', Bien manger, reemploi]\n" in raw(client, "Initiatives/R2")

@@ -38,6 +38,7 @@ from plugins.data.identifiants import siret_key_ok
 from plugins.data.registry import PageType, analyse, get
 from plugins.data.schema import REGION, Field, Invalide
 from plugins.data.spaces import space_of
+from plugins.data.text import fold
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index, salvage_type
 from plugins.operations import groupes
@@ -397,6 +398,31 @@ def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def usual_spellings(page_type: PageType, data: dict[str, Any]) -> None:
+    """A sector, theme or category typed another way than one already used (« recup » for « Récup' », case,
+    accents, apostrophes and hyphens aside) is written the way the pages already write it: no near duplicate."""
+    by_field = {key: facet for facet, key in page_type.facets.items()}
+    fields = page_type.field_map()
+    targets = [k for k in data if k in by_field and fields[k].widget in ("list", "suggested", "text")]
+    if not targets:
+        return
+    offered = suggestions(page_type)
+    for key in targets:
+        spelling: dict[str, str] = {}
+        for value, _count in offered.get(key, []):
+            spelling.setdefault(_loose(value), value)
+        value = data[key]
+        if isinstance(value, list):
+            data[key] = [spelling.get(_loose(v), v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            data[key] = spelling.get(_loose(value), value)
+
+
+def _loose(text: str) -> str:
+    """A value with case, accents, apostrophes, hyphens and spaces aside."""
+    return re.sub(r"[\s'’\-_.]+", "", fold(text))
+
+
 # -- HTML ---------------------------------------------------------------------------------------------------
 
 
@@ -727,6 +753,7 @@ def new_page(type_name: str) -> Response:
         screen.general.append("Le formulaire a expiré : vérifiez les champs et envoyez-le de nouveau.")
         return render(screen, 400)
     reading = read_form(page_type, values)
+    usual_spellings(page_type, reading.data)
     screen.errors = reading.errors
     title = str(reading.data.get(page_type.title_field) or "").strip() if not ask_name else _get(values, "page")
     name = ""
@@ -850,6 +877,7 @@ def edit_page(item_name: str) -> Response:
         screen.changes = _changes(item, opened_on, text)
         return render(screen, 409)
     reading = read_form(page_type, values)
+    usual_spellings(page_type, reading.data)
     screen.errors = reading.errors
     if reading.errors:
         screen.general.append("La page n'est pas encore enregistrée : corrigez les champs signalés ci-dessous.")
