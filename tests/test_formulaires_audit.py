@@ -120,8 +120,14 @@ def test_a_block_saved_with_crlf_line_ends_keeps_them(wiki: Any, client: Any, ap
     ],
 )
 def test_communes_as_members_write_them(typed: str, official: str) -> None:
-    found = communes.find(typed)
+    found = communes.find(typed, beginning=True)
     assert found is not None and found.nom == official
+
+
+def test_a_beginning_is_a_commune_only_where_members_write_it() -> None:
+    assert communes.find("Saint-Malo") is None  # in a subsidy file, the one of Ille-et-Vilaine
+    assert communes.find("Saint-Malo", beginning=True).nom == "Saint-Malo-de-Guersac"
+    assert communes.find("Saint-Julien", beginning=True) is None  # two communes begin so
 
 
 @pytest.mark.parametrize(
@@ -129,7 +135,7 @@ def test_communes_as_members_write_them(typed: str, official: str) -> None:
     [("Saint-Nazair", ["Saint-Nazaire"]), ("Cliston", ["Clisson"]), ("Paris", []), ("la chapelle", None)],
 )
 def test_an_unknown_commune_is_refused_with_the_names_it_is_close_to(typed: str, near: list[str] | None) -> None:
-    assert communes.find(typed) is None
+    assert communes.find(typed, beginning=True) is None
     if near is not None:
         assert communes.close(typed) == near
     else:  # « La Chapelle » names six communes: the first ones are offered

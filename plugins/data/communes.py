@@ -85,16 +85,18 @@ def _key(name: str) -> str:
     return key
 
 
-def find(name: str) -> Commune | None:
+def find(name: str, beginning: bool = False) -> Commune | None:
     """The commune named ``name`` (accents, case, hyphens, « St » and the article ignored, a former name
-    accepted), or with that INSEE code; a beginning that names one commune only (« La Baule » is La
-    Baule-Escoublac, « Machecoul » is Machecoul-Saint-Même) is that commune."""
+    accepted), or with that INSEE code. With ``beginning`` (what members write in pages and forms, whose scope
+    is the département), a beginning that names one commune only (« La Baule » is La Baule-Escoublac,
+    « Machecoul » is Machecoul-Saint-Même) is that commune; never for names read from files, where « Saint-Malo »
+    is not Saint-Malo-de-Guersac."""
     key = _key(name)
     if not key:
         return None
     table = _by_key()
     found = table.get(key) or table.get(key.replace("-", " ")) or table.get(fold(_without_article(key)))
-    if found is not None or len(key) < 4 or key.isdigit():
+    if found is not None or not beginning or len(key) < 4 or key.isdigit():
         return found
     spaced = key.replace("-", " ")
     starts = {

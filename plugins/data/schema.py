@@ -177,7 +177,7 @@ class Commune(Text):
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
-        found = communes.find(text)
+        found = communes.find(text, beginning=True)
         if found is None:
             near = communes.close(text)
             if near:
