@@ -67,11 +67,59 @@ def _without_article(name: str) -> str:
     return _ARTICLE.sub("", name)
 
 
-def find(name: str) -> Commune | None:
-    """The commune named ``name`` (accents, case and hyphens ignored) or with that INSEE code."""
-    key = " ".join(fold(name).replace("’", "'").split())
+#: abbreviations members write (« St-Nazaire », « Ste-Luce-sur-Loire »)
+_ABBREVIATIONS = re.compile(r"\b(st|ste|sts|stes)\b\.?")
+_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+#: the article written after the name, as in some directories: « Baule-Escoublac (La) », « Croisic, Le »
+_ARTICLE_AFTER = re.compile(r"^(.*?)[\s,]*\(?\s*(le|la|les|l')\s*\)?$")
+
+
+def _key(name: str) -> str:
+    key = " ".join(fold(name).replace("’", "'").replace("_", " ").split())
+    key = _ABBREVIATIONS.sub(lambda m: _SAINTS[m.group(1)], key)
+    key = re.sub(r"\s*-\s*", "-", key)
+    after = _ARTICLE_AFTER.match(key)
+    if after and after.group(1) and ("(" in key or "," in key):
+        article = after.group(2)
+        key = f"{article}{after.group(1)}" if article == "l'" else f"{article} {after.group(1)}"
+    return key
+
+
+def find(name: str, beginning: bool = False) -> Commune | None:
+    """The commune named ``name`` (accents, case, hyphens, « St » and the article ignored, a former name
+    accepted), or with that INSEE code. With ``beginning`` (what members write in pages and forms, whose scope
+    is the département), a beginning that names one commune only (« La Baule » is La Baule-Escoublac,
+    « Machecoul » is Machecoul-Saint-Même) is that commune; never for names read from files, where « Saint-Malo »
+    is not Saint-Malo-de-Guersac."""
+    key = _key(name)
+    if not key:
+        return None
     table = _by_key()
-    return table.get(key) or table.get(key.replace("-", " ")) or table.get(fold(_without_article(key)))
+    found = table.get(key) or table.get(key.replace("-", " ")) or table.get(fold(_without_article(key)))
+    if found is not None or not beginning or len(key) < 4 or key.isdigit():
+        return found
+    spaced = key.replace("-", " ")
+    starts = {
+        c.insee: c
+        for written, c in table.items()
+        if not written.isdigit() and (written + " ").startswith(spaced + " ")
+    }
+    return next(iter(starts.values())) if len(starts) == 1 else None
+
+
+def close(name: str, count: int = 3) -> list[str]:
+    """Official names close to a name not found (« Saint-Nazair » gives Saint-Nazaire), for the error message."""
+    import difflib
+
+    key = _key(name).replace("-", " ")
+    table = _by_key()
+    spellings = [w for w in table if not w.isdigit()]
+    found: list[str] = []
+    starts = [table[w].nom for w in spellings if key and (w + " ").startswith(key + " ")]
+    for nom in starts + [table[w].nom for w in difflib.get_close_matches(key, spellings, n=10, cutoff=0.75)]:
+        if nom not in found:
+            found.append(nom)
+    return found[:count]
 
 
 def names() -> list[str]:

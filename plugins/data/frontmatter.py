@@ -321,3 +321,142 @@ def dump_block(data: dict[str, Any]) -> str:
 def join(data: dict[str, Any], body: str) -> str:
     """Write a page text from a data block and free text (forms, imports), in the canonical style."""
     return f"---\n{dump_block(data)}---\n{body}"
+
+
+# -- rewriting a block written by hand: what the form does not own stays as it was ---------------------------
+
+#: what a form owns in a block: key -> None (written canonically) or the owned sub-keys of a group
+Owned = dict[str, Any]
+
+
+@dataclass
+class _Segment:
+    """One key of a block mapping as written: its comment lines above, its own lines, a comment at its end."""
+
+    node: Any
+    line: int
+    lead: list[str]
+    lines: list[str]
+    comment: str = ""
+
+
+def _last_line(node: Any) -> int:
+    """The last line a value's own text takes (comment lines after it are not its)."""
+    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        return _last_line(node.value[-1])
+    end = node.end_mark
+    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+
+
+def _segments(
+    lines: list[str], node: Any, begin: int
+) -> tuple[int, dict[str, _Segment], list[str], list[str]] | None:
+    """A block mapping cut into its keys' segments, with its column, the lines above its first key (from line
+    ``begin``) and those after its last; None if it cannot be."""
+    if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+        return None
+    column = node.value[0][0].start_mark.column
+    segments: dict[str, _Segment] = {}
+    previous_end = node.value[0][0].start_mark.line - 1
+    head: list[str] = []
+    for index, (key, value) in enumerate(node.value):
+        start = key.start_mark.line
+        if (
+            not isinstance(key, yaml.ScalarNode)
+            or key.start_mark.column != column
+            or lines[start][:column].strip()
+            or str(key.value) in segments
+        ):
+            return None
+        end = max(_last_line(value), start)
+        lead = lines[previous_end + 1 : start] if index else []
+        if not index:
+            head = lines[begin:start]
+        comment = ""
+        if end == start and isinstance(value, yaml.ScalarNode) and value.end_mark.line == start:
+            rest = lines[start][value.end_mark.column :]
+            comment = rest.strip() if rest.strip().startswith("#") else ""
+        segments[str(key.value)] = _Segment(value, start, lead, lines[start : end + 1], comment)
+        previous_end = end
+    tail = lines[previous_end + 1 :] if begin == 0 else []  # a group's last lines are its parent's next lead
+    return column, segments, head, tail
+
+
+def _shifted(lines: list[str], column: int, indent: int) -> list[str]:
+    if column == indent:
+        return list(lines)
+    out = []
+    for line in lines:
+        if line.startswith(" " * column):
+            out.append(" " * indent + line[column:])
+        else:
+            out.append(line if line.strip() else "")
+    return out
+
+
+def _rewrite(
+    lines: list[str], node: Any, begin: int, old: dict[str, Any], new: dict[str, Any], owned: Owned, indent: int
+) -> list[str] | None:
+    """The lines of ``new`` at ``indent``, over the block mapping ``node`` written in ``lines``."""
+    cut = _segments(lines, node, begin)
+    if cut is None:
+        return None
+    column, segments, head, tail = cut
+    out = _shifted(head, column, indent)
+    for key, value in new.items():
+        segment = segments.get(key)
+        if segment is None:
+            out += _indented("\n".join(_mapping_lines({key: value}, 0)), indent)
+            continue
+        out += _shifted(segment.lead, column, indent)
+        sub = owned.get(key, False)
+        if sub is False and old.get(key) == value:  # a key the form does not own: exactly as it was
+            out += _shifted(segment.lines, column, indent)
+            continue
+        if isinstance(sub, dict) and isinstance(value, dict) and isinstance(old.get(key), dict):
+            first = segment.lines[0][column:].rstrip()
+            inner = _rewrite(lines, segment.node, segment.line + 1, old[key], value, sub, indent + 2)
+            if inner is not None and first == f"{key}:" and value:
+                out += [" " * indent + first] + inner
+                continue
+        written = _indented("\n".join(_mapping_lines({key: value}, 0)), indent)
+        if segment.comment and len(written) == 1:
+            written = [written[0] + "  " + segment.comment]
+        out += written
+    return out + _shifted(tail, column, indent)
+
+
+def rewrite(raw_block: str, old: dict[str, Any], new: dict[str, Any], owned: Owned) -> str:
+    """The YAML of ``new`` written over a block written by hand (``raw_block``, which read as ``old``): the keys
+    in ``owned`` (the form's fields) in the canonical style, every other key, and the comment lines, exactly as
+    they were. Falls back to the canonical block whenever the result would not read back as ``new``."""
+    canonical = dump_block(new)
+    lines = [line[:-1] if line.endswith("\r") else line for line in raw_block.split("\n")]
+    try:
+        loader = _SafeLoader("\n".join(lines))
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        written = _rewrite(lines, node, 0, old, new, owned, 0)
+    except (yaml.YAMLError, IndexError, ValueError, RecursionError):
+        written = None
+    if written is None:
+        return canonical
+    text = "\n".join(written) + "\n" if written else ""
+    if split(f"---\n{text}---\n").data != split(f"---\n{canonical}---\n").data or not _keys_once(text, len(new)):
+        return canonical
+    return text
+
+
+def _keys_once(text: str, count: int) -> bool:
+    """Whether a block has ``count`` top-level keys, each once (YAML would silently keep the last of two)."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    cut = _segments(text.split("\n"), node, 0) if count else None
+    return (cut is not None and len(cut[1]) == count) if count else node is None

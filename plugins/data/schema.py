@@ -177,12 +177,15 @@ class Commune(Text):
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
-        found = communes.find(text)
+        found = communes.find(text, beginning=True)
         if found is None:
-            known = ", ".join(communes.names()[:6])
+            near = communes.close(text)
+            if near:
+                names = " ou ".join(f"« {n} »" for n in near)
+                raise Invalide(f"commune inconnue {_shown(text)} : vouliez-vous dire {names} ?")
             raise Invalide(
-                f"commune inconnue {_shown(text)} : écrivez le nom officiel d'une commune de Loire-Atlantique "
-                f"(par exemple {known}…)."
+                f"commune inconnue {_shown(text)} : écrivez le nom d'une commune de Loire-Atlantique, par exemple "
+                "Saint-Nazaire ou La Baule-Escoublac (la liste s'ouvre en tapant les premières lettres)."
             )
         return found.nom
 

@@ -38,6 +38,7 @@ from plugins.data.identifiants import siret_key_ok
 from plugins.data.registry import PageType, analyse, get
 from plugins.data.schema import REGION, Field, Invalide
 from plugins.data.spaces import space_of
+from plugins.data.text import fold
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index, salvage_type
 from plugins.operations import groupes
@@ -49,6 +50,9 @@ from plugins.web.security import content_security_policy
 
 #: the input of the free text
 BODY = "texte"
+#: the hidden input of a row edited from a page: which entry of the page it was (its keys the form does not
+#: know follow it, wherever the member moves it)
+ORIGIN = "_ligne"
 #: blank rows offered under a list (more with the « Ajouter » button when scripts run)
 BLANK_ROWS = 1
 MAX_ROWS = 200
@@ -103,6 +107,8 @@ def to_inputs(fields: list[Field], data: Mapping[str, Any], prefix: str = "") ->
                 for sub in subs:
                     if entry.get(sub) is not None:
                         out[f"{name}.{i}.{sub}"] = _text(entry[sub])
+                if any(str(k) not in subs for k in entry):
+                    out[f"{name}.{i}.{ORIGIN}"] = str(i)
         elif kind == "list":
             items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",")]
             for i, item in enumerate(items):
@@ -130,6 +136,8 @@ class Reading:
 
     data: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    #: for a list of entries: row number in the data -> number of the page's entry it was opened from
+    origins: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
@@ -206,6 +214,9 @@ def read_field(f: Field, form: Mapping[str, str], reading: Reading, prefix: str 
             if kind == "links" and "nom" not in row:
                 reading.error(f"{name}.{i}.nom", f"{label}, ligne {position} : le nom du maillon manque.")
                 continue
+            origin = _get(form, row_prefix + ORIGIN)
+            if origin.isdigit() and len(origin) < 5:
+                reading.origins.setdefault(name, {})[len(rows)] = int(origin)
             rows.append(row)
         if not rows:
             return None
@@ -296,9 +307,20 @@ def _input_of(page_type: PageType, key: str) -> str:
     return key
 
 
-def merge(page_type: PageType, original: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """The block to write: the original's keys in their order (unknown ones untouched), the form's values."""
+def merge(
+    page_type: PageType,
+    original: Mapping[str, Any],
+    new: Mapping[str, Any],
+    origins: Mapping[str, Mapping[int, int]] | None = None,
+) -> dict[str, Any]:
+    """The block to write: the original's keys in their order (unknown ones untouched), the form's values; an
+    entry of a list keeps the keys the form does not know of the page's entry it was opened from."""
     fields = page_type.field_map()
+    new = dict(new)
+    for key, rows in (origins or {}).items():
+        old_rows = original.get(key)
+        if key in fields and isinstance(new.get(key), list) and isinstance(old_rows, list):
+            new[key] = _with_unknown_keys(fields[key], new[key], old_rows, rows)
     merged: dict[str, Any] = {"type": page_type.name}
     for key, value in original.items():
         if key == "type":
@@ -311,6 +333,19 @@ def merge(page_type: PageType, original: Mapping[str, Any], new: Mapping[str, An
         if f.key in new and f.key not in merged:
             merged[f.key] = new[f.key]
     return merged
+
+
+def _with_unknown_keys(f: Field, rows: list[Any], old_rows: list[Any], origins: Mapping[int, int]) -> list[Any]:
+    known = set(f.fields) if f.widget == "rows" else {"nom", "description"}
+    out = []
+    for i, row in enumerate(rows):
+        old = old_rows[origins[i]] if i in origins and origins[i] < len(old_rows) else None
+        if isinstance(row, dict) and isinstance(old, dict):
+            kept = {str(k): v for k, v in old.items() if str(k) not in known}
+            order = [str(k) for k in old if str(k) in row or str(k) in kept]
+            row = {k: row.get(k, kept.get(k)) for k in order} | {k: v for k, v in row.items() if k not in order}
+        out.append(row)
+    return out
 
 
 def _merge_value(f: Field, old: Any, new: Any) -> Any:
@@ -361,6 +396,31 @@ def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
 
     visit(page_type.fields, "")
     return out
+
+
+def usual_spellings(page_type: PageType, data: dict[str, Any]) -> None:
+    """A sector, theme or category typed another way than one already used (« recup » for « Récup' », case,
+    accents, apostrophes and hyphens aside) is written the way the pages already write it: no near duplicate."""
+    by_field = {key: facet for facet, key in page_type.facets.items()}
+    fields = page_type.field_map()
+    targets = [k for k in data if k in by_field and fields[k].widget in ("list", "suggested", "text")]
+    if not targets:
+        return
+    offered = suggestions(page_type)
+    for key in targets:
+        spelling: dict[str, str] = {}
+        for value, _count in offered.get(key, []):
+            spelling.setdefault(_loose(value), value)
+        value = data[key]
+        if isinstance(value, list):
+            data[key] = [spelling.get(_loose(v), v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            data[key] = spelling.get(_loose(value), value)
+
+
+def _loose(text: str) -> str:
+    """A value with case, accents, apostrophes, hyphens and spaces aside."""
+    return re.sub(r"[\s'’\-_.]+", "", fold(text))
 
 
 # -- HTML ---------------------------------------------------------------------------------------------------
@@ -500,6 +560,9 @@ class Builder:
             cells = "".join(
                 self.simple(sub, f"{name}.{i}.{sub.key}", f"{pattern}.*.{sub.key}", sub.label) for sub in subs
             )
+            origin = self.value(f"{name}.{i}.{ORIGIN}")
+            if origin:  # the page's entry this row was opened from (its keys the form does not show follow it)
+                cells += f'<input type="hidden" name="{escape(name)}.{i}.{ORIGIN}" value="{escape(origin)}">'
             rows.append(f'<li class="eco-ligne" data-eco-ligne><span class="eco-numero">{n + 1}.</span>{cells}</li>')
         movable = " data-eco-deplacer" if f.widget == "links" else ""
         inner = (
@@ -690,6 +753,7 @@ def new_page(type_name: str) -> Response:
         screen.general.append("Le formulaire a expiré : vérifiez les champs et envoyez-le de nouveau.")
         return render(screen, 400)
     reading = read_form(page_type, values)
+    usual_spellings(page_type, reading.data)
     screen.errors = reading.errors
     title = str(reading.data.get(page_type.title_field) or "").strip() if not ask_name else _get(values, "page")
     name = ""
@@ -813,16 +877,17 @@ def edit_page(item_name: str) -> Response:
         screen.changes = _changes(item, opened_on, text)
         return render(screen, 409)
     reading = read_form(page_type, values)
+    usual_spellings(page_type, reading.data)
     screen.errors = reading.errors
     if reading.errors:
         screen.general.append("La page n'est pas encore enregistrée : corrigez les champs signalés ci-dessous.")
         return render(screen, 422)
-    block = merge(page_type, original or {"type": page_type.name}, reading.data)
+    block = merge(page_type, original or {"type": page_type.name}, reading.data, reading.origins)
     body = _body(values)
     if "\r\n" in front.body:  # saved by moin's editor with CRLF line ends: the free text keeps them
         body = body.replace("\n", "\r\n")
-    new_text = frontmatter.join(block, body)
-    if new_text == text:
+    new_text = _written(page_type, front, block, body, text)
+    if new_text == text or (block == original and body == front.body):  # nothing changed: no new revision
         return redirect(url_for("frontend.show_item", item_name=item_name))
     meta: dict[str, Any] = {
         CONTENTTYPE: rev.meta.get(CONTENTTYPE, MOINWIKI),
@@ -840,6 +905,22 @@ def edit_page(item_name: str) -> Response:
         screen.general.append("Vous n'avez pas le droit de modifier cette page.")
         return render(screen, 403)
     return redirect(url_for("frontend.show_item", item_name=item_name))
+
+
+def owned(page_type: PageType) -> frontmatter.Owned:
+    """The keys the form writes (a group's known sub-keys too): every other key stays as it was written."""
+    return {f.key: ({k: None for k in f.fields} if f.widget == "group" else None) for f in page_type.fields}
+
+
+def _written(page_type: PageType, front: frontmatter.FrontMatter, block: dict[str, Any], body: str, text: str) -> str:
+    """The page text after a form's edit: the form's fields in the canonical style; the keys it does not know,
+    the comment lines and the free text byte for byte (a block saved with CRLF line ends keeps them)."""
+    if front.data is None:  # a malformed block: replaced by a correct one
+        return frontmatter.join(block, body)
+    yaml_text = frontmatter.rewrite(front.raw_block, front.data, block, owned(page_type))
+    if text.startswith("---\r\n") and front.raw_block.endswith("\r"):
+        return "---\r\n" + yaml_text.replace("\n", "\r\n") + "---\r\n" + body
+    return f"---\n{yaml_text}---\n{body}"
 
 
 def _changes(item: Any, opened_on: str, current: str) -> list[tuple[str, str]]:

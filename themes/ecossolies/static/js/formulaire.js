@@ -88,19 +88,19 @@
     if (hint) { hint.remove(); }
   });
 
-  /* SIRET : 14 chiffres dont le dernier est une clé de Luhn (La Poste : somme des chiffres multiple de 5). */
+  /* SIRET : 14 chiffres dont le dernier est une clé de Luhn ; les établissements de La Poste (SIREN 356000000)
+     ont la somme de leurs chiffres multiple de 5, son siège (35600000000048) suit Luhn comme les autres. */
   function siretOk(digits) {
     if (!/^\d{14}$/.test(digits)) { return false; }
-    if (digits.indexOf("356000000") === 0) {
-      return digits.split("").reduce(function (s, d) { return s + Number(d); }, 0) % 5 === 0;
-    }
     var sum = 0;
     for (var i = 0; i < 14; i++) {
       var d = Number(digits.charAt(13 - i));
       if (i % 2 === 1) { d *= 2; if (d > 9) { d -= 9; } }
       sum += d;
     }
-    return sum % 10 === 0;
+    if (sum % 10 === 0) { return true; }
+    return digits.indexOf("356000000") === 0 &&
+      digits.split("").reduce(function (s, d) { return s + Number(d); }, 0) % 5 === 0;
   }
 
   document.querySelectorAll("[data-eco-verifier]").forEach(function (input) {
