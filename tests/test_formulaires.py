@@ -277,6 +277,15 @@ def test_a_slip_in_moins_editor_never_hides_the_page(wiki: Any, client: Any, app
     assert "données à corriger" not in content(client, "/Classeur")
 
 
+def test_the_commune_list_offers_accented_names_to_a_member_typing_without_accents(
+    wiki: Any, client: Any, app: Any
+) -> None:
+    member(wiki, client, app)
+    html = client.get("/+nouvelle/lieu").get_data(as_text=True)
+    assert '<option value="Guérande">44350 · guerande</option>' in html  # the browser matches the text too
+    assert '<option value="Clisson">44190</option>' in html  # nothing added where there is no accent
+
+
 def test_a_page_broken_from_its_first_save_is_listed_by_its_name(wiki: Any, client: Any, app: Any) -> None:
     member(wiki, client, app)
     wiki.save("Classeur", "<<Classeur>>\n")

@@ -360,6 +360,14 @@ def _merge_value(f: Field, old: Any, new: Any) -> Any:
 # -- suggestions --------------------------------------------------------------------------------------------
 
 
+def _commune_hint(name: str, postcodes: list[str] | tuple[str, ...]) -> str:
+    """Postcodes, and the name without accents when it has some: browsers match what is typed against an
+    option's text too, so « guerande » or « 44350 » still offers Guérande."""
+    folded = fold(name)
+    hint = " ".join(postcodes)
+    return f"{hint} · {folded}" if folded != name.lower() else hint
+
+
 def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
     """Values to suggest by field key: (value, what the member sees beside it) — values already used (with
     their counts, in pages the member may read), usual values, communes with their postcodes."""
@@ -377,7 +385,7 @@ def suggestions(page_type: PageType) -> dict[str, list[tuple[str, str]]]:
             elif f.widget == "rows":
                 visit(list(f.fields.values()), name + ".*.")
             elif f.widget == "commune":
-                out[name] = [(c.nom, " ".join(c.codes_postaux)) for c in communes.all_communes()]
+                out[name] = [(c.nom, _commune_hint(c.nom, c.codes_postaux)) for c in communes.all_communes()]
             elif f.widget in ("list", "suggested", "text", "choice") and (
                 f.key in by_field and not prefix or hasattr(f, "usual") or hasattr(f, "choices")
             ):
