@@ -399,3 +399,118 @@ def test_the_seed_file_is_an_scdl_2_1_1_file_and_its_export_passes_the_validator
     assert response.headers["X-Subventions-Hors-Schema"] == "0"
     body = response.get_data()
     assert len(body.decode("utf-8").strip().split("\r\n")) == 1 + 18 and official_report(data=body) == []
+
+
+# -- files as an outside reviewer would send them ------------------------------------------------------------
+
+STRICT_ROW = (
+    "Ville de Nantes,21440109300015,2023-03-15,D1,Les Écossolies,40000000100000,W442000001,Objet,1234.50,"
+    "aide en numéraire,unique,2023-04-01/2023-06-30,,non,1,Disp"
+)
+#: the same subsidy, once as the schema writes it
+STRICT = (HEADER + "\n" + STRICT_ROW + "\n").encode("utf-8")
+
+
+def semicolons(row: str) -> str:
+    return row.replace(",", ";")
+
+
+@pytest.mark.parametrize(
+    ("data", "kinds", "encoding"),
+    [
+        pytest.param(semicolons(STRICT.decode()).encode(), set(), "utf-8", id="point-virgule"),
+        pytest.param(semicolons(STRICT.decode()).encode("latin-1"), set(), "windows-1252", id="latin-1"),
+        pytest.param(semicolons(STRICT.decode()).encode("cp1252"), set(), "windows-1252", id="windows-1252"),
+        pytest.param(b"\xef\xbb\xbf" + STRICT.replace(b"\n", b"\r\n"), set(), "utf-8", id="bom-crlf"),
+        pytest.param(
+            (HEADER + "\n" + STRICT_ROW.replace("1234.50", '"1 234,50"') + "\n").encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="virgule-decimale-espace",
+        ),
+        pytest.param(
+            semicolons(STRICT.decode()).replace("1234.50", "1\u202f234,50 €").encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="espace-fine-euro",
+        ),
+        pytest.param(
+            (
+                HEADER
+                + "\n"
+                + STRICT_ROW.replace("2023-03-15", "15/03/2023").replace(
+                    "2023-04-01/2023-06-30", "du 01/04/2023 au 30/06/2023"
+                )
+                + "\n"
+            ).encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="dates-jj-mm-aaaa",
+        ),
+        pytest.param(
+            (HEADER + "\n" + STRICT_ROW.replace("2023-04-01/2023-06-30", "01/04/2023_30/06/2023") + "\n").encode(),
+            {subventions.W_UNDERSCORE},
+            "utf-8",
+            id="periode-soulignee",
+        ),
+    ],
+)
+def test_a_realistic_file_reads_the_same_subsidy_with_the_warnings_its_form_deserves(data, kinds, encoding):
+    (expected,) = subventions.parse(STRICT).records
+    result = subventions.parse(data)
+    assert result.error_count == 0 and result.records == [expected] and result.encoding == encoding
+    assert set(result.warning_counts) == kinds
+    verdict = result.validator_verdict()
+    if kinds:
+        found = 2 if "15/03/2023" in data.decode("utf-8", "replace") else 1  # the date and the period
+        assert sum(result.warning_counts.values()) == found
+        assert f"le fichier tel quel serait refusé ({found} écart(s) au schéma lus ici avec un avertissement)" in verdict
+    else:
+        assert verdict == "Validateur officiel (Validata, schéma SCDL 2.1.1) : le fichier lui est conforme."
+
+
+def test_scdl_1_1_field_names_are_read_as_a_1x_file_with_its_legacy_percent():
+    header = ",".join(c for c in subventions.COLUMNS if c not in subventions.COLUMNS_2X_ONLY)
+    row = "Ville,21440109300015,2017-03-15,D1,Asso,40000000100000,Objet,100,aide en nature,unique,2017-04-01,,non,45"
+    result = subventions.parse((header + "\n" + row + "\n").encode())
+    (record,) = result.records
+    assert result.version == "1.x" and result.convention == "noms des champs"
+    assert record.pourcentage == "0.45" and record.part == 4500
+    assert dict(result.warning_counts) == {subventions.W_PERCENT: 1}
+    assert "(Validata, schéma SCDL 1.1) : le fichier tel quel serait refusé" in result.validator_verdict()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "fichier vide : la première ligne doit nommer les colonnes"),
+        (b"\r\n\r\n", "fichier vide : la première ligne doit nommer les colonnes"),
+        (STRICT.split(b"\n")[0] + b"\n", "aucune subvention dans le fichier (seulement la ligne des colonnes)."),
+        (b"\xef\xbb\xbf" + STRICT.split(b"\n")[0] + b"\r\n", "aucune subvention dans le fichier"),
+    ],
+    ids=["vide", "lignes-vides", "en-tetes-seuls", "en-tetes-bom-crlf"],
+)
+def test_an_empty_or_header_only_file_is_refused_with_a_french_message_by_the_form(app, wiki, client, data, message):
+    from plugins.operations.accounts import make_admin
+
+    wiki.create_user("Claire")
+    with app.app_context():
+        before_wiki()
+        make_admin(app, "Claire", "claire@exemple.org", "motdepasse-solide-2026")
+    login(client, "Claire")
+    page = client.get("/+financements/import").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    sent = {"csrf_token": token, "fichier": (io.BytesIO(data), "vide.csv")}
+    response = client.post("/+financements/import", data=sent, content_type="multipart/form-data")
+    html = plain(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "Import refusé, rien n'a été écrit : " + message in html and "Traceback" not in html
+
+
+def test_a_siret_with_a_wrong_control_key_is_kept_with_a_warning_as_validata_checks_it():
+    result = subventions.parse(read(INVALID_CELLS))
+    keys = {(w.line, w.column) for w in result.warnings[subventions.W_KEY]}
+    assert (5, "idBeneficiaire") in keys and (2, "idAttribuant") in keys  # 44088714900000, 21860194600000
+    assert not subventions.parse(read(VALID)).warning_counts[subventions.W_KEY]  # every SIRET there is right
+    (record,) = subventions.parse(STRICT.replace(b"40000000100000", b"40000000100001")).records
+    assert record.siret == "40000000100001"
