@@ -514,3 +514,35 @@ def test_a_siret_with_a_wrong_control_key_is_kept_with_a_warning_as_validata_che
     assert not subventions.parse(read(VALID)).warning_counts[subventions.W_KEY]  # every SIRET there is right
     (record,) = subventions.parse(STRICT.replace(b"40000000100000", b"40000000100001")).records
     assert record.siret == "40000000100001"
+
+
+def test_the_refusal_of_the_columns_example_names_its_header_problems_before_its_cell_errors():
+    from plugins.operations.bulk import ImportRefused
+    from plugins.subventions.store import check
+
+    said = {}
+    for path in (INVALID_CELLS, INVALID_COLUMNS):
+        with pytest.raises(ImportRefused) as info:
+            check(read(path))
+        said[path] = info.value
+    columns, cells = said[INVALID_COLUMNS], said[INVALID_CELLS]
+    assert columns.summary == (
+        "7 erreur(s) dans le fichier (sur 29 ligne(s)) ; en-têtes : 4 écart(s) au schéma "
+        "(noms, ordre ou colonnes absentes ou en plus)."
+    )
+    assert columns.rows[:4] == [
+        "avertissement : en-têtes, colonne « nomBeneficiaire » : « NOM_Beneficiaire » lu comme « nomBeneficiaire » : "
+        "le schéma le nomme « nomBeneficiaire »",
+        "avertissement : en-têtes, colonne « dispositifAide » : colonne du schéma 2.x absente",
+        "avertissement : en-têtes, colonne « idAttribuant » : colonne n° 1 : le schéma place ici « nomAttribuant » "
+        "(ordre des colonnes)",
+        "avertissement : en-têtes, colonne « nomAttribuant » : colonne n° 2 : le schéma place ici « idAttribuant » "
+        "(ordre des colonnes)",
+    ]
+    assert cells.summary.endswith("en-têtes : 1 écart(s) au schéma (noms, ordre ou colonnes absentes ou en plus).")
+    assert columns.rows != cells.rows
+    # every finding of the validator on the cells example is in its refusal, at its row and column
+    text = "\n".join(cells.rows)
+    for row, name, _kind in official_report(INVALID_CELLS):
+        where = "en-têtes" if row == 0 else f"ligne {row}"
+        assert f"{where}, colonne « {name} »" in text, (row, name)
