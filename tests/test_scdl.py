@@ -268,7 +268,7 @@ def test_the_scdl_export_is_strictly_the_schema_and_the_validator_accepts_it(app
     legacy = (
         "nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant;nature;"
         "conditionsVersement;datesPeriodeVersement;notificationUE;pourcentageSubvention;colonne_en_plus\n"
-        "Ville;21440109300015;15/03/2022;Asso Vieille;123 456 789 00012;Objet;2 500,75;Aide en numéraire;Unique;"
+        "Ville;21440109300015;15/03/2022;Asso Vieille;400 000 001 00000;Objet;2 500,75;Aide en numéraire;Unique;"
         "01/04/2022_30/06/2022;Non;50;x\n"
         "Ville;21440109300015;2021;Asso Année;98765432100011;Objet;100;aide en numéraire;unique;2021-01-01;non;1;y\n"
     ).encode()
@@ -285,7 +285,7 @@ def test_the_scdl_export_is_strictly_the_schema_and_the_validator_accepts_it(app
         old["dateConvention"] == "2022-03-15" and old["montant"] == "2500.75" and old["nature"] == "aide en numéraire"
     )
     assert old["datesPeriodeVersement"] == "2022-04-01/2022-06-30" and old["pourcentageSubvention"] == "0.5"
-    assert old["idBeneficiaire"] == "12345678900012" and old["notificationUE"] == "non"
+    assert old["idBeneficiaire"] == "40000000100000" and old["notificationUE"] == "non"
     enriched = client.get("/+donnees/subventions-enrichi.csv")
     assert enriched.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
     text = enriched.get_data(as_text=True).lstrip("\ufeff")
@@ -546,3 +546,18 @@ def test_the_refusal_of_the_columns_example_names_its_header_problems_before_its
     for row, name, _kind in official_report(INVALID_CELLS):
         where = "en-têtes" if row == 0 else f"ligne {row}"
         assert f"{where}, colonne « {name} »" in text, (row, name)
+
+
+def test_a_siret_with_a_wrong_key_stays_out_of_the_strict_export_and_is_in_the_enriched_one(app, client):
+    good = STRICT_ROW.replace("Les Écossolies", "Asso Juste")
+    wrong = STRICT_ROW.replace("Les Écossolies", "Asso Clé Fausse").replace("40000000100000", "40000000100001")
+    importing(app, (HEADER + "\n" + good + "\n" + wrong + "\n").encode(), "cles.csv")
+    response = client.get("/+donnees/subventions.csv")
+    body = response.get_data()
+    assert response.headers["X-Subventions-Hors-Schema"] == "1" and official_report(data=body) == []
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert [r["nomBeneficiaire"] for r in rows] == ["Asso Juste"]
+    text = client.get("/+donnees/subventions-enrichi.csv").get_data(as_text=True).lstrip("\ufeff")
+    enriched = {r["nomBeneficiaire"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert enriched["Asso Clé Fausse"]["avertissements"] == "SIRET du bénéficiaire à la clé de contrôle fausse"
+    assert enriched["Asso Juste"]["avertissements"] == ""
