@@ -200,9 +200,14 @@ def test_one_bad_row_in_ten_thousand_imports_nothing_and_names_it(app):
     rows = [GOOD_ROW.replace("Asso Une", f"Asso {i}") for i in range(10_000)]
     rows[7_341] = rows[7_341].replace("1 000,50", "mille euros")
     error = refused(app, scdl(*rows))
-    assert error.rows == [
+    assert [row for row in error.rows if not row.startswith("avertissement : ")] == [
         "ligne 7343, colonne « montant » : montant illisible « mille euros » (attendu un nombre, par exemple 1234.56)"
     ]
+    # the other deviations follow as warnings, a few of each kind and how many more
+    assert (
+        "avertissement : écart au format du schéma, que le validateur officiel refuse (lu ici sans ambiguïté) — … et "
+        "9949 autre(s)" in error.rows
+    )
 
 
 def test_import_is_idempotent_and_keeps_the_file_with_its_origin(app, wiki, client):
@@ -331,7 +336,9 @@ def test_commune_from_a_siret_table_and_the_map(app, wiki, client):
 
 
 def test_formula_injection_in_objet_is_neutralised_in_the_csv_export(app, client):
-    importing(app, scdl(GOOD_ROW.replace("Concerts", '"=HYPERLINK(""http://evil.example"";""clic"")"')))
+    # a SIRET with a right control key: the strict export holds only what the validator accepts
+    row = GOOD_ROW.replace("12345678900012", "40000000100000")
+    importing(app, scdl(row.replace("Concerts", '"=HYPERLINK(""http://evil.example"";""clic"")"')))
     text = client.get("/+donnees/subventions.csv").get_data(as_text=True)
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert row["objet"].startswith("'=HYPERLINK") and row["montant"] == "1000.50"

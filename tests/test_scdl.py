@@ -268,7 +268,7 @@ def test_the_scdl_export_is_strictly_the_schema_and_the_validator_accepts_it(app
     legacy = (
         "nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant;nature;"
         "conditionsVersement;datesPeriodeVersement;notificationUE;pourcentageSubvention;colonne_en_plus\n"
-        "Ville;21440109300015;15/03/2022;Asso Vieille;123 456 789 00012;Objet;2 500,75;Aide en numéraire;Unique;"
+        "Ville;21440109300015;15/03/2022;Asso Vieille;400 000 001 00000;Objet;2 500,75;Aide en numéraire;Unique;"
         "01/04/2022_30/06/2022;Non;50;x\n"
         "Ville;21440109300015;2021;Asso Année;98765432100011;Objet;100;aide en numéraire;unique;2021-01-01;non;1;y\n"
     ).encode()
@@ -285,7 +285,7 @@ def test_the_scdl_export_is_strictly_the_schema_and_the_validator_accepts_it(app
         old["dateConvention"] == "2022-03-15" and old["montant"] == "2500.75" and old["nature"] == "aide en numéraire"
     )
     assert old["datesPeriodeVersement"] == "2022-04-01/2022-06-30" and old["pourcentageSubvention"] == "0.5"
-    assert old["idBeneficiaire"] == "12345678900012" and old["notificationUE"] == "non"
+    assert old["idBeneficiaire"] == "40000000100000" and old["notificationUE"] == "non"
     enriched = client.get("/+donnees/subventions-enrichi.csv")
     assert enriched.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
     text = enriched.get_data(as_text=True).lstrip("\ufeff")
@@ -399,3 +399,165 @@ def test_the_seed_file_is_an_scdl_2_1_1_file_and_its_export_passes_the_validator
     assert response.headers["X-Subventions-Hors-Schema"] == "0"
     body = response.get_data()
     assert len(body.decode("utf-8").strip().split("\r\n")) == 1 + 18 and official_report(data=body) == []
+
+
+# -- files as an outside reviewer would send them ------------------------------------------------------------
+
+STRICT_ROW = (
+    "Ville de Nantes,21440109300015,2023-03-15,D1,Les Écossolies,40000000100000,W442000001,Objet,1234.50,"
+    "aide en numéraire,unique,2023-04-01/2023-06-30,,non,1,Disp"
+)
+#: the same subsidy, once as the schema writes it
+STRICT = (HEADER + "\n" + STRICT_ROW + "\n").encode("utf-8")
+
+
+def semicolons(row: str) -> str:
+    return row.replace(",", ";")
+
+
+@pytest.mark.parametrize(
+    ("data", "kinds", "encoding"),
+    [
+        pytest.param(semicolons(STRICT.decode()).encode(), set(), "utf-8", id="point-virgule"),
+        pytest.param(semicolons(STRICT.decode()).encode("latin-1"), set(), "windows-1252", id="latin-1"),
+        pytest.param(semicolons(STRICT.decode()).encode("cp1252"), set(), "windows-1252", id="windows-1252"),
+        pytest.param(b"\xef\xbb\xbf" + STRICT.replace(b"\n", b"\r\n"), set(), "utf-8", id="bom-crlf"),
+        pytest.param(
+            (HEADER + "\n" + STRICT_ROW.replace("1234.50", '"1 234,50"') + "\n").encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="virgule-decimale-espace",
+        ),
+        pytest.param(
+            semicolons(STRICT.decode()).replace("1234.50", "1\u202f234,50 €").encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="espace-fine-euro",
+        ),
+        pytest.param(
+            (
+                HEADER
+                + "\n"
+                + STRICT_ROW.replace("2023-03-15", "15/03/2023").replace(
+                    "2023-04-01/2023-06-30", "du 01/04/2023 au 30/06/2023"
+                )
+                + "\n"
+            ).encode(),
+            {subventions.W_FORMAT},
+            "utf-8",
+            id="dates-jj-mm-aaaa",
+        ),
+        pytest.param(
+            (HEADER + "\n" + STRICT_ROW.replace("2023-04-01/2023-06-30", "01/04/2023_30/06/2023") + "\n").encode(),
+            {subventions.W_UNDERSCORE},
+            "utf-8",
+            id="periode-soulignee",
+        ),
+    ],
+)
+def test_a_realistic_file_reads_the_same_subsidy_with_the_warnings_its_form_deserves(data, kinds, encoding):
+    (expected,) = subventions.parse(STRICT).records
+    result = subventions.parse(data)
+    assert result.error_count == 0 and result.records == [expected] and result.encoding == encoding
+    assert set(result.warning_counts) == kinds
+    verdict = result.validator_verdict()
+    if kinds:
+        found = 2 if "15/03/2023" in data.decode("utf-8", "replace") else 1  # the date and the period
+        assert sum(result.warning_counts.values()) == found
+        assert f"le fichier tel quel serait refusé ({found} écart(s) au schéma lus ici avec un avertissement)" in verdict
+    else:
+        assert verdict == "Validateur officiel (Validata, schéma SCDL 2.1.1) : le fichier lui est conforme."
+
+
+def test_scdl_1_1_field_names_are_read_as_a_1x_file_with_its_legacy_percent():
+    header = ",".join(c for c in subventions.COLUMNS if c not in subventions.COLUMNS_2X_ONLY)
+    row = "Ville,21440109300015,2017-03-15,D1,Asso,40000000100000,Objet,100,aide en nature,unique,2017-04-01,,non,45"
+    result = subventions.parse((header + "\n" + row + "\n").encode())
+    (record,) = result.records
+    assert result.version == "1.x" and result.convention == "noms des champs"
+    assert record.pourcentage == "0.45" and record.part == 4500
+    assert dict(result.warning_counts) == {subventions.W_PERCENT: 1}
+    assert "(Validata, schéma SCDL 1.1) : le fichier tel quel serait refusé" in result.validator_verdict()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "fichier vide : la première ligne doit nommer les colonnes"),
+        (b"\r\n\r\n", "fichier vide : la première ligne doit nommer les colonnes"),
+        (STRICT.split(b"\n")[0] + b"\n", "aucune subvention dans le fichier (seulement la ligne des colonnes)."),
+        (b"\xef\xbb\xbf" + STRICT.split(b"\n")[0] + b"\r\n", "aucune subvention dans le fichier"),
+    ],
+    ids=["vide", "lignes-vides", "en-tetes-seuls", "en-tetes-bom-crlf"],
+)
+def test_an_empty_or_header_only_file_is_refused_with_a_french_message_by_the_form(app, wiki, client, data, message):
+    from plugins.operations.accounts import make_admin
+
+    wiki.create_user("Claire")
+    with app.app_context():
+        before_wiki()
+        make_admin(app, "Claire", "claire@exemple.org", "motdepasse-solide-2026")
+    login(client, "Claire")
+    page = client.get("/+financements/import").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    sent = {"csrf_token": token, "fichier": (io.BytesIO(data), "vide.csv")}
+    response = client.post("/+financements/import", data=sent, content_type="multipart/form-data")
+    html = plain(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "Import refusé, rien n'a été écrit : " + message in html and "Traceback" not in html
+
+
+def test_a_siret_with_a_wrong_control_key_is_kept_with_a_warning_as_validata_checks_it():
+    result = subventions.parse(read(INVALID_CELLS))
+    keys = {(w.line, w.column) for w in result.warnings[subventions.W_KEY]}
+    assert (5, "idBeneficiaire") in keys and (2, "idAttribuant") in keys  # 44088714900000, 21860194600000
+    assert not subventions.parse(read(VALID)).warning_counts[subventions.W_KEY]  # every SIRET there is right
+    (record,) = subventions.parse(STRICT.replace(b"40000000100000", b"40000000100001")).records
+    assert record.siret == "40000000100001"
+
+
+def test_the_refusal_of_the_columns_example_names_its_header_problems_before_its_cell_errors():
+    from plugins.operations.bulk import ImportRefused
+    from plugins.subventions.store import check
+
+    said = {}
+    for path in (INVALID_CELLS, INVALID_COLUMNS):
+        with pytest.raises(ImportRefused) as info:
+            check(read(path))
+        said[path] = info.value
+    columns, cells = said[INVALID_COLUMNS], said[INVALID_CELLS]
+    assert columns.summary == (
+        "7 erreur(s) dans le fichier (sur 29 ligne(s)) ; en-têtes : 4 écart(s) au schéma "
+        "(noms, ordre ou colonnes absentes ou en plus)."
+    )
+    assert columns.rows[:4] == [
+        "avertissement : en-têtes, colonne « nomBeneficiaire » : « NOM_Beneficiaire » lu comme « nomBeneficiaire » : "
+        "le schéma le nomme « nomBeneficiaire »",
+        "avertissement : en-têtes, colonne « dispositifAide » : colonne du schéma 2.x absente",
+        "avertissement : en-têtes, colonne « idAttribuant » : colonne n° 1 : le schéma place ici « nomAttribuant » "
+        "(ordre des colonnes)",
+        "avertissement : en-têtes, colonne « nomAttribuant » : colonne n° 2 : le schéma place ici « idAttribuant » "
+        "(ordre des colonnes)",
+    ]
+    assert cells.summary.endswith("en-têtes : 1 écart(s) au schéma (noms, ordre ou colonnes absentes ou en plus).")
+    assert columns.rows != cells.rows
+    # every finding of the validator on the cells example is in its refusal, at its row and column
+    text = "\n".join(cells.rows)
+    for row, name, _kind in official_report(INVALID_CELLS):
+        where = "en-têtes" if row == 0 else f"ligne {row}"
+        assert f"{where}, colonne « {name} »" in text, (row, name)
+
+
+def test_a_siret_with_a_wrong_key_stays_out_of_the_strict_export_and_is_in_the_enriched_one(app, client):
+    good = STRICT_ROW.replace("Les Écossolies", "Asso Juste")
+    wrong = STRICT_ROW.replace("Les Écossolies", "Asso Clé Fausse").replace("40000000100000", "40000000100001")
+    importing(app, (HEADER + "\n" + good + "\n" + wrong + "\n").encode(), "cles.csv")
+    response = client.get("/+donnees/subventions.csv")
+    body = response.get_data()
+    assert response.headers["X-Subventions-Hors-Schema"] == "1" and official_report(data=body) == []
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert [r["nomBeneficiaire"] for r in rows] == ["Asso Juste"]
+    text = client.get("/+donnees/subventions-enrichi.csv").get_data(as_text=True).lstrip("\ufeff")
+    enriched = {r["nomBeneficiaire"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert enriched["Asso Clé Fausse"]["avertissements"] == "SIRET du bénéficiaire à la clé de contrôle fausse"
+    assert enriched["Asso Juste"]["avertissements"] == ""

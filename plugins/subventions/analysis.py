@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 from plugins.data import communes
 from plugins.data import numbers as nombres
 from plugins.data.caches import BoundedCache
-from plugins.data.identifiants import rna, siret
+from plugins.data.identifiants import rna, siret, siret_key_ok
 from plugins.data.text import fold
 from plugins.indexing.query import readable
 from plugins.indexing.structured import IndexedPage, by_alias, get_index
@@ -528,8 +528,12 @@ def outside_schema(record: Subvention) -> list[str]:
         why.append(f"date de convention réduite à l'année {record.date}")
     if len(record.id_attribuant) != 14:
         why.append("attribuant sans SIRET")
+    elif not siret_key_ok(record.id_attribuant):  # Validata checks the key of every SIRET
+        why.append("SIRET de l'attribuant à la clé de contrôle fausse")
     if not record.siret and not record.rna:
         why.append("bénéficiaire sans SIRET ni RNA")
+    if record.siret and not siret_key_ok(record.siret):
+        why.append("SIRET du bénéficiaire à la clé de contrôle fausse")
     if not record.objet or len(record.objet) > MAX_SCHEMA_TEXT:
         why.append("objet absent ou de plus de 256 caractères")
     if record.nature not in NATURES:

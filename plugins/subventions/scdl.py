@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from plugins.data import csv_files, numbers
 from plugins.data.errors import UserError
-from plugins.data.identifiants import rna, siret
+from plugins.data.identifiants import rna, siret, siret_key_ok
 from plugins.data.text import fold
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -101,13 +101,20 @@ W_YEAR = "année seule comme date de convention (gardée comme année)"
 W_SIREN = "SIREN (9 chiffres) au lieu du SIRET"
 W_LOAN = "prêt ou garantie sans montant (gardé à part, non compté)"
 W_PERCENT = "pourcentage écrit sur 100 (forme ancienne, lu comme un pourcentage)"
-W_FORMAT = "écart au format du schéma (lu sans ambiguïté)"
+W_FORMAT = "écart au format du schéma, que le validateur officiel refuse (lu ici sans ambiguïté)"
 W_MISSING = "valeur obligatoire du schéma absente"
 W_LONG = "texte plus long que les 256 caractères du schéma (gardé entier)"
 W_PERIOD = "période incohérente (gardée telle quelle)"
 W_EXTRA = "colonnes hors schéma (ignorées)"
 W_HEADER = "en-têtes non conformes au schéma"
 W_NO_ID = "bénéficiaire sans SIRET ni RNA"
+W_KEY = "SIRET dont la clé de contrôle est fausse (gardé tel quel)"
+#: the kinds of warnings that the official validator (frictionless with the schema, and Validata's own checks of
+#: SIRET keys and of « idBeneficiaire or rnaBeneficiaire ») reports as errors; an impossible date matching the
+#: schema's pattern (:data:`W_PERIOD`) passes it
+REFUSED_BY_VALIDATOR = frozenset(
+    {W_UNDERSCORE, W_YEAR, W_SIREN, W_LOAN, W_PERCENT, W_FORMAT, W_MISSING, W_LONG, W_EXTRA, W_HEADER, W_NO_ID, W_KEY}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +263,7 @@ class Parsed:
             + (f" ({numbers.euros(Decimal(parts) / 100)} en parts des bénéficiaires)" if parts != total else "")
             + ".",
         ]
+        lines.append(self.validator_verdict())
         if years:
             lines.append("Années : " + (f"{years[0]} à {years[-1]}" if len(years) > 1 else str(years[0])) + ".")
         if grantors:
@@ -271,6 +279,26 @@ class Parsed:
             lines.append("Avertissements :")
             lines += [f"  {kind} : {numbers.count(n)}" for kind, n in self.warning_counts.most_common()]
         return lines
+
+    def validator_verdict(self) -> str:
+        """Whether the official validator (Validata: frictionless with the schema of the file's version, and its
+        own checks) would accept the file as it is, and why not: a producer learns what to fix at the source."""
+        schema = "2.1.1" if self.version == "2.x" else "1.1"
+        refused = sum(n for kind, n in self.warning_counts.items() if kind in REFUSED_BY_VALIDATOR)
+        reasons = []
+        if self.error_count:
+            reasons.append(f"{numbers.count(self.error_count)} erreur(s)")
+        if refused:
+            reasons.append(f"{numbers.count(refused)} écart(s) au schéma lus ici avec un avertissement")
+        if self.convention and self.convention != "noms des champs":
+            reasons.append("en-têtes autres que les noms des champs")
+        if not reasons:
+            return f"Validateur officiel (Validata, schéma SCDL {schema}) : le fichier lui est conforme."
+        return (
+            f"Validateur officiel (Validata, schéma SCDL {schema}) : le fichier tel quel serait refusé ("
+            + ", ".join(reasons)
+            + ")."
+        )
 
     def warning_lines(self, per_kind: int = 5) -> list[str]:
         """A few examples of each kind of warning, with their line and column."""
@@ -330,6 +358,8 @@ _PERIOD = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FRENCH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _TIME_AFTER = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+#: a period written in words or with a dash: « du 01/04/2023 au 30/06/2023 », « 2023-04-01 - 2023-06-30 »
+_PERIOD_WORDS = re.compile(r"(?:du\s+)?(\S+)\s*(?:\s+au\s+|\s[-–]\s|\s*[–]\s*)\s*(\S+)", re.I)
 _LOAN = re.compile(r"\b(?:" + "|".join(LOAN_WORDS) + ")")
 #: the latest year a date may have (a public file does not plan grants further ahead)
 LAST_YEAR = datetime.date.today().year + 10
@@ -418,9 +448,17 @@ def period(text: str, note: Note = _ignore) -> str:
             note(W_PERIOD, f"« {text} » : la fin ({days[1]}) est avant le début ({days[0]})")
         return value
     parts = value.split("_")
-    if len(parts) == 2:
-        start, end = iso_date(parts[0]), iso_date(parts[1])
-        note(W_UNDERSCORE, f"« {text} » lu {start}/{end} : le schéma sépare les deux dates par « / » (ISO 8601)")
+    words = _PERIOD_WORDS.fullmatch(value) if len(parts) == 1 else None
+    if len(parts) == 2 or words:
+        first, last = (parts[0], parts[1]) if len(parts) == 2 else (words.group(1), words.group(2))
+        try:
+            start, end = iso_date(first), iso_date(last)
+        except ValueError as exc:
+            raise ValueError(f"période illisible « {text} » : {exc}") from None
+        if len(parts) == 2:
+            note(W_UNDERSCORE, f"« {text} » lu {start}/{end} : le schéma sépare les deux dates par « / » (ISO 8601)")
+        else:
+            note(W_FORMAT, f"« {text} » lu {start}/{end} : le schéma attend AAAA-MM-JJ/AAAA-MM-JJ (ISO 8601)")
         if end < start:
             note(W_PERIOD, f"« {text} » : la fin ({end}) est avant le début ({start})")
         return f"{start}/{end}"
@@ -429,7 +467,9 @@ def period(text: str, note: Note = _ignore) -> str:
             return iso_date(value, note)
         except ValueError:
             pass
-    raise ValueError(f"période illisible « {text} » (attendu AAAA-MM-JJ ou AAAA-MM-JJ/AAAA-MM-JJ)")
+    raise ValueError(
+        f"période illisible « {text} » (attendu AAAA-MM-JJ ou AAAA-MM-JJ/AAAA-MM-JJ, par exemple 2023-04-01/2023-06-30)"
+    )
 
 
 def nature(text: str, note: Note = _ignore) -> str:
@@ -495,12 +535,13 @@ def identify(text: str, note: Note = _ignore) -> tuple[str, str, str]:
     """An organisation's id cell -> (SIRET, SIREN, RNA): a SIRET (spaces or a trailing « .0 » read with a note),
     a SIREN (9 digits, read with a note), or an RNA number in a 1.x file's id column. Raises ValueError."""
     value = text.strip()
-    if re.fullmatch(r"\d{14}", value):
-        return value, value[:9], ""
     spread = re.fullmatch(r"(\d{14})\.0+", value)
-    number = spread.group(1) if spread else siret(value)
+    number = value if re.fullmatch(r"\d{14}", value) else spread.group(1) if spread else siret(value)
     if number:
-        note(W_FORMAT, f"« {text} » lu {number} : le schéma attend les 14 chiffres du SIRET d'un seul tenant")
+        if number != value:
+            note(W_FORMAT, f"« {text} » lu {number} : le schéma attend les 14 chiffres du SIRET d'un seul tenant")
+        if not siret_key_ok(number):
+            note(W_KEY, f"« {number} » : la clé de contrôle (Luhn) de ce SIRET est fausse ; vérifiez-le à l'INSEE")
         return number, number[:9], ""
     digits = re.sub(r"[\s\u00a0\u202f.-]", "", value)
     if re.fullmatch(r"\d{9}", digits):

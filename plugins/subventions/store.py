@@ -322,10 +322,24 @@ def check(data: bytes, progress: Callable[[int, int], None] | None = None) -> sc
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     if result.error_count:
-        rows = [str(e) for e in result.errors]
+        # the header's problems first (names, order, missing or extra columns), as the validator lists them, so
+        # that a file with misnamed columns is not reported as one with only its cells wrong
+        header = [
+            f"avertissement : {w}" for kind in (scdl.W_HEADER, scdl.W_EXTRA) for w in result.warnings.get(kind, [])
+        ]
+        rows = header + [str(e) for e in result.errors]
         if result.error_count > len(result.errors):
             rows.append(f"… et {result.error_count - len(result.errors)} autre(s) erreur(s).")
-        raise ImportRefused(f"{result.error_count} erreur(s) dans le fichier (sur {result.rows} ligne(s)).", rows)
+        others = [
+            line
+            for line in result.warning_lines(scdl.MAX_LISTED_WARNINGS)
+            if not line.startswith((scdl.W_HEADER + " — ", scdl.W_EXTRA + " — "))
+        ]
+        rows += [f"avertissement : {line}" for line in others]
+        said = f"{result.error_count} erreur(s) dans le fichier (sur {result.rows} ligne(s))"
+        if header:
+            said += f" ; en-têtes : {len(header)} écart(s) au schéma (noms, ordre ou colonnes absentes ou en plus)"
+        raise ImportRefused(said + ".", rows)
     return result
 
 
