@@ -601,3 +601,100 @@ def test_an_amendment_survives_a_change_of_the_data_block_only(wiki, client, app
     client.get("/+logout")
     html = content(client, PATH)  # still public after the amendment
     assert "Texte amendé." in html and "Position publique" in html
+
+
+def test_forged_and_refused_actions_change_nothing(wiki, client, app):
+    """Support and decisions are the server's: twice, anonymous, without token, from another site, by a member
+    outside the group — each refused with nothing changed; the accepted text is credited to its author."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    login(client, "Carla")
+    argue(client, "pour", "Un argument à soutenir.")
+    argument = POSITION + "/Arguments/1"
+    csrf = token(client, "/+nouvelle/fiche")
+    foreign = {"Origin": "https://attaquant.example"}
+    # from another site, even with the right token: refused before anything runs
+    form = {"csrf_token": csrf, "argument": argument}
+    assert client.post("/+debat/soutien", data=form, headers=foreign).status_code == 403
+    response = client.post(
+        "/+debat/argument",
+        data={"csrf_token": csrf, "sur": POSITION, "sens": "contre", "texte": "Argument forgé."},
+        headers=foreign,
+    )
+    assert response.status_code == 403 and "depuis un autre site" in response.get_data(as_text=True)
+    assert client.post("/+debat/soutien", data={"argument": argument}).status_code == 400  # no token
+    assert "0 soutien<" in column(content(client, PATH), "pour")
+    assert "Argument forgé." not in content(client, PATH) and "Contre (0)" in content(client, PATH)
+    # twice by the same account: one support
+    assert client.post("/+debat/soutien", data=form).status_code == 302
+    assert client.post("/+debat/soutien", data=form).status_code == 302
+    assert "1 soutien<" in column(content(client, PATH), "pour")
+    # anonymous, with a visitor's token: refused
+    client.get("/+logout")
+    anonymous = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
+    assert client.post("/+debat/soutien", data=anonymous).status_code == 403
+    assert "1 soutien<" in column(content(client, PATH), "pour")
+    # an answer to an answer hangs under the first argument (one level)
+    login(client, "Carla")
+    argue(client, "contre", "Réponse.", reponse_a=argument)
+    argue(client, "nuance", "Réponse à la réponse.", reponse_a=POSITION + "/Arguments/2")
+    assert "reponse_a: " + argument in client.get(f"/+get/{POSITION}/Arguments/3").get_data(as_text=True)
+    pour = column(content(client, PATH), "pour")
+    assert pour.index("Un argument à soutenir.") < pour.index("Réponse.") < pour.index("Réponse à la réponse.")
+    # an amendment by Carla (not in the group): she may not decide it, nor may a visitor or another site
+    base = re.search(
+        r'name="base" value="([^"]+)"', client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)
+    ).group(1)
+    amend = {"csrf_token": csrf, "sur": POSITION, "base": base, "texte": "Texte amendé par Carla."}
+    assert client.post("/+debat/amendement", data=amend).status_code == 302
+    amendment = POSITION + "/Amendements/1"
+    accept = {"csrf_token": csrf, "amendement": amendment, "decision": "accepter"}
+    response = client.post("/+debat/amendement/decider", data=accept)
+    assert response.status_code == 403
+    assert "Seuls les membres du groupe de la position décident" in response.get_data(as_text=True)
+    reject = {"csrf_token": csrf, "amendement": amendment, "decision": "rejeter", "motif": "Par Carla."}
+    assert client.post("/+debat/amendement/decider", data=reject).status_code == 403
+    client.get("/+logout")
+    anonymous = {**accept, "csrf_token": token(client, "/+nouvelle/fiche")}
+    assert client.post("/+debat/amendement/decider", data=anonymous).status_code == 403
+    login(client, "Bob")
+    bob = {**accept, "csrf_token": token(client, "/+nouvelle/fiche")}
+    assert client.post("/+debat/amendement/decider", data=bob, headers=foreign).status_code == 403
+    assert client.post("/+debat/amendement/decider", data={**bob, "csrf_token": "faux"}).status_code == 400
+    text = client.get("/+get" + PATH).get_data(as_text=True)
+    assert text.endswith("---\nTexte.\n") and "Ouverts (1)" in content(client, PATH)
+    # by a member of the group: applied, and moin's history credits the new text to Carla
+    assert client.post("/+debat/amendement/decider", data=bob).status_code == 302
+    assert client.get("/+get" + PATH).get_data(as_text=True).endswith("---\nTexte amendé par Carla.\n")
+    history = client.get("/+history" + PATH).get_data(as_text=True)
+    row = history[history.rfind("<tr", 0, history.index("Amendement de Carla accepté par Bob")) :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'class="editor[^"]*" title="Carla"', row) and 'title="Bob"' not in row
+    assert "Acceptés (1)" in content(client, PATH)
+
+
+def test_an_argument_written_by_hand_and_a_schemes_debate(wiki, client, app):
+    """``type: argument`` written in moin's editor anywhere, naming the page by its title, sources as plain lines;
+    a scheme (dispositif) carries its debate as a position does."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    wiki.save(
+        "Réflexions/Mon argument",
+        "---\ntype: argument\nsur: Publique\nsens: Contre\nsources:\n  - Rapport 2024 https://exemple.org/r\n"
+        "  - titre: Budget\n    url: https://exemple.org/b\n---\nÉcrit à la main.\n",
+    )
+    html = content(client, PATH)
+    contre = column(html, "contre")
+    assert "Contre (1)" in html and "Écrit à la main." in contre
+    assert 'href="https://exemple.org/r">Rapport 2024</a>' in contre and ">Budget</a>" in contre
+    card = content(client, "/Réflexions/Mon argument")
+    assert "Argument contre" in card and "Données à corriger" not in card
+    wiki.save("Réflexions/Mauvais", "---\ntype: argument\nsur: Publique\nsens: peut-être\n---\nTexte.\n")
+    assert "sens inconnu « peut-être » ; sens possibles : pour, contre, nuance" in content(client, "/Réflexions/Mauvais")
+    assert "Contre (1)" in content(client, PATH) and "Pour (0)" in content(client, PATH)
+    wiki.save("Dispositifs/Pass", "---\ntype: dispositif\nnom: Pass Culture\n---\nUn dispositif.\n")
+    login(client, "Carla")
+    argue(client, "pour", "Le pass a touché des familles.", sur="Dispositifs/Pass")
+    html = content(client, "/Dispositifs/Pass")
+    assert "Pour (1)" in html and "Le pass a touché des familles." in column(html, "pour")
+    assert "Ajouter un argument contre" in html

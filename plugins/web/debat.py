@@ -20,7 +20,7 @@ from moin.themes import render_template
 from plugins.data import frontmatter
 from plugins.data.registry import analyse, get
 from plugins.data.text import fold
-from plugins.data.types.argument import SENS
+from plugins.data.types.argument import SENS, parse_source
 from plugins.indexing import debat, soutiens
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
@@ -59,16 +59,13 @@ def _show(page: str) -> Any:
 def _parse_sources(text: str) -> tuple[list[dict[str, str]], list[str]]:
     sources, errors = [], []
     for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line:
+        if not line.strip():
             continue
-        words = line.split()
-        url = next((w for w in reversed(words) if w.startswith(("http://", "https://"))), "")
-        title = " ".join(w for w in words if w != url).strip(" -—:|")
-        if not url and not title:
+        source = parse_source(line)
+        if not source:
             errors.append(f"ligne {n} : attendu un titre puis une adresse.")
             continue
-        sources.append({k: v for k, v in (("titre", title), ("url", url)) if v})
+        sources.append(source)
     return sources, errors
 
 
