@@ -83,6 +83,16 @@ def column(html: str, sens: str) -> str:
     return block[start : end if end > 0 else None]
 
 
+def entries(feed: str) -> list[str]:
+    """The titles of an Atom feed's entries (the feed must parse as XML)."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(feed.encode("utf-8"))
+    assert root.tag == f"{atom}feed"
+    return [e.findtext(f"{atom}title") for e in root.findall(f"{atom}entry")]
+
+
 def support(client, argument: str, withdraw: bool = False) -> int:
     form = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
     if withdraw:
@@ -222,18 +232,28 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
         assert "confidentiel" not in html.lower() and "Lettre secrète" not in html
         assert "Préfecture" not in html  # not even in the per-addressee record
         assert "0 interpellation" in html and "0 argument" in html
-        for path in ("/+debat/flux?groupe=Culture et sport", f"/+debat/flux?page={quote(POSITION)}"):
-            feed = client.get(path)
-            assert feed.status_code in (200, 404)
-            assert "confidentiel" not in feed.get_data(as_text=True).lower()
+        group_feed = client.get("/+debat/flux?groupe=Culture et sport")
+        assert group_feed.status_code == 200 and entries(group_feed.get_data(as_text=True)) == []
+        assert client.get(f"/+debat/flux?page={quote(POSITION)}").status_code == 404  # as if it did not exist
+        for path in (f"/+donnees/argument.atom?sur={quote(POSITION)}", "/+donnees/amendement.csv"):
+            export = client.get(path)
+            assert export.status_code == 200 and "confidentiel" not in export.get_data(as_text=True).lower()
+        assert entries(client.get("/+donnees/argument.atom").get_data(as_text=True)) == []
         search = client.get("/+recherche?q=confidentiel").get_data(as_text=True)
         assert "confidentiel du groupe" not in search.lower() and "Texte confidentiel" not in search
         assert client.get(PATH + "/Amendements/1").status_code == 403
         assert client.post(
             "/+debat/soutien",
             data={"csrf_token": token(client, "/+nouvelle/fiche"), "argument": POSITION + "/Arguments/1"},
-        ).status_code in (403, 404)
+        ).status_code == (404 if who else 403)  # a member is told nothing of a page they may not read
     as_user(client, "Bob")  # a member of the group sees it all
+    feed = client.get("/+debat/flux?groupe=Culture et sport").get_data(as_text=True)
+    assert sorted(entries(feed)) == [
+        "Amendement à Pour les petits lieux",
+        "Argument contre : Pour les petits lieux",
+        "Argument pour : Pour les petits lieux (amendement 1)",
+        "Pour les petits lieux",
+    ]
     html = content(client, "/Listes")
     assert "Argument confidentiel du groupe." in html and "Lettre secrète" in html
     assert "Soutien confidentiel à l'amendement." in content(client, PATH + "/Amendements/1")
@@ -463,6 +483,8 @@ def test_hostile_text_stays_text(wiki, client, app):
         feed = client.get(path)
         assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
         assert "<script" not in feed.get_data(as_text=True)
+        assert len(entries(feed.get_data(as_text=True))) == 200  # parses, hostile text and all; the latest 200
+    assert len(entries(client.get("/+donnees/argument.atom").get_data(as_text=True))) == 50
 
 
 def test_seed_example_debate_and_letters(app, client):

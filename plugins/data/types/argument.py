@@ -69,6 +69,10 @@ class Argument(PageType):
 
     @classmethod
     def title_of(cls, data: dict[str, Any]) -> str:
-        """« Argument contre : Pour les petits lieux » (the last part of the page debated)."""
-        sur = str(data.get("sur", "")).rsplit("/", 1)[-1]
+        """« Argument contre : Pour les petits lieux » (the last part of the page debated); on an amendment,
+        « Argument pour : Pour les petits lieux (amendement 1) »."""
+        parts = str(data.get("sur", "")).split("/")
+        sur = parts[-1]
+        if sur.isdigit() and len(parts) >= 3:
+            sur = f"{parts[-3]} ({parts[-2].lower().rstrip('s')} {sur})"
         return f"Argument {data.get('sens', '')} : {sur}".replace("  ", " ") if sur else ""
