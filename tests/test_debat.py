@@ -374,8 +374,16 @@ def test_interpellations_macro_filters_and_bad_arguments(wiki, client, app):
     assert "1 interpellation" in html and "Trois" in html and "sans réponse après" in html
     wiki.save("L3", '<<Interpellations(statut="perdue")>>\n\n<<Interpellations(delai="x")>>\n')
     html = content(client, "/L3")
-    assert "statut inconnu ; statuts possibles : en préparation, envoyée" in html
+    assert "statut inconnu « perdue » ; statuts possibles : en préparation, envoyée" in html
     assert "« delai » est un nombre de jours" in html
+    # the order of the issue, without names: destinataire, statut, annee
+    wiki.save("L4", '<<Interpellations(Métropole, répondue, 2025)>>\n\n<<Interpellations("Région", envoyée)>>\n')
+    html = content(client, "/L4")
+    assert "2 interpellations" in html and "Deux" in html and "0 interpellation" in html and "Trois" not in html
+    wiki.save("L5", '<<Interpellations(annee="25")>>\n\n<<Interpellations(a, b, c, d)>>\n')
+    html = content(client, "/L5")
+    assert "« annee » est une année sur quatre chiffres, pas « 25 »" in html
+    assert "au plus 3 arguments sans nom (destinataire, statut, annee)" in html
     wiki.save("I/4", "---\ntype: interpellation\nobjet: X\nenvoi: hier\nrelances: [2025-13-01]\n---\n")
     html = content(client, "/I/4")
     assert "Données à corriger" in html and "destinataire" in html and "élément 1" in html
