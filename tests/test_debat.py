@@ -728,3 +728,31 @@ def test_an_argument_written_by_hand_and_a_schemes_debate(wiki, client, app):
     html = content(client, "/Dispositifs/Pass")
     assert "Pour (1)" in html and "Le pass a touché des familles." in column(html, "pour")
     assert "Ajouter un argument contre" in html
+
+
+def test_the_path_links_the_revision_that_adopted_the_position(wiki, client, app):
+    """No ``adoption`` date written: the step « adoptée » takes the day of the revision that set the status, and
+    links to that revision; a position still in debate shows the step to come."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    html = content(client, PATH)
+    parcours = html[html.find("eco-parcours") :]
+    assert "adoptée</strong> — à venir" in parcours and "version adoptée" not in parcours
+    wiki.save(
+        POSITION,
+        "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: adoptée\n---\nTexte.\n",
+        acl=PUBLIC_ACL,
+    )
+    wiki.save(
+        POSITION,
+        "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: transmise\n---\nTexte revu.\n",
+        acl=PUBLIC_ACL,
+    )
+    html = content(client, PATH)
+    parcours = html[html.find("eco-parcours") :]
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    link = re.search(r'adoptée</strong> — le (\S+) · <a href="([^"]+)">version adoptée</a>', parcours)
+    assert link is not None and link.group(1) == today
+    adopted = client.get(link.group(2).replace("&amp;", "&"))
+    assert adopted.status_code == 200 and "Texte revu." not in adopted.get_data(as_text=True)
+    assert "Texte." in content(client, link.group(2).replace("&amp;", "&"))
