@@ -563,6 +563,12 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         assert page.locator("button:has-text('Accepter et appliquer')").count() == 1
         problems += axe_problems(page, "amendement")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # accepted by Alice, a member of the group: the position's text is the amendment's, the card says so
+        page.click("button:has-text('Accepter et appliquer')")
+        page.goto(f"{base}/{quote(POSITION)}")
+        assert "Texte amendé." in page.locator("#moin-content").inner_text()
+        assert page.locator(".eco-amendements-accepte h4").inner_text() == "Acceptés (1)"
+        assert page.locator(".eco-amendements-ouvert h4").inner_text() == "Ouverts (0)"
         assert not problems, problems
 
 
