@@ -670,6 +670,9 @@ def test_forged_and_refused_actions_change_nothing(wiki, client, app):
     anonymous = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
     assert client.post("/+debat/soutien", data=anonymous).status_code == 403
     assert "1 soutien<" in column(content(client, PATH), "pour")
+    form_page = client.get(f"/+debat/argument?sur={quote(POSITION)}&sens=contre")
+    assert form_page.status_code == 403 and "Connectez-vous pour argumenter." in form_page.get_data(as_text=True)
+    assert client.get(f"/+debat/amendement?sur={quote(POSITION)}").status_code == 403
     # an answer to an answer hangs under the first argument (one level)
     login(client, "Carla")
     argue(client, "contre", "Réponse.", reponse_a=argument)

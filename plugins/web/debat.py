@@ -107,12 +107,12 @@ def new_argument() -> Any:
         return show({}, [str(exc)], 404)
     if not _open_to_debate(cible):
         return show({}, ["Cette page n'est pas ouverte au débat (ajoutez-y « <<Arguments>> » pour l'ouvrir)."], 400)
+    if not flaskg.user.valid:  # members only: a visitor is told so before writing anything
+        return show({}, ["Connectez-vous pour argumenter."], 403, cible.title)
     if request.method == "GET":
         return show({}, [], 200, cible.title)
     if not csrf_ok():
         return show({}, ["Le formulaire a expiré : envoyez-le de nouveau."], 400, cible.title)
-    if not flaskg.user.valid:
-        return show({}, ["Connectez-vous pour argumenter."], 403, cible.title)
     sources, source_errors = _parse_sources(values["sources"])
     data: dict[str, Any] = {"sur": cible.name, "sens": values["sens"].strip()}
     if sources:
@@ -191,14 +191,14 @@ def new_amendment() -> Any:
         return show({}, [str(exc)], 404)
     if cible.type != "position":
         return show({}, ["Seules les positions se modifient par amendement."], 400)
+    if not flaskg.user.valid:
+        return show({}, ["Connectez-vous pour proposer un amendement."], 403, cible.title)
     if request.method == "GET":
         values["texte"] = frontmatter.split(cible.text).body
         base = cible.revid
         return show({}, [], 200, cible.title)
     if not csrf_ok():
         return show({}, ["Le formulaire a expiré : envoyez-le de nouveau."], 400, cible.title)
-    if not flaskg.user.valid:
-        return show({}, ["Connectez-vous pour proposer un amendement."], 403, cible.title)
     if base != cible.revid:
         item = current_app.storage.get_item(name_exact=cible.name)
         if not base or not any(doc.meta.get("revid") == base for doc in item.iter_revs()):
