@@ -5,6 +5,9 @@ part des courriers qui ont reçu une réponse et le délai médian de réponse.
 Arguments (facultatifs, nom="valeur") : ``destinataire``, ``statut`` (un des statuts ci-dessus), ``annee``
 (année d'envoi), ``groupe``, ``delai`` (jours après lesquels un courrier est « sans réponse » ; 60 par défaut).
 Seules les interpellations que le lecteur peut lire sont listées et comptées.
+Les trois premiers s'écrivent aussi sans nom, dans cet ordre : ``<<Interpellations("Conseil départemental",
+répondue, 2026)>>`` (entre guillemets une valeur qui contient une espace ; pour ne donner que l'année, la
+nommer : ``annee="2026"``).
 Exemple : ``<<Interpellations(destinataire="Conseil départemental", annee="2026")>>``
 """
 
@@ -19,16 +22,36 @@ from plugins.data.types.interpellation import DELAI, STATUTS, etat
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
 from plugins.views import debat
-from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views.macro_support import ArgumentError, error_box, parse_arguments
 
 KNOWN = ("destinataire", "statut", "annee", "groupe", "delai")
+#: the arguments that may be written without their name, in this order
+POSITIONAL = ("destinataire", "statut", "annee")
+
+
+def arguments_of(arguments: Any) -> dict[str, str]:
+    """Named arguments, and the first three by position (destinataire, statut, annee), as the issue writes them."""
+    if not arguments:
+        return {}
+    parsed = parse_arguments(arguments[0])
+    if len(parsed.positional) > len(POSITIONAL):
+        raise ArgumentError(
+            f"Interpellations : au plus {len(POSITIONAL)} arguments sans nom ({', '.join(POSITIONAL)}) ; "
+            "les autres s'écrivent nom=\"valeur\"."
+        )
+    args = {str(k): str(v).strip() for k, v in parsed.keyword.items()}
+    for key, value in zip(POSITIONAL, parsed.positional, strict=False):
+        if key in args:
+            raise ArgumentError(f"Interpellations : « {key} » est donné deux fois.")
+        args[key] = str(value).strip()
+    return args
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
 
         try:
-            args = keyword_arguments(arguments, "Interpellations")
+            args = arguments_of(arguments)
             unknown = [k for k in args if k not in KNOWN]
             if unknown:
                 raise ArgumentError(
@@ -36,8 +59,14 @@ class Macro(MacroBlockBase):
                 )
             statut = fold(args.get("statut", ""))
             if statut and statut not in {fold(s) for s in STATUTS}:
-                raise ArgumentError(f"Interpellations : statut inconnu ; statuts possibles : {', '.join(STATUTS)}.")
-            delai = args.get("delai", str(DELAI))
+                raise ArgumentError(
+                    f"Interpellations : statut inconnu « {args['statut'][:40]} » ; statuts possibles : "
+                    f"{', '.join(STATUTS)}."
+                )
+            annee = args.get("annee", "")
+            if annee and not (annee.isdigit() and len(annee) == 4):
+                raise ArgumentError(f"Interpellations : « annee » est une année sur quatre chiffres, pas « {annee[:40]} ».")
+            delai = args.get("delai", str(DELAI)) or str(DELAI)
             if not delai.isdigit() or not 1 <= int(delai) <= 3650:
                 raise ArgumentError("Interpellations : « delai » est un nombre de jours, entre 1 et 3650.")
         except ArgumentError as exc:
@@ -46,8 +75,8 @@ class Macro(MacroBlockBase):
         pages = readable(index.pages("interpellation") if index else [])
         wanted = {k: fold(v) for k, v in args.items() if k in ("destinataire", "groupe") and v}
         pages = [p for p in pages if all(fold(str(p.data.get(k, ""))) == v for k, v in wanted.items())]
-        if args.get("annee"):
-            pages = [p for p in pages if str(p.data.get("envoi", ""))[:4] == args["annee"].strip()]
+        if annee:
+            pages = [p for p in pages if str(p.data.get("envoi", ""))[:4] == annee]
         if statut:
             pages = [p for p in pages if fold(etat(p.data, delai=int(delai)).code) == statut]
         return debat.listing(pages, int(delai))

@@ -83,6 +83,16 @@ def column(html: str, sens: str) -> str:
     return block[start : end if end > 0 else None]
 
 
+def entries(feed: str) -> list[str]:
+    """The titles of an Atom feed's entries (the feed must parse as XML)."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(feed.encode("utf-8"))
+    assert root.tag == f"{atom}feed"
+    return [e.findtext(f"{atom}title") for e in root.findall(f"{atom}entry")]
+
+
 def support(client, argument: str, withdraw: bool = False) -> int:
     form = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
     if withdraw:
@@ -222,18 +232,28 @@ def test_a_drafts_debate_never_leaks(wiki, client, app):
         assert "confidentiel" not in html.lower() and "Lettre secrète" not in html
         assert "Préfecture" not in html  # not even in the per-addressee record
         assert "0 interpellation" in html and "0 argument" in html
-        for path in ("/+debat/flux?groupe=Culture et sport", f"/+debat/flux?page={quote(POSITION)}"):
-            feed = client.get(path)
-            assert feed.status_code in (200, 404)
-            assert "confidentiel" not in feed.get_data(as_text=True).lower()
+        group_feed = client.get("/+debat/flux?groupe=Culture et sport")
+        assert group_feed.status_code == 200 and entries(group_feed.get_data(as_text=True)) == []
+        assert client.get(f"/+debat/flux?page={quote(POSITION)}").status_code == 404  # as if it did not exist
+        for path in (f"/+donnees/argument.atom?sur={quote(POSITION)}", "/+donnees/amendement.csv"):
+            export = client.get(path)
+            assert export.status_code == 200 and "confidentiel" not in export.get_data(as_text=True).lower()
+        assert entries(client.get("/+donnees/argument.atom").get_data(as_text=True)) == []
         search = client.get("/+recherche?q=confidentiel").get_data(as_text=True)
         assert "confidentiel du groupe" not in search.lower() and "Texte confidentiel" not in search
         assert client.get(PATH + "/Amendements/1").status_code == 403
         assert client.post(
             "/+debat/soutien",
             data={"csrf_token": token(client, "/+nouvelle/fiche"), "argument": POSITION + "/Arguments/1"},
-        ).status_code in (403, 404)
+        ).status_code == (404 if who else 403)  # a member is told nothing of a page they may not read
     as_user(client, "Bob")  # a member of the group sees it all
+    feed = client.get("/+debat/flux?groupe=Culture et sport").get_data(as_text=True)
+    assert sorted(entries(feed)) == [
+        "Amendement à Pour les petits lieux",
+        "Argument contre : Pour les petits lieux",
+        "Argument pour : Pour les petits lieux (amendement 1)",
+        "Pour les petits lieux",
+    ]
     html = content(client, "/Listes")
     assert "Argument confidentiel du groupe." in html and "Lettre secrète" in html
     assert "Soutien confidentiel à l'amendement." in content(client, PATH + "/Amendements/1")
@@ -354,8 +374,16 @@ def test_interpellations_macro_filters_and_bad_arguments(wiki, client, app):
     assert "1 interpellation" in html and "Trois" in html and "sans réponse après" in html
     wiki.save("L3", '<<Interpellations(statut="perdue")>>\n\n<<Interpellations(delai="x")>>\n')
     html = content(client, "/L3")
-    assert "statut inconnu ; statuts possibles : en préparation, envoyée" in html
+    assert "statut inconnu « perdue » ; statuts possibles : en préparation, envoyée" in html
     assert "« delai » est un nombre de jours" in html
+    # the order of the issue, without names: destinataire, statut, annee
+    wiki.save("L4", '<<Interpellations(Métropole, répondue, 2025)>>\n\n<<Interpellations("Région", envoyée)>>\n')
+    html = content(client, "/L4")
+    assert "2 interpellations" in html and "Deux" in html and "0 interpellation" in html and "Trois" not in html
+    wiki.save("L5", '<<Interpellations(annee="25")>>\n\n<<Interpellations(a, b, c, d)>>\n')
+    html = content(client, "/L5")
+    assert "« annee » est une année sur quatre chiffres, pas « 25 »" in html
+    assert "au plus 3 arguments sans nom (destinataire, statut, annee)" in html
     wiki.save("I/4", "---\ntype: interpellation\nobjet: X\nenvoi: hier\nrelances: [2025-13-01]\n---\n")
     html = content(client, "/I/4")
     assert "Données à corriger" in html and "destinataire" in html and "élément 1" in html
@@ -463,6 +491,8 @@ def test_hostile_text_stays_text(wiki, client, app):
         feed = client.get(path)
         assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
         assert "<script" not in feed.get_data(as_text=True)
+        assert len(entries(feed.get_data(as_text=True))) == 200  # parses, hostile text and all; the latest 200
+    assert len(entries(client.get("/+donnees/argument.atom").get_data(as_text=True))) == 50
 
 
 def test_seed_example_debate_and_letters(app, client):
@@ -533,6 +563,12 @@ def test_in_chromium_a_member_argues_and_supports_and_columns_stack_on_a_phone(w
         assert page.locator("button:has-text('Accepter et appliquer')").count() == 1
         problems += axe_problems(page, "amendement")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # accepted by Alice, a member of the group: the position's text is the amendment's, the card says so
+        page.click("button:has-text('Accepter et appliquer')")
+        page.goto(f"{base}/{quote(POSITION)}")
+        assert "Texte amendé." in page.locator("#moin-content").inner_text()
+        assert page.locator(".eco-amendements-accepte h4").inner_text() == "Acceptés (1)"
+        assert page.locator(".eco-amendements-ouvert h4").inner_text() == "Ouverts (0)"
         assert not problems, problems
 
 
@@ -601,3 +637,131 @@ def test_an_amendment_survives_a_change_of_the_data_block_only(wiki, client, app
     client.get("/+logout")
     html = content(client, PATH)  # still public after the amendment
     assert "Texte amendé." in html and "Position publique" in html
+
+
+def test_forged_and_refused_actions_change_nothing(wiki, client, app):
+    """Support and decisions are the server's: twice, anonymous, without token, from another site, by a member
+    outside the group — each refused with nothing changed; the accepted text is credited to its author."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    login(client, "Carla")
+    argue(client, "pour", "Un argument à soutenir.")
+    argument = POSITION + "/Arguments/1"
+    csrf = token(client, "/+nouvelle/fiche")
+    foreign = {"Origin": "https://attaquant.example"}
+    # from another site, even with the right token: refused before anything runs
+    form = {"csrf_token": csrf, "argument": argument}
+    assert client.post("/+debat/soutien", data=form, headers=foreign).status_code == 403
+    response = client.post(
+        "/+debat/argument",
+        data={"csrf_token": csrf, "sur": POSITION, "sens": "contre", "texte": "Argument forgé."},
+        headers=foreign,
+    )
+    assert response.status_code == 403 and "depuis un autre site" in response.get_data(as_text=True)
+    assert client.post("/+debat/soutien", data={"argument": argument}).status_code == 400  # no token
+    assert "0 soutien<" in column(content(client, PATH), "pour")
+    assert "Argument forgé." not in content(client, PATH) and "Contre (0)" in content(client, PATH)
+    # twice by the same account: one support
+    assert client.post("/+debat/soutien", data=form).status_code == 302
+    assert client.post("/+debat/soutien", data=form).status_code == 302
+    assert "1 soutien<" in column(content(client, PATH), "pour")
+    # anonymous, with a visitor's token: refused
+    client.get("/+logout")
+    anonymous = {"csrf_token": token(client, "/+nouvelle/fiche"), "argument": argument}
+    assert client.post("/+debat/soutien", data=anonymous).status_code == 403
+    assert "1 soutien<" in column(content(client, PATH), "pour")
+    form_page = client.get(f"/+debat/argument?sur={quote(POSITION)}&sens=contre")
+    assert form_page.status_code == 403 and "Connectez-vous pour argumenter." in form_page.get_data(as_text=True)
+    assert client.get(f"/+debat/amendement?sur={quote(POSITION)}").status_code == 403
+    # an answer to an answer hangs under the first argument (one level)
+    login(client, "Carla")
+    argue(client, "contre", "Réponse.", reponse_a=argument)
+    argue(client, "nuance", "Réponse à la réponse.", reponse_a=POSITION + "/Arguments/2")
+    assert "reponse_a: " + argument in client.get(f"/+get/{POSITION}/Arguments/3").get_data(as_text=True)
+    pour = column(content(client, PATH), "pour")
+    assert pour.index("Un argument à soutenir.") < pour.index("Réponse.") < pour.index("Réponse à la réponse.")
+    # an amendment by Carla (not in the group): she may not decide it, nor may a visitor or another site
+    base = re.search(
+        r'name="base" value="([^"]+)"', client.get(f"/+debat/amendement?sur={quote(POSITION)}").get_data(as_text=True)
+    ).group(1)
+    amend = {"csrf_token": csrf, "sur": POSITION, "base": base, "texte": "Texte amendé par Carla."}
+    assert client.post("/+debat/amendement", data=amend).status_code == 302
+    amendment = POSITION + "/Amendements/1"
+    accept = {"csrf_token": csrf, "amendement": amendment, "decision": "accepter"}
+    response = client.post("/+debat/amendement/decider", data=accept)
+    assert response.status_code == 403
+    assert "Seuls les membres du groupe de la position décident" in response.get_data(as_text=True)
+    reject = {"csrf_token": csrf, "amendement": amendment, "decision": "rejeter", "motif": "Par Carla."}
+    assert client.post("/+debat/amendement/decider", data=reject).status_code == 403
+    client.get("/+logout")
+    anonymous = {**accept, "csrf_token": token(client, "/+nouvelle/fiche")}
+    assert client.post("/+debat/amendement/decider", data=anonymous).status_code == 403
+    login(client, "Bob")
+    bob = {**accept, "csrf_token": token(client, "/+nouvelle/fiche")}
+    assert client.post("/+debat/amendement/decider", data=bob, headers=foreign).status_code == 403
+    assert client.post("/+debat/amendement/decider", data={**bob, "csrf_token": "faux"}).status_code == 400
+    text = client.get("/+get" + PATH).get_data(as_text=True)
+    assert text.endswith("---\nTexte.\n") and "Ouverts (1)" in content(client, PATH)
+    # by a member of the group: applied, and moin's history credits the new text to Carla
+    assert client.post("/+debat/amendement/decider", data=bob).status_code == 302
+    assert client.get("/+get" + PATH).get_data(as_text=True).endswith("---\nTexte amendé par Carla.\n")
+    history = client.get("/+history" + PATH).get_data(as_text=True)
+    row = history[history.rfind("<tr", 0, history.index("Amendement de Carla accepté par Bob")) :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'class="editor[^"]*" title="Carla"', row) and 'title="Bob"' not in row
+    assert "Acceptés (1)" in content(client, PATH)
+
+
+def test_an_argument_written_by_hand_and_a_schemes_debate(wiki, client, app):
+    """``type: argument`` written in moin's editor anywhere, naming the page by its title, sources as plain lines;
+    a scheme (dispositif) carries its debate as a position does."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    wiki.save(
+        "Réflexions/Mon argument",
+        "---\ntype: argument\nsur: Publique\nsens: Contre\nsources:\n  - Rapport 2024 https://exemple.org/r\n"
+        "  - titre: Budget\n    url: https://exemple.org/b\n---\nÉcrit à la main.\n",
+    )
+    html = content(client, PATH)
+    contre = column(html, "contre")
+    assert "Contre (1)" in html and "Écrit à la main." in contre
+    assert 'href="https://exemple.org/r">Rapport 2024</a>' in contre and ">Budget</a>" in contre
+    card = content(client, "/Réflexions/Mon argument")
+    assert "Argument contre" in card and "Données à corriger" not in card
+    wiki.save("Réflexions/Mauvais", "---\ntype: argument\nsur: Publique\nsens: peut-être\n---\nTexte.\n")
+    assert "sens inconnu « peut-être » ; sens possibles : pour, contre, nuance" in content(client, "/Réflexions/Mauvais")
+    assert "Contre (1)" in content(client, PATH) and "Pour (0)" in content(client, PATH)
+    wiki.save("Dispositifs/Pass", "---\ntype: dispositif\nnom: Pass Culture\n---\nUn dispositif.\n")
+    login(client, "Carla")
+    argue(client, "pour", "Le pass a touché des familles.", sur="Dispositifs/Pass")
+    html = content(client, "/Dispositifs/Pass")
+    assert "Pour (1)" in html and "Le pass a touché des familles." in column(html, "pour")
+    assert "Ajouter un argument contre" in html
+
+
+def test_the_path_links_the_revision_that_adopted_the_position(wiki, client, app):
+    """No ``adoption`` date written: the step « adoptée » takes the day of the revision that set the status, and
+    links to that revision; a position still in debate shows the step to come."""
+    setup(wiki, app)
+    wiki.save(POSITION, "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\n---\nTexte.\n", acl=PUBLIC_ACL)
+    html = content(client, PATH)
+    parcours = html[html.find("eco-parcours") :]
+    assert "adoptée</strong> — à venir" in parcours and "version adoptée" not in parcours
+    wiki.save(
+        POSITION,
+        "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: adoptée\n---\nTexte.\n",
+        acl=PUBLIC_ACL,
+    )
+    wiki.save(
+        POSITION,
+        "---\ntype: position\ntitre: Publique\ngroupe: Culture et sport\nstatut: transmise\n---\nTexte revu.\n",
+        acl=PUBLIC_ACL,
+    )
+    html = content(client, PATH)
+    parcours = html[html.find("eco-parcours") :]
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    link = re.search(r'adoptée</strong> — le (\S+) · <a href="([^"]+)">version adoptée</a>', parcours)
+    assert link is not None and link.group(1) == today
+    adopted = client.get(link.group(2).replace("&amp;", "&"))
+    assert adopted.status_code == 200 and "Texte revu." not in adopted.get_data(as_text=True)
+    assert "Texte." in content(client, link.group(2).replace("&amp;", "&"))

@@ -296,13 +296,15 @@ def accept(prop: Proposition) -> None:
     block = position.text[: len(position.text) - len(prop.current_body)]  # the data block, kept as written
     new_text = block + prop.proposed.rstrip("\n") + "\n"
     member = flaskg.user.name[0]
-    proposer = author_of_name(prop.name)
+    proposer, proposer_id = first_author(prop.name)
+    # the new revision is the proposer's text: moin's history credits it to them, the comment says who accepted
     store_page(
         current_app,
         position.name,
         new_text,
         f"Amendement de {proposer} accepté par {member} ({prop.name})",
         acl=position.acl,
+        userid=proposer_id or flaskg.user.itemid,
     )
     acl = current_app.storage.get_item(name_exact=prop.name)[CURRENT].meta.get(ACL)
     store_page(
@@ -324,11 +326,16 @@ def reject(prop: Proposition, reason: str) -> None:
     store_page(current_app, prop.name, text, f"Rejeté par {member}", acl=acl)
 
 
-def author_of_name(name: str) -> str:
+def first_author(name: str) -> tuple[str, str | None]:
+    """Who wrote the first revision of a page: their name (« anonyme » when unknown) and account id, if the
+    account still exists."""
     item = current_app.storage.get_item(name_exact=name)
     first = min(item.iter_revs(), key=lambda doc: doc.meta.get(REV_NUMBER, 0), default=None) if item else None
     userid = first.meta.get(USERID) if first is not None else None
-    return (User(userid).name0 if userid else "") or "anonyme"
+    user = User(userid) if userid else None
+    if user is None or not user.exists():
+        return "anonyme", None
+    return user.name0 or "anonyme", userid
 
 
 def publish_debate(app: Any, position: str, group: str) -> int:

@@ -94,12 +94,16 @@ def store_page(
     acl: str | None = None,
     tags: Iterable[str] = (),
     usergroup: list[str] | None = None,
+    userid: str | None = None,
 ) -> str:
-    """Save a new revision of page ``name`` (text, or the bytes of a file); return its item id. Our index follows."""
+    """Save a new revision of page ``name`` (text, or the bytes of a file); return its item id. Our index follows.
+
+    ``userid``: the account the revision is credited to in moin's history (by default the member at hand), e.g.
+    the author of an accepted amendment."""
     indexer = app.storage
     item, meta = _meta(indexer, name, comment, contenttype, acl, tags, usergroup)
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    rev = item.store_revision(meta, BytesIO(data), return_rev=True)
+    rev = item.store_revision(meta, BytesIO(data), return_rev=True, userid=userid)
     itemid = rev.meta[ITEMID]
 
     index = get_index(app)

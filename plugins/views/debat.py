@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import current_app, request
 from moin import flaskg
-from moin.constants.keys import NAMERE
+from moin.constants.keys import MTIME, NAMERE, REV_NUMBER, REVID
 from moin.user import assemble_subscription
 from moin.utils.diff_text import diff as text_diff
 from moin.utils.tree import html, moin_page
 
-from plugins.data import numbers
+from plugins.data import frontmatter, numbers
 from plugins.data.text import fold
 from plugins.data.types.argument import SENS, SENS_LABELS
 from plugins.data.types.interpellation import DELAI, by_addressee, etat
@@ -301,6 +301,21 @@ def amendment(name: str) -> Any:
 
 # -- a position's path ---------------------------------------------------------------------------------
 
+#: revisions read at most to find the one that adopted a position (its history, oldest first)
+MAX_REVISIONS = 200
+ADOPTED = {fold(s) for s in ("adoptée", "transmise", "archivée")}
+
+
+def _adoption_revision(item: Any) -> tuple[str, str] | None:
+    """The first revision of a position whose status says adopted (or later), and its day: the step's link."""
+    revs = sorted(item.iter_revs(), key=lambda r: r.meta.get(REV_NUMBER, 0))[:MAX_REVISIONS]
+    for rev in revs:
+        data = frontmatter.split(rev.data.read().decode("utf-8", "replace")).data or {}
+        if isinstance(data, dict) and fold(str(data.get("statut", ""))) in ADOPTED:
+            return rev.meta[REVID], debat.day(int(rev.meta.get(MTIME) or 0))
+    return None
+
+
 
 def path(position: str, title: str, statut: str, adoption: str) -> Any:
     """brouillon → en débat → adoptée → transmise → réponse, each step dated and linked when reached."""
@@ -325,7 +340,13 @@ def path(position: str, title: str, statut: str, adoption: str) -> Any:
         steps.append(("en débat", debat.day(first.mtime), card.page_link(first.fullname, "premier apport")))
     else:
         steps.append(("en débat", "", None))
-    steps.append(("adoptée", adoption if adoption and rank >= 2 else "", None))
+    adopted = _adoption_revision(cible_item) if cible_item and rank >= 2 else None
+    adoption_link = (
+        card.url_link(route_url("frontend.show_item", item_name=position, rev=adopted[0]), "version adoptée")
+        if adopted
+        else None
+    )
+    steps.append(("adoptée", (adoption or (adopted[1] if adopted else "")) if rank >= 2 else "", adoption_link))
     if sent:
         steps.append(("transmise", str(sent[0].data["envoi"]), card.page_link(sent[0].fullname, sent[0].title)))
     else:

@@ -7,11 +7,9 @@ Feeds list only what the reader may read, and are never cached for another reade
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import quote
 
-from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from moin import flaskg
 from moin.constants.keys import CURRENT, ITEMID, NAMERE
@@ -20,12 +18,14 @@ from moin.themes import render_template
 from plugins.data import frontmatter
 from plugins.data.registry import analyse, get
 from plugins.data.text import fold
-from plugins.data.types.argument import SENS
+from plugins.data.types.argument import SENS, parse_source
+from plugins.data.types.interpellation import concerns
 from plugins.indexing import debat, soutiens
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
 from plugins.operations import groupes
 from plugins.views.csrf import csrf_ok
+from plugins.web import exports
 from plugins.web.forms import render_form
 
 blueprint = Blueprint("ecossolies_debat", __name__, template_folder="templates")
@@ -50,6 +50,8 @@ AMENDMENT_FIELDS: list[tuple[str, str, str, str]] = [
     ("resume", "Résumé", "text", "En une phrase, ce que change votre proposition."),
 ]
 OPEN_TYPES = ("position", "dispositif", "amendement")
+#: entries of a debate's feed: its latest changes
+FEED_ENTRIES = 200
 
 
 def _show(page: str) -> Any:
@@ -59,16 +61,13 @@ def _show(page: str) -> Any:
 def _parse_sources(text: str) -> tuple[list[dict[str, str]], list[str]]:
     sources, errors = [], []
     for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line:
+        if not line.strip():
             continue
-        words = line.split()
-        url = next((w for w in reversed(words) if w.startswith(("http://", "https://"))), "")
-        title = " ".join(w for w in words if w != url).strip(" -—:|")
-        if not url and not title:
+        source = parse_source(line)
+        if not source:
             errors.append(f"ligne {n} : attendu un titre puis une adresse.")
             continue
-        sources.append({k: v for k, v in (("titre", title), ("url", url)) if v})
+        sources.append(source)
     return sources, errors
 
 
@@ -108,12 +107,12 @@ def new_argument() -> Any:
         return show({}, [str(exc)], 404)
     if not _open_to_debate(cible):
         return show({}, ["Cette page n'est pas ouverte au débat (ajoutez-y « <<Arguments>> » pour l'ouvrir)."], 400)
+    if not flaskg.user.valid:  # members only: a visitor is told so before writing anything
+        return show({}, ["Connectez-vous pour argumenter."], 403, cible.title)
     if request.method == "GET":
         return show({}, [], 200, cible.title)
     if not csrf_ok():
         return show({}, ["Le formulaire a expiré : envoyez-le de nouveau."], 400, cible.title)
-    if not flaskg.user.valid:
-        return show({}, ["Connectez-vous pour argumenter."], 403, cible.title)
     sources, source_errors = _parse_sources(values["sources"])
     data: dict[str, Any] = {"sur": cible.name, "sens": values["sens"].strip()}
     if sources:
@@ -192,14 +191,14 @@ def new_amendment() -> Any:
         return show({}, [str(exc)], 404)
     if cible.type != "position":
         return show({}, ["Seules les positions se modifient par amendement."], 400)
+    if not flaskg.user.valid:
+        return show({}, ["Connectez-vous pour proposer un amendement."], 403, cible.title)
     if request.method == "GET":
         values["texte"] = frontmatter.split(cible.text).body
         base = cible.revid
         return show({}, [], 200, cible.title)
     if not csrf_ok():
         return show({}, ["Le formulaire a expiré : envoyez-le de nouveau."], 400, cible.title)
-    if not flaskg.user.valid:
-        return show({}, ["Connectez-vous pour proposer un amendement."], 403, cible.title)
     if base != cible.revid:
         item = current_app.storage.get_item(name_exact=cible.name)
         if not base or not any(doc.meta.get("revid") == base for doc in item.iter_revs()):
@@ -239,15 +238,6 @@ def decide() -> Any:
     return _show(name)
 
 
-def _xml(text: str) -> str:
-    """Text an XML feed can carry: control characters (but tab and newlines) dropped."""
-    return "".join(
-        c
-        for c in text
-        if c in "\t\n\r" or (ord(c) >= 32 and c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF)
-    )
-
-
 @blueprint.route("/+debat/suivre", methods=["POST"])
 def follow() -> Any:
     """A member follows a debate by e-mail with moin's own subscriptions: the page and every page under it
@@ -279,8 +269,8 @@ def follow() -> Any:
 
 @blueprint.route("/+debat/flux")
 def feed() -> Response:
-    """Atom: the debate of a page (``?page=``) or of a working group's positions (``?groupe=``)."""
-
+    """Atom: the debate of a page (``?page=``) or of a working group's positions (``?groupe=``), written by the
+    export registry's Atom writer (``plugins.web.exports.atom``)."""
 
     page, group = request.args.get("page", ""), request.args.get("groupe", "")
     index = get_index()
@@ -291,8 +281,10 @@ def feed() -> Response:
         except debat.DebatError:
             abort(404)
         title, link = f"Débat : {cible.title}", cible.name
-        entries = debat.pages_about("argument", cible.name, cible.title)
-        entries += debat.pages_about("amendement", cible.name, cible.title)
+        amendments = debat.pages_about("amendement", cible.name, cible.title)
+        entries = debat.pages_about("argument", cible.name, cible.title) + amendments
+        for amendment in amendments:  # the debate of an amendment is part of the position's
+            entries += debat.pages_about("argument", amendment.fullname)
         entries += debat.interpellations_about("positions", cible.name, cible.title)
         entries += debat.interpellations_about("dispositifs", cible.name, cible.title)
     elif group:
@@ -301,35 +293,34 @@ def feed() -> Response:
         title, link = f"Débats du groupe {group}", groupes.space(group)
         positions = [p for p in readable(index.pages("position")) if fold(str(p.data.get("groupe", ""))) == fold(group)]
         names = {fold(p.fullname) for p in positions} | {fold(p.title) for p in positions}
-        entries = list(positions)
-        for type_name in ("argument", "amendement"):
-            entries += [p for p in readable(index.pages(type_name)) if fold(str(p.data.get("sur", ""))) in names]
+        amendments = [p for p in readable(index.pages("amendement")) if fold(str(p.data.get("sur", ""))) in names]
+        debated = names | {fold(p.fullname) for p in amendments}
+        entries = positions + amendments
+        entries += [p for p in readable(index.pages("argument")) if fold(str(p.data.get("sur", ""))) in debated]
+        cited = names | {fold(p.fullname.rsplit("/", 1)[-1]) for p in positions}
         entries += [
-            p for p in readable(index.pages("interpellation")) if fold(str(p.data.get("groupe", ""))) == fold(group)
+            p
+            for p in readable(index.pages("interpellation"))
+            if fold(str(p.data.get("groupe", ""))) == fold(group) or concerns(p.data, "positions", cited)
         ]
     else:
         abort(404)
     base = request.host_url.rstrip("/")
-    fg = FeedGenerator()
-    fg.id(f"{base}/+debat/flux?{request.query_string.decode('utf-8', 'replace')}")
-    fg.title(_xml(title))
-    fg.link(href=f"{base}/{quote(link)}", rel="alternate")
-    fg.language("fr")
-    newest = max((p.mtime for p in entries), default=0)
-    fg.updated(datetime.datetime.fromtimestamp(newest, tz=datetime.UTC))
-    shown = sorted(entries, key=lambda p: p.mtime)[-200:]
+    unique = {p.itemid: p for p in entries}.values()
+    shown = sorted(unique, key=lambda p: (p.mtime, p.fullname))[-FEED_ENTRIES:]
     written = debat.authors(shown)
+    items = []
     for p in shown:
-        entry = fg.add_entry()
         url = f"{base}/{quote(p.fullname)}"
-        entry.id(url + f"#{p.revid}")
-        entry.link(href=url)
-        entry.title(_xml(p.title[:300]))
-        entry.updated(datetime.datetime.fromtimestamp(p.mtime, tz=datetime.UTC))
-        entry.author(name=_xml(written[p.itemid].name))
         body = debat.body_of(p)
-        entry.content(_xml(body[:2000] or p.title), type="text")
-    response = Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")
+        items.append(
+            exports.FeedEntry(
+                url, f"{url}#{p.revid}", p.title[:300], p.mtime, written[p.itemid].name, content=body[:2000] or p.title
+            )
+        )
+    own = f"{base}{request.full_path}"
+    body = exports.atom(own, title, f"{base}/{quote(link)}", items, self_link=own)
+    response = Response(body, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -90,26 +90,55 @@ def to_geojson(page_type: PageType, pages: list[IndexedPage], base_url: str = ""
 FEED_ENTRIES = 50
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of an Atom feed: a page, its time, and what a feed reader shows of it."""
+
+    url: str
+    id: str
+    title: str
+    updated: int
+    author: str = ""
+    summary: str = ""
+    content: str = ""
+
+
+def atom(feed_id: str, title: str, link: str, entries: list[FeedEntry], self_link: str = "") -> str:
+    """The one Atom writer of the wiki (listings' exports and debates' feeds): entries given oldest first end
+    latest on top; text an XML document cannot carry is dropped, so the feed always parses."""
+    feed = FeedGenerator()
+    feed.id(feed_id)
+    feed.title(_xml_safe(title))
+    feed.link(href=link, rel="alternate")
+    if self_link:
+        feed.link(href=self_link, rel="self")
+    feed.language("fr")
+    feed.updated(_moment(max((e.updated for e in entries), default=0)))
+    for e in entries:  # feedgen puts each new entry first
+        entry = feed.add_entry()
+        entry.id(e.id)
+        entry.title(_xml_safe(e.title) or "(sans titre)")
+        entry.link(href=e.url)
+        entry.updated(_moment(e.updated))
+        if e.author:
+            entry.author(name=_xml_safe(e.author))
+        if e.summary:
+            entry.summary(_xml_safe(e.summary))
+        if e.content:
+            entry.content(_xml_safe(e.content), type="text")
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
 def to_atom(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -> str:
     """An Atom feed of a listing, latest changes first: to follow new fiches, venues, positions… of a selection."""
-    feed = FeedGenerator()
-    feed.id(f"{base_url}/+donnees/{page_type.name}.atom")
-    feed.title(f"{page_type.plural.capitalize()} — Les Écossolies")
-    feed.link(href=f"{base_url}/+donnees/{page_type.name}.atom", rel="self")
-    feed.language("fr")
-    latest = sorted(pages, key=lambda p: (p.mtime, p.fullname))[-FEED_ENTRIES:]
-    feed.updated(_moment(latest[-1].mtime if latest else 0))
-    for page in latest:  # feedgen puts each new entry first: the latest ends on top
-        entry = feed.add_entry()
-        entry.id(page_url(base_url, page))
-        entry.title(_xml_safe(page.title or page.name))
-        entry.link(href=page_url(base_url, page))
-        entry.updated(_moment(page.mtime))
+    own = f"{base_url}/+donnees/{page_type.name}.atom"
+    entries = []
+    for page in sorted(pages, key=lambda p: (p.mtime, p.fullname))[-FEED_ENTRIES:]:
         row = flat.to_row(page_type, page.data)
         summary = " · ".join(v for k, v in row.items() if v and k != page_type.title_field)
-        if summary:
-            entry.summary(_xml_safe(summary[:500]))
-    return feed.atom_str(pretty=True).decode("utf-8")
+        url = page_url(base_url, page)
+        entries.append(FeedEntry(url, url, page.title or page.name, page.mtime, summary=summary[:500]))
+    return atom(own, f"{page_type.plural.capitalize()} — Les Écossolies", own, entries, self_link=own)
 
 
 def to_ics(page_type: PageType, pages: list[IndexedPage], base_url: str = "", periode: str = "") -> str:
@@ -125,7 +154,11 @@ def _moment(mtime: int) -> dt.datetime:
 
 def _xml_safe(text: str) -> str:
     """Text an XML document may hold (a control character in a page would make the feed unreadable)."""
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+    return "".join(
+        c
+        for c in text
+        if c in "\t\n\r" or (ord(c) >= 0x20 and c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF)
+    )
 
 
 @dataclass(frozen=True)
