@@ -765,3 +765,37 @@ def test_the_path_links_the_revision_that_adopted_the_position(wiki, client, app
     adopted = client.get(link.group(2).replace("&amp;", "&"))
     assert adopted.status_code == 200 and "Texte revu." not in adopted.get_data(as_text=True)
     assert "Texte." in content(client, link.group(2).replace("&amp;", "&"))
+
+
+def test_a_hand_written_argument_on_a_draft_stays_with_the_draft(wiki, client, app):
+    """An argument written by hand, with no ACL of its own, about a draft (by its name or its title) is seen in no
+    listing, count, export, feed or search by whoever may not read the draft; once the draft is public, it is."""
+    setup(wiki, app)
+    login(client, "Alice")
+    draft(client)
+    wiki.save("Réflexions/Par son nom", f"---\ntype: argument\nsur: {POSITION}\nsens: pour\n---\nManuscrit nommé.\n")
+    wiki.save("Réflexions/Par son titre", "---\ntype: argument\nsur: Pour les petits lieux\nsens: nuance\n---\nManuscrit titré.\n")
+    wiki.save("Listes", f'<<Derniers(type="argument", limite=50)>>\n\n<<Arguments(page="{POSITION}")>>\n')
+    for who in (None, "Carla"):
+        client.get("/+logout")
+        if who:
+            login(client, who)
+        html = content(client, "/Listes")
+        assert "Manuscrit" not in html and "Pour les petits lieux" not in html
+        assert "0 argument" in html
+        for path in ("/+donnees/argument.csv", "/+donnees/argument.json", "/+donnees/argument.atom"):
+            export = client.get(path)
+            assert export.status_code == 200
+            assert "Manuscrit" not in export.get_data(as_text=True) and "petits lieux" not in export.get_data(as_text=True)
+        search = client.get("/+recherche?q=manuscrit").get_data(as_text=True)
+        assert "Par son nom" not in search and "Par son titre" not in search
+    as_user(client, "Bob")
+    html = content(client, "/Listes")
+    assert "Manuscrit nommé." in html or "Par son nom" in html
+    assert html.count("Pour les petits lieux") >= 2
+    assert "Par son titre" in client.get("/+recherche?q=manuscrit").get_data(as_text=True)
+    publish = {"csrf_token": token(client, "/+nouvelle/fiche"), "page": POSITION}
+    assert client.post("/+position/publier", data=publish).status_code == 302
+    client.get("/+logout")
+    search = client.get("/+recherche?q=manuscrit").get_data(as_text=True)
+    assert "Par son nom" in search and "Par son titre" in search

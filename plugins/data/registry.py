@@ -66,6 +66,9 @@ class PageType:
     sections: ClassVar[tuple[str, ...]] = ()
     #: named sections shown after the free text (e.g. a position's debate), rendered the same way
     footer_sections: ClassVar[tuple[str, ...]] = ()
+    #: the field naming the page this one belongs to (an argument's ``sur``): whoever may not read that page
+    #: does not see this one either, whatever its own ACL says (a draft's debate stays with the draft)
+    read_with: ClassVar[str] = ""
 
     @classmethod
     def title_of(cls, data: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 
 from plugins.data.caches import BoundedCache
 from plugins.data.errors import UserError
-from plugins.data.registry import PageType
+from plugins.data.registry import PageType, get
 from plugins.data.text import fold
 from plugins.indexing.privacy import for_reader
 from plugins.indexing.structured import IndexedPage, get_index
@@ -89,26 +89,72 @@ def _verdicts_for_reader() -> dict[tuple[Any, ...], bool]:
 
 def readable(pages: Iterable[IndexedPage]) -> list[IndexedPage]:
     """The pages the current reader may read, by moin's ACLs (asked once per distinct ACL, and remembered
-    for this reader's rights until the next change to the wiki)."""
-    storage = flaskg.storage
-    verdicts = _verdicts_for_reader()
-    hierarchic: dict[str, bool] = {}
-    out = []
-    for page in pages:
-        if page.namespace not in hierarchic:
-            hierarchic[page.namespace] = _hierarchic(page.namespace)
-        key = (page.namespace, page.acl, page.names[:1] if hierarchic[page.namespace] else ())
-        verdict = verdicts.get(key)
+    for this reader's rights until the next change to the wiki), and, for a page that belongs to another
+    (``PageType.read_with``: an argument, an amendment), only if the reader may read that page too."""
+    reader = _Reader()
+    return [for_reader(page) for page in pages if reader.may_read(page)]  # for_reader: plugins/indexing/privacy.py
+
+
+class _Reader:
+    """The read verdicts of one call of ``readable``."""
+
+    def __init__(self) -> None:
+        self.verdicts = _verdicts_for_reader()
+        self.hierarchic: dict[str, bool] = {}
+        self.subjects: dict[str, bool] = {}
+
+    def may_read(self, page: IndexedPage, depth: int = 0) -> bool:
+        if page.namespace not in self.hierarchic:
+            self.hierarchic[page.namespace] = _hierarchic(page.namespace)
+        key = (page.namespace, page.acl, page.names[:1] if self.hierarchic[page.namespace] else ())
+        verdict = self.verdicts.get(key)
         if verdict is None:
+            storage = flaskg.storage
             meta = {ITEMID: page.itemid, NAME: list(page.names), NAMESPACE: page.namespace}
             if page.acl is not None:
                 meta[ACL] = page.acl
             verdict = bool(storage.may_read_rev(meta))
             storage.meta = None  # do not leave our partial meta in moin's ACL lookup shortcut
-            verdicts[key] = verdict
-        if verdict:
-            out.append(for_reader(page))  # a private venue: approximate for visitors (plugins/indexing/privacy.py)
-    return out
+            self.verdicts[key] = verdict
+        page_type = get(page.type)
+        if verdict and page_type is not None and page_type.read_with:
+            verdict = self.may_read_subject(str(page.data.get(page_type.read_with) or ""), depth)
+        return verdict
+
+    def may_read_subject(self, name: str, depth: int) -> bool:
+        """Whether the reader may read the page ``name`` names (its full name, or a structured page's title):
+        an unreadable subject and an unknown one read the same, and a chain of belongings is followed three
+        steps at most (an argument on an amendment of a position)."""
+        name = name.strip()
+        if not name:
+            return True
+        if name not in self.subjects:
+            self.subjects[name] = False  # a page that belongs to itself, through a loop, is not shown
+            subject = _structured_subject(name)
+            if subject is not None:
+                self.subjects[name] = depth < 3 and self.may_read(subject, depth + 1)
+            else:
+                self.subjects[name] = bool(flaskg.user.may.read(name))
+        return self.subjects[name]
+
+
+def _structured_subject(name: str) -> IndexedPage | None:
+    """The structured page a debate page names: by its full name, else by its title (as written by hand)."""
+    index = get_index()
+    if index is None:
+        return None
+    snapshot = index.snapshot()
+    table = snapshot.memo.get("subjects")
+    if table is None:
+        table = {}
+        for pages in snapshot.by_type.values():
+            for page in pages:
+                table.setdefault(fold(page.title), page)
+        for pages in snapshot.by_type.values():
+            for page in pages:
+                table[fold(page.fullname)] = page  # a full name wins over another page's title
+        snapshot.memo["subjects"] = table
+    return table.get(fold(name))
 
 
 def _hierarchic(namespace: str) -> bool:
@@ -169,6 +215,12 @@ def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[Index
     return _ordered(matching, sort_field, selection.descending), facets
 
 
+def _listing_version(snapshot: Any, page_type: PageType) -> Any:
+    """What a cached listing depends on: its type's pages and the rights, or, for pages that belong to others
+    (their visibility follows another page's ACL), the whole index."""
+    return snapshot.version if page_type.read_with else snapshot.type_version(page_type.name)
+
+
 def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: bool = False) -> Result:
     """Run a selection over the index (or over ``pages``) for the current reader; page it unless ``all_rows``.
 
@@ -186,7 +238,7 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
         pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
         key = (
             index.directory if index else None,
-            snapshot.type_version(selection.page_type.name) if snapshot else None,
+            _listing_version(snapshot, selection.page_type) if snapshot else None,
             reader_key(),
             selection.page_type.name,
             tuple(sorted(selection.filters.items())),

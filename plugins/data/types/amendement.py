@@ -34,6 +34,7 @@ class Amendement(PageType):
     label = "Amendement"
     plural = "amendements"
     title_field = "sur"
+    read_with = "sur"
     fields = [
         PageName("sur", "Position amendée", required=True),
         Text("base", "Révision de base", required=True, help="La révision de la position sur laquelle il porte."),

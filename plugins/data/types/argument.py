@@ -58,6 +58,7 @@ class Argument(PageType):
     label = "Argument"
     plural = "arguments"
     title_field = "sur"
+    read_with = "sur"
     fields = [
         PageName("sur", "Page débattue", required=True, help="La position, le dispositif… dont on débat."),
         Sens("sens", "Sens", required=True, help="pour, contre ou nuance."),
