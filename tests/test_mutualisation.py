@@ -356,3 +356,85 @@ def test_a_member_writes_offers_with_kind_commune_and_date_through_the_form(wiki
     shown = text(content(client, "/Initiatives/Salle Commune"))
     assert "local Salle de répétition — Rezé · jusqu'au 30 juin 2030" in shown
     assert "bénévolat Bénévoles pour l'accueil — Nantes" in shown
+
+
+#: (need, the offer it must meet first) written as members would, none of them in the judged set
+FRENCH_PAIRS = [
+    ("local de répétition", "Prêt de locaux pour répétitions"),
+    ("comptabilité", "Accompagnement comptable"),
+    ("Réparation de vélos", "Nous pouvons réparer vos vélos"),
+    ("Une salle", "Salles de répétition"),
+    ("Jeux de société pour la fête", "Prêt de jeu de société"),
+    ("Formation en écologie", "Initiation à l'ecologie"),
+    ("Un traducteur", "Traduction de documents"),
+    ("Photographe", "Photos de vos événements"),
+    ("Imprimante", "Impression de flyers"),
+    ("Chevaux de trait pour le maraîchage", "Prêt d'un cheval de trait"),
+]
+#: offers that share a word with some need but not its purpose
+DISTRACTORS = ["Paniers de légumes locaux", "Formation à la comptabilité pour les jeunes? non : cours de théâtre"]
+
+
+def test_french_text_analysis_meets_plurals_accents_and_derivations():
+    from plugins.indexing.mutualisation import BESOINS, OFFRES, Matcher, entries_of
+
+    pages = [
+        bench.Page(f"Initiatives/B{i}", f"B{i}", {"commune": "Nantes", "besoins": [need]})
+        for i, (need, _offer) in enumerate(FRENCH_PAIRS)
+    ] + [
+        bench.Page(f"Initiatives/O{i}", f"O{i}", {"commune": "Nantes", "offres": [offer]})
+        for i, offer in enumerate([o for _n, o in FRENCH_PAIRS] + DISTRACTORS)
+    ]
+    matcher = Matcher([e for p in pages for e in entries_of(p, BESOINS) + entries_of(p, OFFRES)])
+    for i, (need, offer) in enumerate(FRENCH_PAIRS):
+        (entry,) = entries_of(pages[i], BESOINS)
+        found = matcher.matches(entry, 3)
+        assert [m.offer.description for m in found][:1] == [offer], need
+    (local,) = entries_of(pages[0], BESOINS)
+    assert "Paniers de légumes locaux" not in [m.offer.description for m in matcher.matches(local, None)]
+
+
+def test_the_feed_comes_from_the_export_registry_and_reads_as_atom(wiki, client):
+    from lxml import etree
+
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2020-01-31"))  # expired: not in any feed
+    wiki.save("Initiatives/Secret", MAISON.replace("Doulon", "Secrète"), acl="AdminGroup:read,write All:")
+    wiki.save("Liste", '<<Classeur(secteur="Culture")>>\n')
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def entries(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+        feed = etree.fromstring(response.get_data())
+        assert feed.tag == f"{atom}feed"  # RFC 4287: a feed has an id, a title, an updated date and an author
+        for element in ("id", "title", "updated", "author"):
+            assert feed.find(f"{atom}{element}") is not None, element
+        titles = []
+        for entry in feed.findall(f"{atom}entry"):
+            assert entry.findtext(f"{atom}id") and entry.findtext(f"{atom}updated")
+            assert entry.find(f"{atom}link").get("rel", "alternate") == "alternate"  # RFC 4287: no rel is alternate
+            titles.append(entry.findtext(f"{atom}title"))
+        return sorted(titles)
+
+    # the selection's filters (here the sector of the fiche) as every export of the registry
+    assert entries("/+donnees/fiche.mutualisation?secteur=Culture") == [
+        "Besoin — Compagnie Les Tréteaux : Comptabilité de l'association",
+        "Besoin — Compagnie Les Tréteaux : Local de répétition le soir",
+        "Offre — Compagnie Les Tréteaux : Ateliers de théâtre forum",
+    ]
+    assert entries("/+donnees/fiche.mutualisation?genre=local") == [
+        "Besoin — Compagnie Les Tréteaux : Local de répétition le soir",
+        "Offre — Maison de quartier Doulon : Prêt de locaux pour répétitions en soirée",
+    ]
+    assert entries("/+mutualisation.atom?commune=Rezé&cote=offres") == [
+        "Offre — Maison de quartier Doulon : Prêt de locaux pour répétitions en soirée"
+    ]
+    bad = client.get("/+donnees/fiche.mutualisation?cote=tout")
+    assert bad.status_code == 400 and "« cote » vaut « besoins » ou « offres »" in bad.get_data(as_text=True)
+    assert client.get("/+donnees/lieu.mutualisation").status_code == 404
+    listing = content(client, "/Liste")
+    assert "/+donnees/fiche.mutualisation?secteur=Culture" in unescape(listing)
+    assert "besoins et offres (Atom)" in text(listing)
