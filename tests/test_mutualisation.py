@@ -130,7 +130,7 @@ def test_the_network_listing_filters_and_marks_cross_sector_matches(wiki, client
     assert "1 besoin(s) ouvert(s), dont 1 rencontrent au moins une offre du réseau ; 1 rapprochement(s) entre" in shown
     assert "Compagnie Les Tréteaux : local Local de répétition le soir" in shown
     assert "Comptabilité" not in shown  # a need of another kind
-    assert "genre inconnu ; genres possibles : compétence, local" in shown
+    assert "genre inconnu « fusée » ; genres possibles : compétence, local" in shown
 
 
 def test_needs_and_offers_in_the_csv_export(wiki, client):
@@ -438,3 +438,24 @@ def test_the_feed_comes_from_the_export_registry_and_reads_as_atom(wiki, client)
     listing = content(client, "/Liste")
     assert "/+donnees/fiche.mutualisation?secteur=Culture" in unescape(listing)
     assert "besoins et offres (Atom)" in text(listing)
+
+
+def test_macro_arguments_in_the_manual_order_and_wrong_ones_in_french(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save(
+        "Besoins",
+        "<<Mutualisation(local, Nantes)>>\n\n<<Mutualisation(limite=0)>>\n\n<<Mutualisation(commune=\"Paris\")>>\n\n"
+        "<<Mutualisation(local, Nantes, Culture, 5, 6)>>\n\n<<Mutualisation(local, genre=local)>>\n\n"
+        "<<Reseau(Culture)>>\n\n<<Reseau(commune=\"Gotham\")>>\n",
+    )
+    shown = text(content(client, "/Besoins"))
+    # <<Mutualisation(local, Nantes)>>: genre « local », commune « Nantes »
+    assert "1 besoin(s) ouvert(s), dont 1 rencontrent au moins une offre du réseau" in shown
+    assert "« limite » doit être un nombre entre 1 et 500, pas « 0 »" in shown
+    assert "Mutualisation : commune inconnue « Paris » ; écrivez le nom d'une commune de Loire-Atlantique" in shown
+    assert "5 arguments sans nom, 4 au plus (dans cet ordre : genre, commune, secteur, limite)" in shown
+    assert "l'argument « genre » est donné deux fois" in shown
+    assert "1 acteur(s), 0 lien(s)" in shown  # <<Reseau(Culture)>>: the sector « Culture », Doulon left out
+    assert "Reseau : commune inconnue « Gotham »" in shown
+    assert "Traceback" not in shown
