@@ -239,6 +239,57 @@ FICHES: dict[str, tuple[str, list[str], str, list[str], list[str]]] = {
         ["matériel : Impression d'affiches à prix solidaire", "formation : Formation au théâtre de l'opprimé"],
         [],
     ),
+    # added in a second round (an audit), judged before any ranking was looked at: translation, lodging, images,
+    # dance, bicycles; with traps (« projecteurs » of a stage are no video projector, « réparer » is no workshop)
+    "atelier_velo": (
+        "Atelier vélo de Rezé",
+        ["Mobilité"],
+        "Rezé",
+        ["compétence : Réparation de vélos et conseils d'entretien"],
+        ["matériel : Pièces détachées et vieux vélos"],
+    ),
+    "traducteurs": (
+        "Traducteurs solidaires",
+        ["Solidarité"],
+        "Nantes",
+        ["compétence : Traduction et interprétariat en arabe, anglais et dari"],
+        [],
+    ),
+    "exiles": (
+        "Accueil des exilés",
+        ["Solidarité"],
+        "Saint-Nazaire",
+        [],
+        ["compétence : Interprètes pour nos permanences", "local : Logement temporaire pour des familles"],
+    ),
+    "gite": (
+        "Gîte solidaire de Clisson",
+        ["Tourisme"],
+        "Clisson",
+        ["local : Hébergement de groupes et d'artistes en résidence (tout le département)"],
+        [],
+    ),
+    "cineclub": (
+        "Ciné-club du Marais",
+        ["Culture"],
+        "Machecoul",
+        ["compétence : Montage de films d'ateliers"],
+        ["matériel : Vidéoprojecteur et écran", "communication : Photographe pour nos soirées"],
+    ),
+    "focale": (
+        "Collectif Focale",
+        ["Culture"],
+        "Nantes",
+        ["compétence : Photographies de vos événements", "matériel : Prêt de caméras et d'appareils photo"],
+        [],
+    ),
+    "entrechats": (
+        "Compagnie Entrechats",
+        ["Culture"],
+        "Saint-Nazaire",
+        [],
+        ["local : Studio de danse pour les répétitions", "compétence : Tenue de la comptabilité"],
+    ),
 }
 
 #: (need, offer, judged true?) — ids are « fiche:b1 » (first need) and « fiche:o2 » (second offer)
@@ -295,6 +346,23 @@ PAIRS: list[tuple[str, str, bool]] = [
     ("cafe:b1", "treteaux:o1", False),
     ("cafe:b2", "doulon:o1", False),
     ("cafe:b2", "fabrique:o1", True),
+    ("exiles:b1", "traducteurs:o1", True),
+    ("exiles:b1", "juristes:o1", False),
+    ("exiles:b2", "gite:o1", True),
+    ("exiles:b2", "entrepot:o1", False),
+    ("exiles:b2", "fabrique:o1", False),
+    ("cineclub:b1", "focale:o2", False),
+    ("cineclub:b1", "treteaux:o2", False),
+    ("cineclub:b2", "focale:o1", True),
+    ("cineclub:b2", "pixel:o1", False),
+    ("entrechats:b1", "doulon:o1", True),
+    ("entrechats:b1", "fabrique:o3", True),
+    ("entrechats:b1", "gite:o1", False),
+    ("entrechats:b2", "compta:o1", True),
+    ("entrechats:b2", "compta:o2", True),
+    ("atelier_velo:b1", "ressourcerie:o2", False),
+    ("atelier_velo:b1", "cargo:o2", False),
+    ("cargo:b1", "atelier_velo:o1", False),
 ]
 
 

@@ -13,6 +13,7 @@ financement, communication), ``commune`` (les besoins de cette commune, et ceux 
 - <<Mutualisation>>
 - <<Mutualisation(genre="local", commune="Nantes")>>
 - <<Mutualisation(secteur="Culture", limite=20)>>
+- <<Mutualisation(local, Nantes)>> (sans leur nom, les arguments vont dans l'ordre genre, commune, secteur, limite)
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from typing import Any
 from moin.macros._base import MacroBlockBase
 
 from plugins.views import mutualisation
-from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views.macro_support import ArgumentError, error_box, ordered_arguments
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
         try:
-            args = mutualisation.parse_arguments(keyword_arguments(arguments, "Mutualisation"))
+            args = mutualisation.parse_arguments(ordered_arguments(arguments, "Mutualisation", mutualisation.ARGUMENTS))
         except (ArgumentError, mutualisation.ListingError) as exc:
             return error_box(str(exc), alternative)
         return mutualisation.listing(args)

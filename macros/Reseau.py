@@ -10,6 +10,7 @@ Arguments, facultatifs : ``secteur`` (les fiches de ce secteur), ``commune`` (le
 
 - <<Reseau>>
 - <<Reseau(secteur="Culture")>>
+- <<Reseau(Culture, Nantes)>> (sans leur nom, les arguments vont dans l'ordre secteur, commune)
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any
 from moin.macros._base import MacroBlockBase
 
 from plugins.views import reseau
-from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
+from plugins.views.macro_support import ArgumentError, error_box, ordered_arguments
 
 
 class Macro(MacroBlockBase):
     def macro(self, content: Any, arguments: Any, page_url: Any, alternative: str) -> Any:
         try:
-            args = reseau.parse_arguments(keyword_arguments(arguments, "Reseau"))
+            args = reseau.parse_arguments(ordered_arguments(arguments, "Reseau", reseau.ARGUMENTS))
         except (ArgumentError, reseau.NetworkError) as exc:
             return error_box(str(exc), alternative)
         return reseau.network_block(args)

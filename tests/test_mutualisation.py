@@ -130,7 +130,7 @@ def test_the_network_listing_filters_and_marks_cross_sector_matches(wiki, client
     assert "1 besoin(s) ouvert(s), dont 1 rencontrent au moins une offre du réseau ; 1 rapprochement(s) entre" in shown
     assert "Compagnie Les Tréteaux : local Local de répétition le soir" in shown
     assert "Comptabilité" not in shown  # a need of another kind
-    assert "genre inconnu ; genres possibles : compétence, local" in shown
+    assert "genre inconnu « fusée » ; genres possibles : compétence, local" in shown
 
 
 def test_needs_and_offers_in_the_csv_export(wiki, client):
@@ -356,3 +356,106 @@ def test_a_member_writes_offers_with_kind_commune_and_date_through_the_form(wiki
     shown = text(content(client, "/Initiatives/Salle Commune"))
     assert "local Salle de répétition — Rezé · jusqu'au 30 juin 2030" in shown
     assert "bénévolat Bénévoles pour l'accueil — Nantes" in shown
+
+
+#: (need, the offer it must meet first) written as members would, none of them in the judged set
+FRENCH_PAIRS = [
+    ("local de répétition", "Prêt de locaux pour répétitions"),
+    ("comptabilité", "Accompagnement comptable"),
+    ("Réparation de vélos", "Nous pouvons réparer vos vélos"),
+    ("Une salle", "Salles de répétition"),
+    ("Jeux de société pour la fête", "Prêt de jeu de société"),
+    ("Formation en écologie", "Initiation à l'ecologie"),
+    ("Un traducteur", "Traduction de documents"),
+    ("Photographe", "Photos de vos événements"),
+    ("Imprimante", "Impression de flyers"),
+    ("Chevaux de trait pour le maraîchage", "Prêt d'un cheval de trait"),
+]
+#: offers that share a word with some need but not its purpose
+DISTRACTORS = ["Paniers de légumes locaux", "Formation à la comptabilité pour les jeunes? non : cours de théâtre"]
+
+
+def test_french_text_analysis_meets_plurals_accents_and_derivations():
+    from plugins.indexing.mutualisation import BESOINS, OFFRES, Matcher, entries_of
+
+    pages = [
+        bench.Page(f"Initiatives/B{i}", f"B{i}", {"commune": "Nantes", "besoins": [need]})
+        for i, (need, _offer) in enumerate(FRENCH_PAIRS)
+    ] + [
+        bench.Page(f"Initiatives/O{i}", f"O{i}", {"commune": "Nantes", "offres": [offer]})
+        for i, offer in enumerate([o for _n, o in FRENCH_PAIRS] + DISTRACTORS)
+    ]
+    matcher = Matcher([e for p in pages for e in entries_of(p, BESOINS) + entries_of(p, OFFRES)])
+    for i, (need, offer) in enumerate(FRENCH_PAIRS):
+        (entry,) = entries_of(pages[i], BESOINS)
+        found = matcher.matches(entry, 3)
+        assert [m.offer.description for m in found][:1] == [offer], need
+    (local,) = entries_of(pages[0], BESOINS)
+    assert "Paniers de légumes locaux" not in [m.offer.description for m in matcher.matches(local, None)]
+
+
+def test_the_feed_comes_from_the_export_registry_and_reads_as_atom(wiki, client):
+    from lxml import etree
+
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save("Initiatives/Compta", COMPTA.format(until="2020-01-31"))  # expired: not in any feed
+    wiki.save("Initiatives/Secret", MAISON.replace("Doulon", "Secrète"), acl="AdminGroup:read,write All:")
+    wiki.save("Liste", '<<Classeur(secteur="Culture")>>\n')
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def entries(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+        feed = etree.fromstring(response.get_data())
+        assert feed.tag == f"{atom}feed"  # RFC 4287: a feed has an id, a title, an updated date and an author
+        for element in ("id", "title", "updated", "author"):
+            assert feed.find(f"{atom}{element}") is not None, element
+        titles = []
+        for entry in feed.findall(f"{atom}entry"):
+            assert entry.findtext(f"{atom}id") and entry.findtext(f"{atom}updated")
+            assert entry.find(f"{atom}link").get("rel", "alternate") == "alternate"  # RFC 4287: no rel is alternate
+            titles.append(entry.findtext(f"{atom}title"))
+        return sorted(titles)
+
+    # the selection's filters (here the sector of the fiche) as every export of the registry
+    assert entries("/+donnees/fiche.mutualisation?secteur=Culture") == [
+        "Besoin — Compagnie Les Tréteaux : Comptabilité de l'association",
+        "Besoin — Compagnie Les Tréteaux : Local de répétition le soir",
+        "Offre — Compagnie Les Tréteaux : Ateliers de théâtre forum",
+    ]
+    assert entries("/+donnees/fiche.mutualisation?genre=local") == [
+        "Besoin — Compagnie Les Tréteaux : Local de répétition le soir",
+        "Offre — Maison de quartier Doulon : Prêt de locaux pour répétitions en soirée",
+    ]
+    assert entries("/+mutualisation.atom?commune=Rezé&cote=offres") == [
+        "Offre — Maison de quartier Doulon : Prêt de locaux pour répétitions en soirée"
+    ]
+    bad = client.get("/+donnees/fiche.mutualisation?cote=tout")
+    assert bad.status_code == 400 and "« cote » vaut « besoins » ou « offres »" in bad.get_data(as_text=True)
+    assert client.get("/+donnees/lieu.mutualisation").status_code == 404
+    listing = content(client, "/Liste")
+    assert "/+donnees/fiche.mutualisation?secteur=Culture" in unescape(listing)
+    assert "besoins et offres (Atom)" in text(listing)
+
+
+def test_macro_arguments_in_the_manual_order_and_wrong_ones_in_french(wiki, client):
+    wiki.save("Initiatives/Tréteaux", THEATRE)
+    wiki.save("Initiatives/Doulon", MAISON)
+    wiki.save(
+        "Besoins",
+        "<<Mutualisation(local, Nantes)>>\n\n<<Mutualisation(limite=0)>>\n\n<<Mutualisation(commune=\"Paris\")>>\n\n"
+        "<<Mutualisation(local, Nantes, Culture, 5, 6)>>\n\n<<Mutualisation(local, genre=local)>>\n\n"
+        "<<Reseau(Culture)>>\n\n<<Reseau(commune=\"Gotham\")>>\n",
+    )
+    shown = text(content(client, "/Besoins"))
+    # <<Mutualisation(local, Nantes)>>: genre « local », commune « Nantes »
+    assert "1 besoin(s) ouvert(s), dont 1 rencontrent au moins une offre du réseau" in shown
+    assert "« limite » doit être un nombre entre 1 et 500, pas « 0 »" in shown
+    assert "Mutualisation : commune inconnue « Paris » ; écrivez le nom d'une commune de Loire-Atlantique" in shown
+    assert "5 arguments sans nom, 4 au plus (dans cet ordre : genre, commune, secteur, limite)" in shown
+    assert "l'argument « genre » est donné deux fois" in shown
+    assert "1 acteur(s), 0 lien(s)" in shown  # <<Reseau(Culture)>>: the sector « Culture », Doulon left out
+    assert "Reseau : commune inconnue « Gotham »" in shown
+    assert "Traceback" not in shown

@@ -43,6 +43,9 @@ KIND_NOTION = {"formation": "formation", "bénévolat": "benevole"}
 NEED_SIDE, OFFER_SIDE = 0.6, 0.4
 #: the text score is multiplied by: same kind, one kind unknown, different kinds
 SAME_KIND, UNKNOWN_KIND, OTHER_KIND = 1.0, 0.85, 0.6
+#: kinds that often name the same thing from two sides (a photographer is a « compétence » to one member and
+#: « communication » to another): between them the text score is multiplied by UNKNOWN_KIND, not OTHER_KIND
+NEAR_KINDS = frozenset({frozenset({"compétence", "communication"}), frozenset({"compétence", "formation"})})
 #: distance (km) at which the distance factor has lost 63 % of its 25 % share
 DISTANCE_SCALE_KM = 20.0
 #: a word, root or notion found in more than this share of the entries (and at least COMMON_MIN of them)
@@ -57,7 +60,8 @@ NEUTRAL = frozenset(
     for w in (
         "besoin besoins cherche cherchons recherche recherchons propose proposons offre offrons prêt prête prêter "
         "mise relation disposition mettre aide aider possible ponctuel ponctuelle régulier régulière gratuit gratuite "
-        "association associations structure structures projet projets notre nos votre vos autre autres"
+        "association associations structure structures projet projets notre nos votre vos autre autres "
+        "peut peuvent pouvons pouvez peux souhaite souhaitons"
     ).split()
 )
 
@@ -137,6 +141,13 @@ NOTIONS: dict[str, tuple[str, ...]] = {
     "spectacle": ("spectacle", "spectacles", "concert", "concerts", "représentation", "représentations"),
     "mobilier": ("mobilier", "meubles", "tables", "chaises", "barnum", "tente", "tentes", "stand"),
     "cuisine": ("cuisine", "cuisiner", "repas", "traiteur", "restauration", "buvette"),
+    "impression": ("impression", "imprimer", "imprimante", "imprimerie", "reprographie", "photocopie", "photocopieuse"),
+    "photo": ("photo", "photos", "photographie", "photographe", "photographier"),
+    "video": ("vidéo", "vidéos", "vidéaste", "film", "filmer", "tournage", "montage", "monteur", "caméra"),
+    "traduction": ("traduction", "traduire", "traducteur", "traductrice", "interprète", "interprétariat"),
+    "hebergement": ("hébergement", "héberger", "logement", "loger", "nuitée", "nuitées"),
+    "menuiserie": ("menuiserie", "menuisier", "ébéniste", "ébénisterie", "charpente"),
+    "electricite": ("électricité", "électricien", "électrique", "électriques"),
 }
 
 #: « local » after another word is an adjective (« producteurs locaux »), not premises
@@ -145,11 +156,11 @@ LOCAL_ADJECTIVE = frozenset({"local", "locaux", "locale", "locales"})
 GUESS_SKIP = frozenset({"don"})
 #: kinds guessed from the words of a line that gives none (first notion or word found wins)
 KIND_HINTS: dict[str, tuple[str, ...]] = {
-    "local": ("salle", "stockage"),
+    "local": ("salle", "stockage", "hebergement"),
     "transport": ("vehicule",),
-    "compétence": ("gestion", "droit"),
+    "compétence": ("gestion", "droit", "traduction", "menuiserie", "electricite"),
     "bénévolat": ("benevole",),
-    "communication": ("graphisme", "communication"),
+    "communication": ("graphisme", "communication", "photo", "video"),
     "matériel": ("son", "informatique", "mobilier", "materiel", "outils"),
     "financement": ("financement",),
     "formation": ("formation",),
@@ -205,12 +216,24 @@ def words_of(text: str) -> tuple[Word, ...]:
     return tuple(out)
 
 
+def singular(word: str) -> str:
+    """The singular of a folded French word, by the regular rules (« jeux » → « jeu », « chevaux » → « cheval »,
+    « vélos » → « vélo »): Snowball leaves some plurals with a stem of their own, and both sides must agree."""
+    if len(word) <= 3 or word[-1] not in "sx" or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("eaux") or word.endswith("eux"):
+        return word[:-1]
+    if word.endswith("aux") and len(word) > 4:
+        return word[:-3] + "al"
+    return word[:-1]
+
+
 @functools.lru_cache(maxsize=20_000)
 def _word(raw: str) -> Word | None:
     if raw in NEUTRAL:
         return None
     stem = root = ""
-    for token in french_analyzer()(raw):
+    for token in french_analyzer()(singular(raw)):
         if token.text.startswith(ROOT_MARK):
             root = token.text[len(ROOT_MARK) :]
         else:
@@ -409,7 +432,10 @@ class Matcher:
         """Text (both ways, the need's side first) times the agreement of kinds; before distance and freshness."""
         text = NEED_SIDE * self.text_score(need, offer) + OFFER_SIDE * self.text_score(offer, need)
         if need.kind and offer.kind:
-            kind = SAME_KIND if need.kind == offer.kind else OTHER_KIND
+            if need.kind == offer.kind:
+                kind = SAME_KIND
+            else:
+                kind = UNKNOWN_KIND if frozenset({need.kind, offer.kind}) in NEAR_KINDS else OTHER_KIND
         else:
             kind = UNKNOWN_KIND
         return text * kind

@@ -17,6 +17,8 @@ from plugins.views.macro_support import ArgumentError, error_box, keyword_argume
 from plugins.views.urls import route_url
 
 EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"), ("atom", "Atom", "application/atom+xml"))
+#: formats of the registry (``plugins/web/exports.py``) that only some types have, linked from their listings
+TYPE_EXPORT_FORMATS = {"fiche": (("mutualisation", "besoins et offres (Atom)", "application/atom+xml"),)}
 
 
 def export_url(type_name: str, fmt: str, result: Result) -> str:
@@ -28,7 +30,7 @@ def export_links(result: Result) -> Any:
     type_name = result.selection.page_type.name
     links = [
         card.url_link(export_url(type_name, fmt, result), label, css=f"eco-export eco-export-{fmt}", mimetype=mime)
-        for fmt, label, mime in EXPORT_FORMATS
+        for fmt, label, mime in (*EXPORT_FORMATS, *TYPE_EXPORT_FORMATS.get(type_name, ()))
     ]
     return card.para(["Télécharger cette sélection : ", *card.joined(links, " · ")], "eco-exports")
 

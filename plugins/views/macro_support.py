@@ -27,6 +27,25 @@ def keyword_arguments(arguments: Any, macro_name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in args.keyword.items()}
 
 
+def ordered_arguments(arguments: Any, macro_name: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Arguments of a macro whose manual gives an order (« Mutualisation(genre, commune, secteur, limite) »):
+    each may be written by name, or without its name in that order (« <<Mutualisation(local, Nantes)>> »)."""
+    if not arguments:
+        return {}
+    args = parse_arguments(arguments[0])
+    if len(args.positional) > len(names):
+        raise ArgumentError(
+            f"{macro_name} : {len(args.positional)} arguments sans nom, {len(names)} au plus "
+            f"(dans cet ordre : {', '.join(names)}) ; ou écrivez nom=\"valeur\"."
+        )
+    out = {name: str(value) for name, value in zip(names, args.positional, strict=False)}
+    for key, value in args.keyword.items():
+        if str(key) in out:
+            raise ArgumentError(f"{macro_name} : l'argument « {key} » est donné deux fois.")
+        out[str(key)] = str(value)
+    return out
+
+
 def error_box(message: str, alternative: str) -> Any:
     """moin's usual inline error box (the macro call, then the message)."""
     return fail_message(message, alternative)

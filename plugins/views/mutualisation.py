@@ -25,6 +25,8 @@ from plugins.views.urls import route_url
 #: how many offers (or needs) are shown for each entry
 SHOWN = 3
 DEFAULT_LIMIT = 50
+#: the macro's arguments, in the order they may be written without their names
+ARGUMENTS = ("genre", "commune", "secteur", "limite")
 MAX_LIMIT = 500
 
 
@@ -185,7 +187,7 @@ class ListingError(ValueError):
 
 
 def parse_arguments(args: dict[str, str]) -> dict[str, Any]:
-    known = ("genre", "commune", "secteur", "limite")
+    known = ARGUMENTS
     for key in args:
         if key not in known:
             raise ListingError(
@@ -195,20 +197,27 @@ def parse_arguments(args: dict[str, str]) -> dict[str, Any]:
     if args.get("genre"):
         genre = next((g for g in GENRES if fold(g) == fold(args["genre"])), None)
         if genre is None:
-            raise ListingError(f"Mutualisation : genre inconnu ; genres possibles : {', '.join(GENRES)}.")
+            raise ListingError(
+                f"Mutualisation : genre inconnu « {args['genre']} » ; genres possibles : {', '.join(GENRES)}."
+            )
         out["genre"] = genre
     if args.get("commune"):
 
         found = communes.find(args["commune"])
         if found is None:
-            raise ListingError("Mutualisation : commune inconnue ; écrivez le nom d'une commune de Loire-Atlantique.")
+            raise ListingError(
+                f"Mutualisation : commune inconnue « {args['commune']} » ; écrivez le nom d'une commune de "
+                "Loire-Atlantique."
+            )
         out["commune"] = found.nom
     if args.get("secteur"):
         out["secteur"] = args["secteur"]
     if args.get("limite"):
         text = args["limite"].strip()
         if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-            raise ListingError(f"Mutualisation : « limite » doit être un nombre entre 1 et {MAX_LIMIT}.")
+            raise ListingError(
+                f"Mutualisation : « limite » doit être un nombre entre 1 et {MAX_LIMIT}, pas « {text} »."
+            )
         out["limite"] = int(text)
     return out
 

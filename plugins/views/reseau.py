@@ -36,7 +36,9 @@ def parse_arguments(args: dict[str, str]) -> dict[str, str]:
 
         found = communes.find(out["commune"])
         if found is None:
-            raise NetworkError("Reseau : commune inconnue ; écrivez le nom d'une commune de Loire-Atlantique.")
+            raise NetworkError(
+                f"Reseau : commune inconnue « {out['commune']} » ; écrivez le nom d'une commune de Loire-Atlantique."
+            )
         out["commune"] = found.nom
     return out
 

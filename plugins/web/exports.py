@@ -141,6 +141,79 @@ def to_atom(page_type: PageType, pages: list[IndexedPage], base_url: str = "") -
     return atom(own, f"{page_type.plural.capitalize()} — Les Écossolies", own, entries, self_link=own)
 
 
+#: the two sides of the pooling's feed, as ``cote`` names them, and how an entry's title names each
+POOLING_SIDES = {"besoins": "Besoin", "offres": "Offre"}
+#: entries in the pooling's feed at most (the most recently changed fiches first)
+POOLING_FEED_SIZE = 200
+
+
+def to_pooling_atom(
+    page_type: PageType,
+    pages: list[IndexedPage],
+    base_url: str = "",
+    cote: str = "",
+    genre: str = "",
+    zone: str = "",
+    self_url: str = "",
+) -> str:
+    """The open needs and offers of the selected fiches (the reader's, as every export) as an Atom feed that
+    members follow: ``cote`` (besoins, offres, both by default), ``genre``, ``zone`` (a commune: the entries
+    there and those of « tout le département »). Expired entries are not in it."""
+    from plugins.indexing.query import QueryError
+    from plugins.views import mutualisation
+
+    try:
+        parsed = mutualisation.parse_arguments({"genre": genre, "commune": zone})
+    except mutualisation.ListingError as exc:
+        raise QueryError(str(exc).replace("Mutualisation : ", "")) from exc
+    if cote not in ("", *POOLING_SIDES):
+        raise QueryError("« cote » vaut « besoins » ou « offres ».")
+    wanted = {p.fullname for p in pages}
+    sides = [cote] if cote else list(POOLING_SIDES)
+    entries = [
+        e
+        for e in mutualisation.open_entries(parsed["genre"], parsed["commune"], None, sides)
+        if e.page.fullname in wanted
+    ]
+    entries = sorted(entries, key=lambda e: (-e.page.mtime, e.page.fullname, e.side, e.number))[:POOLING_FEED_SIZE]
+    self_url = self_url or f"{base_url}/+donnees/{page_type.name}.mutualisation"
+    return pooling_feed(entries, base_url, "Écossolies — besoins et offres du réseau", self_url)
+
+
+def pooling_feed(entries: list[Any], base_url: str, title: str, self_url: str) -> str:
+    """Atom (RFC 4287) of offers and needs: one entry each, its kind as category, its line as summary."""
+    from plugins.data.schema import TOUT_DEPARTEMENT, resource_line
+
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(title)
+    feed.link(href=self_url, rel="self")
+    feed.link(href=f"{base_url}/Mutualisation", rel="alternate")
+    feed.language("fr")
+    feed.author({"name": "Les Écossolies"})
+    feed.updated(_moment(max((e.page.mtime for e in entries), default=0)))
+    for entry in reversed(entries):  # feedgen puts each new entry first
+        url = f"{base_url}/{quote(entry.page.fullname)}"
+        line = resource_line(
+            {
+                "genre": entry.genre,
+                "description": entry.description,
+                "commune": TOUT_DEPARTEMENT if entry.whole_area else entry.commune,
+                "jusqu_au": entry.until.isoformat() if entry.until else None,
+            }
+        )
+        side = POOLING_SIDES[entry.side]
+        item = feed.add_entry()
+        item.id(_xml_safe(f"{url}#{entry.side}-{entry.number}"))
+        item.title(_xml_safe(f"{side} — {entry.page.title} : {entry.description}"))
+        item.link(href=url, rel="alternate")
+        item.updated(_moment(entry.page.mtime))
+        item.summary(_xml_safe(f"{side} de {entry.page.title} : {line}"))
+        if entry.kind:
+            item.category(term=entry.kind)
+    return feed.atom_str(pretty=True).decode("utf-8")
+
+
 def to_ics(page_type: PageType, pages: list[IndexedPage], base_url: str = "", periode: str = "") -> str:
     """The events of a selection in a period (``periode``: à venir by default, passés, 2026-03) as iCalendar;
     ``/+agenda.ics`` is this export under the name calendar apps were given."""
@@ -170,6 +243,8 @@ class Format:
     render: Callable[..., str]
     types: tuple[str, ...] | None = None
     options: tuple[str, ...] = ()
+    #: the file name's extension, when the format's name is not one (``mutualisation`` is Atom)
+    extension: str = ""
 
 
 #: the one registry of export formats: ``/+donnees/<type>.<format>`` for every one
@@ -179,4 +254,8 @@ FORMATS: dict[str, Format] = {
     "geojson": Format("application/geo+json; charset=utf-8", to_geojson, maps.MAPPABLE),
     "atom": Format("application/atom+xml; charset=utf-8", to_atom),
     "ics": Format("text/calendar; charset=utf-8", to_ics, ("evenement",), ("periode",)),
+    # the open needs and offers of a selection of fiches (``/+mutualisation.atom`` is this one for all fiches)
+    "mutualisation": Format(
+        "application/atom+xml; charset=utf-8", to_pooling_atom, ("fiche",), ("cote", "genre", "zone"), "atom"
+    ),
 }

@@ -46,7 +46,8 @@ def export(type_name: str, fmt: str, filename: str = "") -> Response:
     except QueryError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
     response = Response(body, content_type=found.mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename or page_type.plural + "." + fmt}"'
+    extension = found.extension or fmt
+    response.headers["Content-Disposition"] = f'inline; filename="{filename or page_type.plural + "." + extension}"'
     return exports.private(response)
 
 
