@@ -227,7 +227,8 @@ def dangers(html: str) -> list[str]:
             if lowered == "style" and re.search(r"javascript:|expression\(|__xss", value, re.I):
                 found.append(f"<{tag} style={value[:60]!r}>")
     for result in TEMPLATE_RESULTS:
-        if result in html:
+        # a whole word: a hexadecimal id or digest (/+meta shows several) may hold these digits by chance
+        if re.search(rf"(?<![0-9A-Za-z]){re.escape(result)}(?![0-9A-Za-z])", html):
             found.append(f"gabarit évalué : {result}")
     return found
 
