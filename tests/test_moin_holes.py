@@ -627,3 +627,32 @@ def test_other_invisible_characters_are_refused_in_names(wiki: Any, client: Any)
         assert modify(client, bad, "x\n").status_code == 400, repr(bad)
         assert client.post("/+rename/Accueil", data={"target": bad, "comment": "", "submit": "1"}).status_code == 400
     assert modify(client, "Café crème", "x\n").status_code == 302
+
+
+def test_uploaded_svg_and_html_run_nothing_in_chromium_without_csp(wiki: Any, app: Any) -> None:
+    """The corpus's SVG and an HTML page, uploaded: the SVG shows as an image in a page, and opening either raw
+    file downloads it, in a browser with the CSP switched off (the safety net gone, the serving alone holds)."""
+    from tests.browser import browser_page, served
+    from tests.hostile import OUTSIDE_SVG_FILES
+
+    wiki.save("dessin.svg", OUTSIDE_SVG_FILES[1], contenttype="image/svg+xml")
+    wiki.save("page.html", "<script>window.__xss=1; alert(1)</script>\n", contenttype="text/html;charset=utf-8")
+    wiki.save("Montre", "{{dessin.svg}}\n")
+    with served(app) as base, browser_page() as (page, _requested):
+        context = page.context.browser.new_context(bypass_csp=True, accept_downloads=True)
+        tab = context.new_page()
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.goto(base + "/Montre", wait_until="networkidle")
+        assert tab.evaluate("() => [...document.images].some(i => i.src.includes('dessin.svg') && i.naturalWidth > 0)")
+        assert tab.evaluate("() => window.__xss === undefined")
+        for raw in ("/+get/dessin.svg", "/+get/page.html", "/+download/dessin.svg"):
+            with tab.expect_download() as download:
+                try:
+                    tab.goto(base + raw)
+                except Exception as exc:  # noqa: BLE001  (Playwright: « Download is starting », as expected)
+                    assert "Download is starting" in str(exc), exc
+            assert download.value.suggested_filename, raw
+            assert tab.evaluate("() => window.__xss === undefined"), raw
+        assert dialogs == []
+        context.close()
