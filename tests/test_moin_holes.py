@@ -656,3 +656,14 @@ def test_uploaded_svg_and_html_run_nothing_in_chromium_without_csp(wiki: Any, ap
             assert tab.evaluate("() => window.__xss === undefined"), raw
         assert dialogs == []
         context.close()
+
+
+def test_an_unknown_revision_is_a_french_404_in_every_revision_view(wiki: Any, client: Any) -> None:
+    """moin answered 500 (``ValueError: … is not in list``) for /+show, /+meta and /+highlight of a bad revision."""
+    wiki.save("Pub", "x\n")
+    for view in ("show", "meta", "highlight"):
+        for rev in ("abc", "0" * 32):
+            response = client.get(f"/+{view}/+{rev}/Pub")
+            assert response.status_code == 404, (view, rev)
+            assert "Révision introuvable" in response.get_data(as_text=True)
+    assert client.get("/+meta/Pub").status_code == 200

@@ -136,6 +136,8 @@ def build(app: Any, ids: dict[str, tuple[str, str]], who: str) -> tuple[list[str
                     continue
                 filled = {"item_name": name, "rev": revid}
                 urls.append(_fill(rule.rule, filled, values))
+                if "rev" in rule.arguments:  # an unknown revision: a French 404, not a 500
+                    urls.append(_fill(rule.rule, {"item_name": name, "rev": "0" * 32}, values))
         else:
             for combo in _combinations(rule.arguments, values):
                 urls.append(_fill(rule.rule, combo, values))

@@ -23,7 +23,7 @@ from flask import Response, flash, redirect, request, url_for
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 from markupsafe import escape
 from moin import flaskg
-from moin.constants.keys import ACL, LATEST_REVS
+from moin.constants.keys import ACL, CURRENT, LATEST_REVS
 from moin.items import Item, acl_validate
 from moin.storage.middleware.exceptions import AccessDenied
 from moin.storage.middleware.indexing import IndexingMiddleware
@@ -349,6 +349,23 @@ def french_on_error(status: int, title: str, message: str) -> Callable[[Callable
     return make
 
 
+def known_revision(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``/+show/+<rev>/…``, ``/+meta/+<rev>/…``, ``/+highlight/+<rev>/…`` of an unknown revision: a French 404.
+
+    moin looks the revision up in the item's list (``ValueError: 'abc' is not in list``): a 500 in English.
+    """
+
+    def view(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(*args, **kwargs)
+        except (ValueError, KeyError):
+            if kwargs.get("rev") in (None, CURRENT):
+                raise
+            return french_refusal(404, "Révision introuvable", "Cette page n'a pas de révision de ce nom.")
+
+    return view
+
+
 #: the only template moin's pages load through ``/+template/`` (its translations for scripts)
 SERVED_TEMPLATES = ("dictionary.js",)
 
@@ -516,6 +533,8 @@ def init_app(app: Any) -> None:
 
     app.register_error_handler(AccessDenied, access_denied)
     wrap_view(app, "frontend.template", known_template)
+    for endpoint in ("frontend.show_item", "frontend.show_item_meta", "frontend.highlight_item"):
+        wrap_view(app, endpoint, known_revision)
     unknown = french_on_error(400, "Requête invalide", "Cette adresse est incomplète ou invalide.")
     for endpoint in ("frontend.dispatch", "frontend.new", "frontend.tickets", "frontend.ticket_search"):
         wrap_view(app, endpoint, unknown)
