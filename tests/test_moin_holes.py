@@ -667,3 +667,21 @@ def test_an_unknown_revision_is_a_french_404_in_every_revision_view(wiki: Any, c
             assert response.status_code == 404, (view, rev)
             assert "Révision introuvable" in response.get_data(as_text=True)
     assert client.get("/+meta/Pub").status_code == 200
+
+
+def test_markdown_details_of_every_shape_are_shown(wiki: Any, client: Any) -> None:
+    """Nested <details> lost their whole content in moin's markdown_in (no crash, nothing shown)."""
+    from tests.helpers import content
+
+    cases = {
+        "Imbrique": "<details><summary>A</summary>\n\n<details><summary>B</summary>\n\nCorpsB\n\n</details>\n\n</details>\n",
+        "Ligne": "<details><summary>Titre</summary>CorpsLigne</details>\n",
+        "Ouvert": "<details open>\n<summary>Titre</summary>\n\nCorpsOuvert\n\n</details>\n",
+        "SansResume": "<details>\n\nCorpsSeul\n\n</details>\n",
+        "NonFerme": "<details><summary>X</summary>\n\nCorpsX\n",
+    }
+    for name, text in cases.items():
+        wiki.save(f"Md{name}", text, contenttype=MARKDOWN)
+        shown = content(client, f"/Md{name}")
+        body = text.split("Corps")[1].split("\n")[0].split("<")[0]
+        assert "Corps" + body in shown, name
