@@ -685,3 +685,22 @@ def test_markdown_details_of_every_shape_are_shown(wiki: Any, client: Any) -> No
         shown = content(client, f"/Md{name}")
         body = text.split("Corps")[1].split("\n")[0].split("<")[0]
         assert "Corps" + body in shown, name
+
+
+def test_uploads_refuse_invisible_names_and_a_malformed_upload_is_a_french_400(wiki: Any, client: Any) -> None:
+    import io
+
+    wiki.create_user("Alice")
+    wiki.save("Accueil", "Bienvenue.\n")
+    login(client, "Alice")
+
+    def upload(filename: str, field: str = "file_storage") -> Any:
+        data = {field: (io.BytesIO(b"bonjour\n"), filename)}
+        return client.post("/+jfu-server/Accueil", data=data, content_type="multipart/form-data")
+
+    for bad in ["Fac\u202etxt.exe", "Arabe\u061c.txt", "Zero\u200b.txt"]:
+        refused = upload(bad)
+        assert refused.status_code == 400 and "Nom refusé" in refused.get_data(as_text=True), repr(bad)
+    assert upload("bon.txt").status_code == 200
+    malformed = upload("bon2.txt", field="autre")  # moin read a missing file field: AttributeError, a 500
+    assert malformed.status_code == 400 and 'lang="fr"' in malformed.get_data(as_text=True)

@@ -536,7 +536,13 @@ def init_app(app: Any) -> None:
     for endpoint in ("frontend.show_item", "frontend.show_item_meta", "frontend.highlight_item"):
         wrap_view(app, endpoint, known_revision)
     unknown = french_on_error(400, "Requête invalide", "Cette adresse est incomplète ou invalide.")
-    for endpoint in ("frontend.dispatch", "frontend.new", "frontend.tickets", "frontend.ticket_search"):
+    for endpoint in (
+        "frontend.dispatch",
+        "frontend.new",
+        "frontend.tickets",
+        "frontend.ticket_search",
+        "frontend.jfu_server",  # a POST without its file field
+    ):
         wrap_view(app, endpoint, unknown)
 
     wrap_view(app, "feed.atom", lambda original: moin_feed.atom)
