@@ -131,12 +131,62 @@ OUTSIDE_PAYLOADS: list[str] = [
     "[*/[]/+alert(/@PortSwiggerRes/)//'>",
     # moin's own markup, found by the outside test of issue 12: a transclusion of a javascript: URL
     "{{javascript://%0Aalert(1)}}",
+    # « XSS Injection/Intruders/RSNAKE_XSS.txt » (RSnake's cheat sheet): entity, whitespace and case obfuscations of
+    # URLs, old attributes and tags; those loading a third-party host are left out (the tests have no network)
+    "<SCRIPT>alert('XSS');</SCRIPT>",
+    "'';!--\"<XSS>=&{()}",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=javascript:alert(&quot;XSS&quot;)>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    "<IMG SRC=&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058"
+    "&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041>",
+    "<IMG SRC=&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A&#x61&#x6C&#x65&#x72&#x74&#x28&#x27&#x58&#x53"
+    "&#x53&#x27&#x29>",
+    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0A;ascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0D;ascript:alert('XSS');\">",
+    "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
+    "<INPUT TYPE=\"IMAGE\" SRC=\"javascript:alert('XSS');\">",
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<BODY ONLOAD=alert('XSS')>",
+    "<IMG DYNSRC=\"javascript:alert('XSS')\">",
+    "<IMG LOWSRC=\"javascript:alert('XSS')\">",
+    "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">",
+    "<IMG SRC='vbscript:msgbox(\"XSS\")'>",
+    "<IMG SRC=\"mocha:[code]\">",
+    "<IMG SRC=\"livescript:[code]\">",
+    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:alert('XSS');\">",
+    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=data:text/html;base64,PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K\">",
+    "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    "<FRAMESET><FRAME SRC=\"javascript:alert('XSS');\"></FRAMESET>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<DIV STYLE=\"width: expression(alert('XSS'));\">",
+    "<STYLE>.XSS{background-image:url(\"javascript:alert('XSS')\");}</STYLE><A CLASS=XSS></A>",
+    "<BASE HREF=\"javascript:alert('XSS');//\">",
+    "<OBJECT classid=clsid:ae24fdae-03c6-11d1-8b76-0080c744f389><param name=url value=javascript:alert('XSS')></OBJECT>",
+    "<!--<value><![CDATA[<XML ID=I><X><C><![CDATA[<IMG SRC=\"javas<![CDATA[cript:alert('XSS');\">",
+    "<HEAD><META HTTP-EQUIV=\"CONTENT-TYPE\" CONTENT=\"text/html; charset=UTF-7\"> </HEAD>+ADw-SCRIPT+AD4-alert('XSS');"
+    "+ADw-/SCRIPT+AD4-",
+    "<SCRIPT>document.write(\"<SCRI\");</SCRIPT>",
+]
+#: SVG files of the same corpus (« XSS Injection/Files/SVG_XSS1.svg », « SVG_XSS_nested_svg.svg » in substance):
+#: uploaded, served by /+get and shown by <img>
+OUTSIDE_SVG_FILES: list[str] = [
+    "<svg><desc><![CDATA[</desc><script>alert(1)</script>]]></svg>\n",
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=1"><script>window.__xss=1; alert(1)</script>'
+    '<svg onload="alert(2)"/></svg>\n',
 ]
 #: every payload the wiki is tested with: ours and the outside corpus
 ALL_PAYLOADS: list[str] = PAYLOADS + OUTSIDE_PAYLOADS
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster", "xlink:href"}
-BAD_SCHEMES = re.compile(r"^(javascript|vbscript|data:text/html|data:image/svg|data:text/javascript)", re.I)
+URL_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "data", "srcdoc", "background", "poster", "xlink:href", "dynsrc", "lowsrc",
+}
+BAD_SCHEMES = re.compile(r"^(javascript|vbscript|livescript|mocha|data:text/html|data:image/svg|data:text/javascript)", re.I)
 CONTROL = re.compile(r"[\x00-\x20]")
 TEMPLATE_RESULTS = ("50337", "test-secret-key")
 ALLOWED_HANDLERS = set(MOIN_INLINE_HANDLERS)
@@ -155,6 +205,10 @@ def dangers(html: str) -> list[str]:
         text = element.text or ""
         if tag == "script" and ("__xss" in text or "alert(" in text or "XSS" in text or element.get("src", "").startswith("data:")):
             found.append(f"<script> avec {text[:60]!r}")
+        if tag == "script" and element.get("src") and not element.get("src", "").startswith("/"):
+            found.append(f"<script src={element.get('src')[:60]!r}>")  # only the wiki's own scripts
+        if tag == "param" and BAD_SCHEMES.match(CONTROL.sub("", element.get("value") or "")):
+            found.append(f"<param value={element.get('value')[:60]!r}>")
         if tag == "style" and re.search(r"javascript:|expression\(|__xss", text, re.I):
             found.append(f"<style> avec {text[:60]!r}")
         if tag in ("base",) and element.getparent() is not None and element.getparent().tag != "head":
@@ -173,7 +227,8 @@ def dangers(html: str) -> list[str]:
             if lowered == "style" and re.search(r"javascript:|expression\(|__xss", value, re.I):
                 found.append(f"<{tag} style={value[:60]!r}>")
     for result in TEMPLATE_RESULTS:
-        if result in html:
+        # a whole word: a hexadecimal id or digest (/+meta shows several) may hold these digits by chance
+        if re.search(rf"(?<![0-9A-Za-z]){re.escape(result)}(?![0-9A-Za-z])", html):
             found.append(f"gabarit évalué : {result}")
     return found
 

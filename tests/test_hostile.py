@@ -327,7 +327,7 @@ def test_every_payload_through_moins_own_views(app: Any, wiki: Any) -> None:
     own views: /+search with tags, /+meta, /+history, /+diff, /+index, /+tags, /+feed/atom, /+lookup, /+get."""
     from plugins.operations.accounts import make_admin
     from plugins.operations.pages import store_page
-    from tests.hostile import ALL_PAYLOADS
+    from tests.hostile import ALL_PAYLOADS, OUTSIDE_SVG_FILES
 
     with app.app_context():
         make_admin(app, "Admin", "admin@exemple.org", "motdepasse-solide-2026")
@@ -364,6 +364,17 @@ def test_every_payload_through_moins_own_views(app: Any, wiki: Any) -> None:
         for i in range(0, len(ALL_PAYLOADS), 7):
             raw = client.get(f"/+get/Hostile/{i}")
             assert raw.mimetype == "text/plain" and raw.headers["X-Content-Type-Options"] == "nosniff"
+        # the corpus's SVG files, uploaded: shown by <img> in a page, downloaded (sandboxed) when opened
+        for n, svg in enumerate(OUTSIDE_SVG_FILES):
+            with app.app_context():
+                store_page(app, f"Hostile/image{n}.svg", svg, "svg", contenttype="image/svg+xml")
+                store_page(app, f"Hostile/Montre{n}", f"{{{{Hostile/image{n}.svg}}}}\n", "img")
+            raw = client.get(f"/+get/Hostile/image{n}.svg")
+            assert raw.headers["Content-Disposition"].startswith("attachment")
+            assert "sandbox" in raw.headers["Content-Security-Policy"]
+            shown = client.get(f"/Hostile/Montre{n}").get_data(as_text=True)
+            assert f'<img alt="Hostile/image{n}.svg" src="/+get/+' in shown
+            found += [f"/Hostile/Montre{n}: {d}" for d in dangers(shown)]
     assert found == [], "\n".join(found[:40])
 
 

@@ -25,9 +25,12 @@ MAX_CELL = 20000
 FORBIDDEN_NAME_CHARS = set("\n\r\t#<>[]{}|")
 #: control characters (except tab and line breaks): invisible, and refused by YAML readers
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: characters a name must not hide: controls, NUL, zero-width, bidirectional overrides and isolates (a name that
-#: reads one way and is stored another: spoofing)
-INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: characters a name must not hide: controls, NUL, zero-width and filler characters, bidirectional marks, overrides
+#: and isolates, line separators, Unicode tags (a name that reads one way and is stored another: spoofing)
+INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 
 def split_list(cell: str) -> list[str]:

@@ -75,11 +75,11 @@ class StructuredConverter:
         if self.markdown:
             body, calls = markdown_macros.protect(body)
         if self.markdown:
-            try:
-                doc = self.inner(body, contenttype, arguments)
-            except AttributeError:
-                # moin's markdown_in crashes on some raw HTML blocks (<details>): show their content instead
-                doc = self.inner(unfold_details(body), contenttype, arguments)
+            if DETAILS.search(body):
+                # moin's markdown_in crashes on some <details> blocks and silently drops nested ones: their
+                # content is shown instead, opened (the summary in bold)
+                body = unfold_details(body)
+            doc = self.inner(body, contenttype, arguments)
             markdown_macros.restore(doc, calls)
         else:
             doc = self.inner(body, contenttype, arguments)

@@ -2,9 +2,10 @@
 
 moin 2.0.0b5 caches the feed under the newest readable revision id only: once an administrator had loaded it,
 anonymous readers got the same cached feed, with the full text of restricted pages. One control character in a
-page also made the feed answer 500 for everyone (lxml refuses it). This is moin's view with two changes: the
+page also made the feed answer 500 for everyone (lxml refuses it). This is moin's view with three changes: the
 cache key holds the reader's rights (and the newest revision of the whole wiki, so any save, ACL or group change
-makes a new feed), and every text is stripped of the characters XML cannot carry.
+makes a new feed), every text is stripped of the characters XML cannot carry, and the HTML of each entry has its
+executable URLs defused as the wiki's pages do (moin wrote ``<object data="javascript:…">`` there too).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from moin.utils.names import split_fqname
 from whoosh.query import And, Every, Term
 
 from plugins.indexing.query import reader_key
+from plugins.web.security import defuse_html
 
 logging = log.getLogger(__name__)
 
@@ -49,7 +51,7 @@ def atom(item_name: str = "") -> Response:
     content = None
     if newest:
         rights = repr(reader_key())
-        cid = cache_key(usage="eco-atom", revid=newest[0].revid, item_name=item_name, rights=rights)
+        cid = cache_key(usage="eco-atom-2", revid=newest[0].revid, item_name=item_name, rights=rights)
         content = current_app.cache.get(cid)
     if content is None:
         content = _build(item_name, fqname, query)
@@ -107,7 +109,8 @@ def _build(item_name: str, fqname: Any, query: Any) -> str:
         entry.title(xml_safe(feed_title))
         entry.author({"name": xml_safe(author.get(NAME, "")) or "?"})
         entry.link(href=url_for_item(name, rev=this_revid, _external=True))
-        entry.content(xml_safe(content), type="html")
+        # no executable URL leaves the wiki in the feed either (a reader's client shows this HTML)
+        entry.content(xml_safe(defuse_html(str(content))), type="html")
     lines = feed.atom_str(pretty=True).decode("utf-8").split("\n")
     lines.insert(1, render_template("atom.html", get="xml"))  # moin's XSLT stylesheet declaration
     return "\n".join(lines)

@@ -8,7 +8,6 @@ from ``securite.init_app``.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -24,15 +23,17 @@ from flask import Response, flash, redirect, request, url_for
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 from markupsafe import escape
 from moin import flaskg
-from moin.constants.keys import ACL
+from moin.constants.keys import ACL, CURRENT, LATEST_REVS
 from moin.items import Item, acl_validate
 from moin.storage.middleware.exceptions import AccessDenied
+from moin.storage.middleware.indexing import IndexingMiddleware
 from moin.utils.edit_locking import DB_NAME, PREVIEW, SQL
 from moin.utils.names import split_fqname
+from whoosh.qparser import RegexPlugin
 
 from plugins.data.flat import INVISIBLE
 from plugins.web import moin_feed, public_cache
-from plugins.web.security import SCRIPT_PATHS, french_refusal
+from plugins.web.security import SCRIPT_PATHS, defuse_html, executable, french_refusal
 
 #: moin templates served in place of moin's: copies of moin's with the escaping fixed. Not in the theme's
 #: ``templates/``: moin imports ``utils.html`` by its plain name (``{% import "utils.html" %}``), which flask-theme
@@ -74,12 +75,17 @@ ACTIVE_TYPES = re.compile(
 PASSIVE_TYPES = re.compile(r"^(image/(png|jpeg|gif|webp|bmp|x-icon|vnd\.microsoft\.icon)|audio/|video/|text/plain)")
 
 
+#: moin views that serve a member's item as XML for debugging (``/+dom``)
+DEBUG_XML = ("/+dom/",)
+
+
 def neutral_raw(response: Response) -> Response:
     """A member's upload (``/+get``, ``/+download``) is never served with a type a browser runs.
 
     ``<script src="/+get/x.js">`` ran a member's script with the wiki's origin (``script-src 'self'``), and
     ``/+download/…?mimetype=`` let anyone choose the type. Text is served as ``text/plain``, anything else
-    (HTML, SVG, XML, PDF, unknown) as a download; images, sound and video keep their type.
+    (HTML, XML, PDF, unknown) as a download; images, sound and video keep their type, SVG as a download (an
+    ``<img>`` still shows it).
     Any other answer with a script type outside the wiki's script paths becomes plain text too.
     """
     mimetype = (response.mimetype or "").lower()
@@ -95,8 +101,13 @@ def neutral_raw(response: Response) -> Response:
             "text/"
         ):
             response.headers["Content-Disposition"] = _attachment(response)
-    elif raw and mimetype == "image/svg+xml" and "download" in path:
+    elif raw and mimetype == "image/svg+xml":
+        # an <img> (how moin shows an SVG in a page) ignores the disposition and runs no script; opened as a
+        # page or in a frame, an SVG runs its scripts: downloaded instead, even in a browser without the CSP
         response.headers["Content-Disposition"] = _attachment(response)
+    elif path.startswith(DEBUG_XML) and mimetype != "text/html":
+        # moin's DOM of an item, as XML: a browser would render it (XHTML elements, stylesheets): shown as text
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
     elif not raw and "javascript" in mimetype and not path.startswith(SCRIPT_PATHS):
         response.headers["Content-Type"] = "text/plain; charset=utf-8"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -112,21 +123,6 @@ def _attachment(response: Response) -> str:
 
 # --- executable URLs in served HTML -------------------------------------------------------------------------------
 
-URL_ATTRIBUTE = re.compile(
-    r"""(\s(?:[\w:-]*href|src|data|action|formaction|xlink:href|poster|background|cite|srcset|codebase|dynsrc|lowsrc)\s*=\s*)"""
-    r"""("[^"]*"|'[^']*')""",
-    re.IGNORECASE,
-)
-EXECUTABLE_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data(?!:image/(png|jpeg|gif|webp)[;,])):", re.I)
-CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-
-
-def executable(url: str) -> bool:
-    """Whether a browser would run this attribute value (entities decoded, blanks and controls dropped)."""
-    value = CONTROL.sub("", html.unescape(url))
-    return bool(EXECUTABLE_SCHEME.match(value))
-
-
 def defuse_urls(response: Response) -> Response:
     """No executable URL leaves the wiki in HTML, whatever markup or converter of moin wrote it.
 
@@ -140,12 +136,7 @@ def defuse_urls(response: Response) -> Response:
     body = response.get_data(as_text=True)
     if ":" not in body:
         return response
-
-    def fix(match: re.Match[str]) -> str:
-        value = match.group(2)
-        return match.group(1) + '"#"' if executable(value[1:-1]) else match.group(0)
-
-    fixed = URL_ATTRIBUTE.sub(fix, body)
+    fixed = defuse_html(body)
     if fixed != body:
         response.set_data(fixed)
     return response
@@ -236,6 +227,26 @@ def guard_subscription_matching() -> None:
     matched.eco_guarded = True  # type: ignore[attr-defined]
     subscriptions.get_matched_subscription_patterns = matched
     moin.user.get_matched_subscription_patterns = matched
+
+
+def guard_query_parser() -> None:
+    """moin's query parser accepts ``r"…"`` regular expressions (Whoosh's RegexPlugin), run against every term.
+
+    Anyone reaches it with a POST to ``/+search`` or ``/+tickets``: ``r"(a+)+b"`` against one long word a member
+    saved took seconds per request (exponential in the word's length). The plugin is removed: ``r"…"`` is read as
+    plain words. Wrapped at run time on moin's class, moin's files unchanged.
+    """
+    original = IndexingMiddleware.query_parser
+    if getattr(original, "eco_guarded", False):
+        return
+
+    def query_parser(self: Any, default_fields: list[str], idx_name: str = LATEST_REVS) -> Any:
+        parser = original(self, default_fields, idx_name=idx_name)
+        parser.remove_plugin_class(RegexPlugin)
+        return parser
+
+    query_parser.eco_guarded = True  # type: ignore[attr-defined]
+    IndexingMiddleware.query_parser = query_parser  # type: ignore[method-assign]
 
 
 def subscriptions_guard() -> Response | None:
@@ -336,6 +347,23 @@ def french_on_error(status: int, title: str, message: str) -> Callable[[Callable
         return view
 
     return make
+
+
+def known_revision(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``/+show/+<rev>/…``, ``/+meta/+<rev>/…``, ``/+highlight/+<rev>/…`` of an unknown revision: a French 404.
+
+    moin looks the revision up in the item's list (``ValueError: 'abc' is not in list``): a 500 in English.
+    """
+
+    def view(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(*args, **kwargs)
+        except (ValueError, KeyError):
+            if kwargs.get("rev") in (None, CURRENT):
+                raise
+            return french_refusal(404, "Révision introuvable", "Cette page n'a pas de révision de ce nom.")
+
+    return view
 
 
 #: the only template moin's pages load through ``/+template/`` (its translations for scripts)
@@ -487,6 +515,7 @@ def init_app(app: Any) -> None:
     app.after_request(defuse_urls)
     app.after_request(neutral_raw)
     guard_subscription_matching()
+    guard_query_parser()
     wrap_view(
         app,
         "frontend.lookup",
@@ -496,7 +525,7 @@ def init_app(app: Any) -> None:
     )
     wrap_view(app, "admin.modify_acl", lambda original: modify_acl)
     wrap_view(app, "frontend.logout", logout_everywhere)
-    for endpoint in ("frontend.quicklink_item", "frontend.subscribe_item"):
+    for endpoint in ("frontend.quicklink_item", "frontend.subscribe_item", "frontend.bookmark"):
         rule = next((r for r in app.url_map.iter_rules() if r.endpoint == endpoint), None)
         if rule is not None and "POST" not in (rule.methods or ()):
             app.add_url_rule(rule.rule, endpoint=endpoint, methods=["POST"])
@@ -504,8 +533,16 @@ def init_app(app: Any) -> None:
 
     app.register_error_handler(AccessDenied, access_denied)
     wrap_view(app, "frontend.template", known_template)
+    for endpoint in ("frontend.show_item", "frontend.show_item_meta", "frontend.highlight_item"):
+        wrap_view(app, endpoint, known_revision)
     unknown = french_on_error(400, "Requête invalide", "Cette adresse est incomplète ou invalide.")
-    for endpoint in ("frontend.dispatch", "frontend.new", "frontend.tickets", "frontend.ticket_search"):
+    for endpoint in (
+        "frontend.dispatch",
+        "frontend.new",
+        "frontend.tickets",
+        "frontend.ticket_search",
+        "frontend.jfu_server",  # a POST without its file field
+    ):
         wrap_view(app, endpoint, unknown)
 
     wrap_view(app, "feed.atom", lambda original: moin_feed.atom)

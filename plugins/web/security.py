@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import os
 import re
 import sqlite3
@@ -144,6 +145,33 @@ def french_refusal(status: int, title: str, message: str, retry_after: int | Non
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+# --- executable URLs in served HTML (pages: moin_guards.defuse_urls; feed: moin_feed) -----------------
+
+URL_ATTRIBUTE = re.compile(
+    r"""(\s(?:[\w:-]*href|src|data|action|formaction|xlink:href|poster|background|cite|srcset|codebase|dynsrc|lowsrc)\s*=\s*)"""
+    r"""("[^"]*"|'[^']*')""",
+    re.IGNORECASE,
+)
+EXECUTABLE_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data(?!:image/(png|jpeg|gif|webp)[;,])):", re.I)
+CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def executable(url: str) -> bool:
+    """Whether a browser would run this attribute value (entities decoded, blanks and controls dropped)."""
+    value = CONTROL.sub("", html.unescape(url))
+    return bool(EXECUTABLE_SCHEME.match(value))
+
+
+def defuse_html(body: str) -> str:
+    """The HTML with every executable URL attribute replaced by ``#`` (pages, and the feed's HTML content)."""
+
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(2)
+        return match.group(1) + '"#"' if executable(value[1:-1]) else match.group(0)
+
+    return URL_ATTRIBUTE.sub(fix, body)
 
 
 # --- CSRF: the origin of state-changing requests -------------------------------------------------------------
