@@ -29,7 +29,7 @@ from moin.items import Item, acl_validate
 from moin.storage.middleware.exceptions import AccessDenied
 from moin.utils.edit_locking import DB_NAME, PREVIEW, SQL
 from moin.utils.names import split_fqname
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from plugins.data.flat import INVISIBLE
 from plugins.web import moin_feed, public_cache
@@ -427,6 +427,18 @@ def french_http_error(error: HTTPException) -> Any:
     return response
 
 
+def named_or_french(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """moin's 404 prints the error's description as the page's name: a bare ``abort(404)`` (``/+register`` when
+    registration is closed) showed « La page « The requested URL was not found on the server… » n'existe pas »."""
+
+    def handler(error: Any) -> Any:
+        if getattr(error, "description", None) == NotFound.description:
+            return french_http_error(error)
+        return original(error)
+
+    return handler
+
+
 def access_denied(error: Exception) -> Response:
     """moin lets AccessDenied escape from some views (``/+indexable`` of a restricted item): a French 403."""
 
@@ -541,6 +553,9 @@ def init_app(app: Any) -> None:
 
     app.register_error_handler(AccessDenied, access_denied)
     app.register_error_handler(HTTPException, french_http_error)
+    frontend_404 = app.error_handler_spec.get("frontend", {}).get(404, {})
+    for exception_class, original in list(frontend_404.items()):
+        frontend_404[exception_class] = named_or_french(original)
     wrap_view(app, "frontend.template", known_template)
     unknown = french_on_error(400, "Requête invalide", "Cette adresse est incomplète ou invalide.")
     for endpoint in ("frontend.dispatch", "frontend.new", "frontend.tickets", "frontend.ticket_search"):
