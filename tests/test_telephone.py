@@ -138,6 +138,10 @@ TABLES = (
 
 
 def test_moins_screens_a_member_reaches_fit_a_360_px_phone(seeded, wiki):
+    """Screens of moin itself, styled by our theme: within the screen, no word cut, nothing axe calls serious."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
     os.makedirs(CAPTURES, exist_ok=True)
     wiki.create_user("Alice")
     wiki.save("Tableaux", TABLES)
@@ -164,6 +168,10 @@ def test_moins_screens_a_member_reaches_fit_a_360_px_phone(seeded, wiki):
             cut = page.evaluate(CUT_WORDS)
             if cut:
                 problems.append(f"{name} ({path}) : mots coupés {cut}")
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"]][:3]
+                    problems.append(f"{name} ({path}) : axe {violation['id']} ({violation['impact']}) {targets}")
 
         page.goto(base + "/Tableaux")
         text = page.inner_text("#moin-page")
@@ -175,4 +183,24 @@ def test_moins_screens_a_member_reaches_fit_a_360_px_phone(seeded, wiki):
         )
         assert "Commune=Nantes" in labels and "Nom=Clé" in labels
         assert not any(label.startswith("Commune=Rezé") or label.startswith("Rezé=") for label in labels)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_serious_problem_on_reader_pages(seeded, width):
+    """axe-core (shipped inside axe-playwright-python, injected from disk: no network) on every reader page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = []
+    with served(seeded) as base, browser_page(width=width, height=900) as (page, requested):
+        for name, path in PAGES.items():
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"]][:3]
+                    problems.append(f"{name} à {width} px : {violation['id']} ({violation['impact']}) {targets}")
+        outside = [u for u in requested if not u.startswith(base) and "tile.openstreetmap.org" not in u]
+        assert not outside, outside  # axe itself comes from the package, never from a CDN
     assert not problems, "\n".join(problems)
