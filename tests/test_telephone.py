@@ -173,6 +173,17 @@ def test_moins_screens_a_member_reaches_fit_a_360_px_phone(seeded, wiki):
                     targets = [n["target"] for n in violation["nodes"]][:3]
                     problems.append(f"{name} ({path}) : axe {violation['id']} ({violation['impact']}) {targets}")
 
+        # the editor's file field: a French button, not the browser's « Choose File / No file chosen »
+        page.goto(base + "/+modify/Accueil")
+        assert page.locator("label.eco-choisir-fichier").inner_text() == "Choisir un fichier"
+        assert page.locator(".eco-fichier-choisi").inner_text() == "Aucun fichier choisi"
+        native = page.locator("input[type=file]").bounding_box()
+        assert native["width"] <= 1 and native["height"] <= 1
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "texte.txt", "mimeType": "text/plain", "buffer": b"Bonjour"}]
+        )
+        assert page.locator(".eco-fichier-choisi").inner_text() == "texte.txt"
+
         page.goto(base + "/Tableaux")
         text = page.inner_text("#moin-page")
         # the first table has no header row: its first row stays shown, and no value is used as a label

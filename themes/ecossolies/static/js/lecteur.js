@@ -88,4 +88,29 @@
       }
     }
   }
+  // file fields: the browser writes « Choose File / No file chosen » in its own language; a French button
+  // (a label for the field, which stays in the page, reachable by the keyboard) and the chosen file's name
+  var files = document.querySelectorAll("#moin-page input[type=file]");
+  for (var f = 0; f < files.length; f++) {
+    var input = files[f];
+    if (!input.id) { input.id = "eco-fichier-" + f; }
+    var pick = document.createElement("label");
+    pick.className = "eco-bouton eco-choisir-fichier";
+    pick.htmlFor = input.id;
+    pick.textContent = input.multiple ? "Choisir des fichiers" : "Choisir un fichier";
+    var chosen = document.createElement("span");
+    chosen.className = "eco-fichier-choisi";
+    chosen.setAttribute("aria-live", "polite");
+    chosen.textContent = "Aucun fichier choisi";
+    input.classList.add("eco-fichier-cache");
+    input.parentNode.insertBefore(pick, input.nextSibling);
+    pick.parentNode.insertBefore(chosen, pick.nextSibling);
+    input.addEventListener("change", (function (field, text) {
+      return function () {
+        var names = [];
+        for (var n = 0; n < field.files.length; n++) { names.push(field.files[n].name); }
+        text.textContent = names.length ? names.join(", ") : "Aucun fichier choisi";
+      };
+    })(input, chosen));
+  }
 })();
