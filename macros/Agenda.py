@@ -35,7 +35,17 @@ def month_view(start: dt.datetime, found: list[agenda.Occurrence]) -> Any:
     for o in found:
         by_day.setdefault(o.start.date(), []).append(o)
     header = moin_page.table_header(
-        children=[moin_page.table_row(children=[moin_page.table_cell(children=[d]) for d in DAYS])]
+        children=[
+            moin_page.table_row(
+                # the full name on a computer, « lun. » on a phone (seven columns of 45 px cut « mercredi »)
+                children=[
+                    moin_page.table_cell(
+                        children=[card.span("eco-jour-long", [d]), card.span("eco-jour-court", [d[:3] + "."])]
+                    )
+                    for d in DAYS
+                ]
+            )
+        ]
     )
     rows = []
     for week in agenda.month_weeks(start.year, start.month):

@@ -23,7 +23,8 @@ ENGLISH = [
     "Items", "Item", "Diff", "Key", "Value", "Action", "Address", "Comment", "Content Type", "Item ID",
     "Revision ID", "Summary", "Trash", "DRAFT", "Moin login", "Preview", "Cancel", "Save", "Submit", "Back",
     "Filter", "Contenttype", "Created", "User", "Password", "Username", "changes", "Help", "Deleted", "Newer",
-    "Older", "Previous", "Next", "None", "Error", "Search", "Home", "Wiki", "Moin",
+    "Older", "Previous", "Next", "None", "Error", "Search", "Home", "Wiki", "Moin", "Not Found", "Bad Request",
+    "Method Not Allowed", "requested URL", "Internal Server Error", "Forbidden", "default", "Plain Text",
 ]  # fmt: skip
 
 #: proper names and technical names a French page may show (the words above inside them are not interface words)
@@ -170,3 +171,22 @@ def test_login_page_and_success_message_read_as_such(seeded, client):
                                             "login_submit": "1"}, follow_redirects=True)  # fmt: skip
     html = response.get_data(as_text=True)
     assert re.search(r'class="moin-flash moin-flash-info[^"]*"[^>]*>\s*Vous êtes connecté', html)
+
+
+def test_errors_of_every_route_are_french_pages_of_the_wiki(seeded, client):
+    """Our routes' errors (an unknown type, format or chart) were werkzeug's English page, without the theme."""
+    for url, status in (("/+formulaire/Page inexistante", 404), ("/+carte/inconnu", 404),
+                        ("/+reseau.inconnu", 404), ("/+financements/graphique/inconnu.svg", 404),
+                        ("/+donnees/inconnu.csv", 404)):  # fmt: skip
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == status, url
+        assert '<html lang="fr">' in html and 'name="viewport"' in html and 'id="moin-header"' in html, url
+        assert not english_words(visible_text(html)), (url, english_words(visible_text(html)))
+    assert "<h1>Page introuvable</h1>" in client.get("/+carte/inconnu").get_data(as_text=True)
+
+
+def test_the_tab_title_never_shows_markup(seeded, client):
+    html = client.get(f"/+highlight/{PAGE}").get_data(as_text=True)
+    title = re.search(r"(?s)<title>(.*?)</title>", html).group(1)
+    assert " ".join(title.split()) == f"Coloration syntaxique de {PAGE} — Les Écossolies"

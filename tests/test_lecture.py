@@ -175,3 +175,38 @@ def test_authors_are_named_never_shown_by_address(wiki, client):
         assert "127.0.0.1" not in html, url
     history = client.get(f"/+history/{PAGE}").get_data(as_text=True)
     assert "Alice" in history and "l'équipe du wiki (import ou contenu initial)" in history
+
+
+def test_search_snippets_write_dates_and_times_in_words(wiki, client):
+    import json
+
+    wiki.save(
+        "Agenda/Journée",
+        "---\ntype: evenement\ntitre: Journée au Hangar\ndebut: 2027-01-16 09:30\nfin: 2027-01-16 17:00\n"
+        "lieu: Le Hangar de Trentemoult\n---\nUne journée.\n",
+    )
+    data = json.loads(client.get("/+recherche.json?q=Trentemoult").get_data(as_text=True))
+    snippet = data["resultats"][0]["extrait"]
+    assert "Trentemoult" in snippet
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\dT\d|\d{2}:\d{2}", snippet), snippet
+    assert "à 17 h 00 · Lieu" in snippet, snippet
+
+
+def test_history_names_the_summary_and_the_format_and_the_feed_names_the_wiki_team(wiki, client):
+    wiki.save(PAGE, "Contenu initial.\n")  # by a command, without account: the seed's way
+    wiki.create_user("Alice")
+    login(client, "Alice")
+    form = {"content_form_data_text": "Texte.\n", "comment": "Ma note", "meta_form_acl": "None",
+            "meta_form_name": PAGE, "meta_form_summary": "Un résumé imprimé", "meta_form_tags": "",
+            "submit": "Enregistrer"}  # fmt: skip
+    client.post(f"/+modify/{PAGE}?contenttype=text/x.moin.wiki;charset=utf-8&itemtype=default", data=form)
+    history = client.get(f"/+history/{PAGE}").get_data(as_text=True)
+    assert "Ma note" in history and "Résumé : Un résumé imprimé" in history
+    assert "`" not in history.split('id="moin-page-history"')[1].split("</table>")[0]
+    assert ">texte wiki</td>" in history and "Moinmoin" not in history
+    assert "~(" not in history
+    meta = client.get(f"/+meta/{PAGE}").get_data(as_text=True)
+    assert "page ordinaire" in meta and ">default<" not in meta
+    feed = client.get(f"/+feed/atom/{PAGE}").get_data(as_text=True)
+    assert "None" not in feed
+    assert "<name>l'équipe du wiki</name>" in feed and "<name>Alice</name>" in feed

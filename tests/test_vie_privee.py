@@ -129,3 +129,9 @@ def test_the_wiki_feed_leaves_private_venues_out_for_visitors_and_names_no_none(
     wiki.create_user("Alice")
     login(client, "Alice")
     assert "Lieux/Salon" in client.get("/+feed/atom").get_data(as_text=True)
+
+
+def test_the_map_document_opened_alone_names_itself_in_the_tab(wiki, client):
+    wiki.save("Lieux/A", "---\ntype: lieu\nnom: Bar A\ncategorie: bar\ncommune: Rezé\n---\n")
+    html = client.get("/+carte/lieu").get_data(as_text=True)
+    assert "<title>Carte des lieux — Les Écossolies</title>" in html

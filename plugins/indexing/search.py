@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from whoosh import qparser
@@ -374,10 +374,33 @@ def visible_data(page: IndexedPage) -> str:
     for key, value in (page.data or {}).items():
         if key in _HIDDEN_KEYS:
             continue
-        text = " ".join(data_text(_without_hidden(value)).split("\n")).strip()
+        text = " ".join(data_text(_in_words(_without_hidden(value))).split("\n")).strip()
         if text:
             out.append(f"{labels.get(key, key)} : {text}")
     return " · ".join(out)
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?")
+
+
+def _in_words(value: Any) -> Any:
+    """Dates and times as the card writes them (« samedi 16 janvier 2027 à 17 h 00 »), never « 2027-01-16T17:00 »."""
+    if isinstance(value, dict):
+        return {k: _in_words(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_in_words(v) for v in value]
+    if isinstance(value, datetime):
+        return french.moment(value)
+    if isinstance(value, date):
+        return french.date(value)
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value.strip()):
+        try:
+            return french.moment(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        except ValueError:
+            return value
+    if isinstance(value, str):
+        return french.date(value)  # « 2024-03-18 » → « 18 mars 2024 »; any other text as written
+    return value
 
 
 def _without_hidden(value: Any) -> Any:

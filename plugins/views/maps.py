@@ -17,6 +17,7 @@ from urllib.parse import quote
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
 from plugins.data import communes
 from plugins.data.caches import BoundedCache
@@ -299,11 +300,16 @@ def local_map(cfg: Any) -> folium.Map:
     return fmap
 
 
-def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any) -> str:
-    """The whole map as an HTML document (served to an iframe), with only local scripts and styles."""
+def map_document(
+    places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any, title: str = "Carte"
+) -> str:
+    """The whole map as an HTML document (served to an iframe, or opened alone: then its tab says what it shows),
+    with only local scripts and styles."""
     fmap = local_map(cfg)
     ClusteredPlaces(places, legend_rows).add_to(fmap)
-    return fmap.get_root().render()
+    root = fmap.get_root()
+    root.title = str(escape(f"{title} — {cfg.html_pagetitle or cfg.sitename}"))
+    return root.render()
 
 
 def geojson(places: list[Place], unplaced: list[IndexedPage], base_url: str) -> dict[str, Any]:

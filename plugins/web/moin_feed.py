@@ -16,7 +16,18 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from flask import Response, request
 from moin import current_app, flaskg, log
-from moin.constants.keys import ALL_REVS, COMMENT, LATEST_REVS, MTIME, NAME, NAME_EXACT, NAMESPACE, PARENTID, REVID
+from moin.constants.keys import (
+    ALL_REVS,
+    COMMENT,
+    LATEST_REVS,
+    MTIME,
+    NAME,
+    NAME_EXACT,
+    NAMESPACE,
+    PARENTID,
+    REVID,
+    USERID,
+)
 from moin.items import Item
 from moin.themes import get_editor_info, render_template
 from moin.utils.crypto import cache_key
@@ -62,6 +73,17 @@ def atom(item_name: str = "") -> Response:
     return response
 
 
+#: the author of a revision saved without an account: the seed content and imports, by the wiki's own commands
+WIKI_TEAM = "l'équipe du wiki"
+
+
+def _author(meta: Any) -> str:
+    """The author's name as the history shows it: never an address, never « None » (moin's for the seed)."""
+    if not meta.get(USERID):
+        return WIKI_TEAM
+    return str(get_editor_info(meta, external=True).get(NAME) or WIKI_TEAM)
+
+
 def _build(item_name: str, fqname: Any, query: Any) -> str:
     title = f"{current_app.cfg.sitename}" if not item_name else f"{current_app.cfg.sitename} - {fqname}"
     feed = FeedGenerator()
@@ -91,7 +113,7 @@ def _build(item_name: str, fqname: Any, query: Any) -> str:
         except Exception:
             logging.exception(f"content rendering crashed on item {name}")
             content = "Cette révision n'a pas pu être affichée."
-        author = get_editor_info(rev.meta, external=True)
+        author_name = _author(rev.meta)
         rev_comment = rev.meta.get(COMMENT, "")
         if rev_comment:
             if len(rev_comment) > 80:
@@ -99,15 +121,15 @@ def _build(item_name: str, fqname: Any, query: Any) -> str:
                     "atom.html", get="comment_cont_merge", comment=rev_comment[79:], content=safe_markup(content)
                 )
                 rev_comment = f"{rev_comment[:79]}..."
-            feed_title = f"{author.get(NAME, '')} - {rev_comment}"
+            feed_title = f"{author_name} - {rev_comment}"
         else:
-            feed_title = f"{author.get(NAME, '')}"
+            feed_title = author_name
         if not item_name:
             feed_title = f"{name} - {feed_title}"
         entry = feed.add_entry()
         entry.id(url_for_item(name, rev=this_revid, _external=True))
         entry.title(xml_safe(feed_title))
-        entry.author({"name": xml_safe(author.get(NAME, "")) or "?"})
+        entry.author({"name": xml_safe(author_name) or "?"})
         entry.link(href=url_for_item(name, rev=this_revid, _external=True))
         # no executable URL leaves the wiki in the feed either (a reader's client shows this HTML)
         entry.content(xml_safe(defuse_html(str(content))), type="html")

@@ -29,6 +29,7 @@ from moin.storage.middleware.exceptions import AccessDenied
 from moin.storage.middleware.indexing import IndexingMiddleware
 from moin.utils.edit_locking import DB_NAME, PREVIEW, SQL
 from moin.utils.names import split_fqname
+from werkzeug.exceptions import HTTPException, NotFound
 from whoosh.qparser import RegexPlugin
 
 from plugins.data.flat import INVISIBLE
@@ -418,6 +419,54 @@ def modify_acl(item_name: str) -> Any:
     return back
 
 
+#: the French title and sentence of an HTTP error a route raised (werkzeug's own page is in English, unthemed)
+HTTP_ERRORS = {
+    400: ("Requête invalide", "Cette adresse est incomplète ou invalide."),
+    404: ("Page introuvable", "Cette adresse ne correspond à aucune page du wiki."),
+    405: ("Action impossible ici", "Cette adresse ne s'ouvre pas ainsi : elle attend l'envoi d'un formulaire."),
+    410: ("Page disparue", "Cette page n'existe plus."),
+    413: ("Envoi trop volumineux", "Ce que vous envoyez dépasse la taille permise."),
+    500: ("Erreur du wiki", "Une erreur est survenue de notre côté ; elle a été notée. Réessayez dans un moment."),
+}
+
+
+def french_http_error(error: HTTPException) -> Any:
+    """Any HTTP error no moin handler took (our routes' 404, a 405, a 500…): a French page in the wiki's theme.
+
+    moin themes its 403 and its own pages' 404 only; the rest reached the reader as werkzeug's English page,
+    without the wiki's header nor a viewport for a phone. A redirect or a code below 400 goes through untouched.
+    """
+    code = error.code or 500
+    if code < 400:
+        return error
+    title, message = HTTP_ERRORS.get(code, ("Requête refusée", "Le wiki ne peut pas répondre à cette demande."))
+    try:
+        from moin.themes import render_template
+
+        body = render_template("error.html", item_name="", title=title, description=message)
+    except Exception:  # noqa: BLE001  (the page machinery itself failed: the plain French page)
+        logging.getLogger(__name__).warning("page d'erreur du thème en échec", exc_info=True)
+        return french_refusal(code, title, message)
+    response = Response(body, status=code, mimetype="text/html")
+    kept = dict(error.get_headers())
+    for header in ("Allow", "Retry-After"):
+        if header in kept:
+            response.headers[header] = kept[header]
+    return response
+
+
+def named_or_french(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """moin's 404 prints the error's description as the page's name: a bare ``abort(404)`` (``/+register`` when
+    registration is closed) showed « La page « The requested URL was not found on the server… » n'existe pas »."""
+
+    def handler(error: Any) -> Any:
+        if getattr(error, "description", None) == NotFound.description:
+            return french_http_error(error)
+        return original(error)
+
+    return handler
+
+
 def access_denied(error: Exception) -> Response:
     """moin lets AccessDenied escape from some views (``/+indexable`` of a restricted item): a French 403."""
 
@@ -532,6 +581,10 @@ def init_app(app: Any) -> None:
         wrap_view(app, endpoint, post_only)
 
     app.register_error_handler(AccessDenied, access_denied)
+    app.register_error_handler(HTTPException, french_http_error)
+    frontend_404 = app.error_handler_spec.get("frontend", {}).get(404, {})
+    for exception_class, original in list(frontend_404.items()):
+        frontend_404[exception_class] = named_or_french(original)
     wrap_view(app, "frontend.template", known_template)
     for endpoint in ("frontend.show_item", "frontend.show_item_meta", "frontend.highlight_item"):
         wrap_view(app, endpoint, known_revision)

@@ -85,6 +85,33 @@ def size(value: Any) -> str:
     return str(n)
 
 
+#: a page's format in words a member knows (moin shows « Moinmoin », « Markdown », « Plain Text [...] »)
+FORMATS = {
+    "text/x.moin.wiki": "texte wiki",
+    "text/x.moin.creole": "texte wiki (Creole)",
+    "text/x-markdown": "Markdown",
+    "text/x-mediawiki": "texte wiki (MediaWiki)",
+    "text/x-rst": "reStructuredText",
+    "text/html": "HTML",
+    "text/plain": "texte brut",
+    "text/csv": "tableau CSV",
+    "application/pdf": "document PDF",
+    "application/zip": "archive ZIP",
+}
+FAMILIES = {"image": "image", "audio": "son", "video": "vidéo", "text": "texte"}
+
+
+def content_format(contenttype: Any) -> str:
+    """« texte wiki », « Markdown », « image (PNG) »…: what kind of page or file it is, without moin's jargon."""
+    mimetype = str(contenttype or "").split(";")[0].strip().lower()
+    if mimetype in FORMATS:
+        return FORMATS[mimetype]
+    family, _slash, sub = mimetype.partition("/")
+    if family in FAMILIES:
+        return f"{FAMILIES[family]} ({sub.removeprefix('x-').upper()})" if sub else FAMILIES[family]
+    return "fichier"
+
+
 FORM_ENDPOINT = "ecossolies.edit_page"
 
 
@@ -128,6 +155,7 @@ def init_app(app: Any) -> None:
     app.jinja_env.filters["eco_espaces"] = diff_spaces
     app.jinja_env.filters["eco_moment"] = moment
     app.jinja_env.filters["eco_taille"] = size
+    app.jinja_env.filters["eco_format"] = content_format
     app.jinja_env.globals["eco_formulaire_url"] = form_url
     app.before_request(search_to_ours)
     app.after_request(feed_for_reader)

@@ -108,7 +108,7 @@ def map_page(type_name: str) -> Response:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
     places, _unplaced = maps.split_located(query.run(selection, all_rows=True).rows, page_type)
     cfg = current_app.cfg
-    document = maps.map_document(places, maps.legend(places), cfg)
+    document = maps.map_document(places, maps.legend(places), cfg, title=f"Carte des {page_type.plural}")
     return exports.private(security.map_response(document, cfg))
 
 

@@ -51,18 +51,31 @@
     toggle(filter, box, "eco-facettes-ouvertes");
   }
 
-  // wide tables: each cell knows its column's label
+  // wide tables: each cell knows its column's label. The first row is a header only when it says so (in a
+  // <thead>, or all <th>, or all bold as a wiki table writes it); otherwise no row is hidden and no value becomes
+  // a label: the rows are stacked as they are.
+  function isHeader(row, inThead) {
+    if (inThead) { return true; }
+    for (var h = 0; h < row.children.length; h++) {
+      var c = row.children[h], text = c.textContent.trim();
+      if (c.tagName === "TH") { continue; }
+      var bold = c.querySelector("strong, b");
+      if (!text || !bold || bold.textContent.trim() !== text) { return false; }
+    }
+    return row.children.length > 0;
+  }
   var tables = document.querySelectorAll("#moin-page table");
   for (var t = 0; t < tables.length; t++) {
     var table = tables[t];
-    if (table.classList.contains("eco-mois")) { continue; }
-    var head = table.querySelector("thead tr") || table.querySelector("tr");
-    if (!head) { continue; }
+    if (table.classList.contains("eco-mois") || table.classList.contains("eco-meta")) { continue; }
+    var thead = table.querySelector("thead tr");
+    var head = thead || table.querySelector("tr");
+    if (!head || head.children.length < 2) { continue; }
+    table.classList.add("eco-empilable");
+    if (!isHeader(head, !!thead)) { table.classList.add("eco-sans-entete"); continue; }
     var labels = [];
     var cells = head.children;
     for (var c = 0; c < cells.length; c++) { labels.push(cells[c].textContent.trim()); }
-    if (labels.length < 3) { continue; }
-    table.classList.add("eco-empilable");
     head.classList.add("eco-entete-tableau");
     var rows = table.querySelectorAll("tr");
     for (var r = 0; r < rows.length; r++) {
@@ -74,5 +87,30 @@
         col += cell.colSpan || 1;
       }
     }
+  }
+  // file fields: the browser writes « Choose File / No file chosen » in its own language; a French button
+  // (a label for the field, which stays in the page, reachable by the keyboard) and the chosen file's name
+  var files = document.querySelectorAll("#moin-page input[type=file]");
+  for (var f = 0; f < files.length; f++) {
+    var input = files[f];
+    if (!input.id) { input.id = "eco-fichier-" + f; }
+    var pick = document.createElement("label");
+    pick.className = "eco-bouton eco-choisir-fichier";
+    pick.htmlFor = input.id;
+    pick.textContent = input.multiple ? "Choisir des fichiers" : "Choisir un fichier";
+    var chosen = document.createElement("span");
+    chosen.className = "eco-fichier-choisi";
+    chosen.setAttribute("aria-live", "polite");
+    chosen.textContent = "Aucun fichier choisi";
+    input.classList.add("eco-fichier-cache");
+    input.parentNode.insertBefore(pick, input.nextSibling);
+    pick.parentNode.insertBefore(chosen, pick.nextSibling);
+    input.addEventListener("change", (function (field, text) {
+      return function () {
+        var names = [];
+        for (var n = 0; n < field.files.length; n++) { names.push(field.files[n].name); }
+        text.textContent = names.length ? names.join(", ") : "Aucun fichier choisi";
+      };
+    })(input, chosen));
   }
 })();
