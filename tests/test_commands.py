@@ -54,6 +54,16 @@ def test_seed_then_member_and_admin_accounts(instance):
     assert "0 périmé(s), 0 en trop" in run(*PY, "verifier-index").stdout
 
 
+def test_preparing_production_renews_the_public_cache(instance):
+    """New code may answer differently: ``make serve`` starts with no public answer of the code before."""
+    run, base = instance
+    token = base / "wiki" / ".generation-publique"
+    before = token.read_text() if token.exists() else ""
+    out = run(*PY, "preparer-production").stdout
+    assert "Cache des pages publiques : renouvelé." in out
+    assert token.read_text() not in ("", before)
+
+
 def test_import_and_reindex_commands(instance, tmp_path):
     run, _ = instance
     good = tmp_path / "ok.csv"

@@ -32,6 +32,7 @@ from plugins.operations.production import admin_from_environment, load_environme
 from plugins.operations.repair import moin_index_drift, repair_moin_index
 from plugins.operations.seed import load_seed
 from plugins.subventions.store import check, import_communes, import_file, item_name
+from plugins.web import public_cache
 from plugins.web.write_lock import exclusive
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -101,6 +102,8 @@ def prepare_production() -> None:
             click.echo(f"Index de moin mis à jour ({drift} écart(s) avec le stockage, {len(kept)} mis de côté).")
         counts = get_index(app).verify(repair=True)
         click.echo(f"Index structuré : {counts['perimees'] + counts['en_trop']} élément(s) réparé(s).")
+        public_cache.bump(app)  # new code may answer differently: no page kept by the one before is served
+        click.echo("Cache des pages publiques : renouvelé.")
         if account:
             try:
                 click.echo(make_admin(app, *account))
