@@ -109,7 +109,7 @@ def find(name: str, beginning: bool = False) -> Commune | None:
 
 def close(name: str, count: int = 3) -> list[str]:
     """Official names close to a name not found (« Saint-Nazair » gives Saint-Nazaire), for the error message."""
-    import difflib
+    import difflib  # only when a commune is not found
 
     key = _key(name).replace("-", " ")
     table = _by_key()

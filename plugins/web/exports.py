@@ -159,8 +159,8 @@ def to_pooling_atom(
     """The open needs and offers of the selected fiches (the reader's, as every export) as an Atom feed that
     members follow: ``cote`` (besoins, offres, both by default), ``genre``, ``zone`` (a commune: the entries
     there and those of « tout le département »). Expired entries are not in it."""
-    from plugins.indexing.query import QueryError
-    from plugins.views import mutualisation
+    from plugins.indexing.query import QueryError  # late: only for this format
+    from plugins.views import mutualisation  # late: only for this format
 
     try:
         parsed = mutualisation.parse_arguments({"genre": genre, "commune": zone})
@@ -182,7 +182,7 @@ def to_pooling_atom(
 
 def pooling_feed(entries: list[Any], base_url: str, title: str, self_url: str) -> str:
     """Atom (RFC 4287) of offers and needs: one entry each, its kind as category, its line as summary."""
-    from plugins.data.schema import TOUT_DEPARTEMENT, resource_line
+    from plugins.data.schema import TOUT_DEPARTEMENT, resource_line  # late: only for this format
 
     feed = FeedGenerator()
     feed.id(self_url)

@@ -441,7 +441,7 @@ def french_http_error(error: HTTPException) -> Any:
         return error
     title, message = HTTP_ERRORS.get(code, ("Requête refusée", "Le wiki ne peut pas répondre à cette demande."))
     try:
-        from moin.themes import render_template
+        from moin.themes import render_template  # late: moin.themes needs the app set up
 
         body = render_template("error.html", item_name="", title=title, description=message)
     except Exception:  # noqa: BLE001  (the page machinery itself failed: the plain French page)
