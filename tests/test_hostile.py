@@ -183,7 +183,8 @@ def test_payloads_in_query_strings_are_escaped(hostile_client: Any) -> None:
             f"/+reseau.svg?secteur={q}",
         ):
             response = hostile_client.get(path)
-            assert response.mimetype != "text/html" or not dangers(response.get_data(as_text=True)), path
+            if response.mimetype == "text/html":  # other types are data a browser does not run as a page
+                assert not dangers(response.get_data(as_text=True)), path
 
 
 @pytest.mark.parametrize("macro", sorted(MACRO_ARGUMENTS))
