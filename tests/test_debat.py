@@ -792,6 +792,7 @@ def test_a_hand_written_argument_on_a_draft_stays_with_the_draft(wiki, client, a
     as_user(client, "Bob")
     html = content(client, "/Listes")
     assert "Manuscrit nommé." in html
+    assert "Manuscrit titré." in html
     assert html.count("Pour les petits lieux") >= 2
     assert "Par son titre" in client.get("/+recherche?q=manuscrit").get_data(as_text=True)
     publish = {"csrf_token": token(client, "/+nouvelle/fiche"), "page": POSITION}

@@ -24,7 +24,7 @@ from plugins.data import frontmatter
 from plugins.data.registry import analyse
 from plugins.data.text import fold
 from plugins.data.types.interpellation import concerns
-from plugins.indexing.query import readable
+from plugins.indexing.query import readable, structured_subject
 from plugins.indexing.structured import IndexedPage, get_index
 from plugins.operations import groupes
 from plugins.operations.pages import store_page
@@ -49,10 +49,15 @@ def names_of(target: str, title: str = "") -> set[str]:
 
 
 def pages_about(type_name: str, target: str, title: str = "") -> list[IndexedPage]:
-    """Readable pages of a type whose ``sur`` names the target."""
+    """Readable pages of a type whose ``sur`` names the target (by its full name or its title, even when the
+    caller, such as ``<<Arguments(page=…)>>``, only knows the name)."""
     index = get_index()
     if index is None:
         return []
+    if not title:
+        subject = structured_subject(target)
+        if subject is not None and fold(subject.fullname) == fold(target):
+            title = subject.title
     names = names_of(target, title)
     return readable([p for p in index.pages(type_name) if fold(str(p.data.get("sur", ""))) in names])
 

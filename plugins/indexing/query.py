@@ -130,7 +130,7 @@ class _Reader:
             return True
         if name not in self.subjects:
             self.subjects[name] = False  # a page that belongs to itself, through a loop, is not shown
-            subject = _structured_subject(name)
+            subject = structured_subject(name)
             if subject is not None:
                 self.subjects[name] = depth < 3 and self.may_read(subject, depth + 1)
             else:
@@ -138,7 +138,7 @@ class _Reader:
         return self.subjects[name]
 
 
-def _structured_subject(name: str) -> IndexedPage | None:
+def structured_subject(name: str) -> IndexedPage | None:
     """The structured page a debate page names: by its full name, else by its title (as written by hand)."""
     index = get_index()
     if index is None:
