@@ -113,3 +113,31 @@ def test_segments_merged_away_are_closed_and_the_merged_one_read(tmp_path: Any) 
         assert [r.is_closed for r in old_leaves] == [True, True, True, True]
         assert sorted(d["itemid"] for d in after.all_stored_fields()) == ["a", "n0", "n1", "n2"]
         assert after.up_to_date()
+
+
+def test_lookups_are_remembered_by_the_kept_searcher_and_never_stale(tmp_path: Any) -> None:
+    """moin's name lookups (``document``, ``documents``) are answered once per generation of the index: a caller
+    that changes its answer does not change the next one, and a write in another process is seen at once."""
+    storage = make_index(tmp_path)
+    wrapped = ReusingIndex(storage.open_index())
+    calls: list[dict[str, Any]] = []
+    with wrapped.searcher() as s:
+        real = s._searcher.document
+
+        def counted(**kw: Any) -> Any:
+            calls.append(kw)
+            return real(**kw)
+
+        s._searcher.document = counted
+        answer = s.document(itemid="a")
+        answer["text"] = "changé par l'appelant"
+    with wrapped.searcher() as s:
+        assert s.document(itemid="a") == {"itemid": "a", "text": "premier"}
+        assert list(s.documents(itemid="a")) == [{"itemid": "a", "text": "premier"}]
+        assert s.document(itemid="zzz") is None
+    assert calls == [{"itemid": "a"}, {"itemid": "zzz"}]  # the second lookup of « a » came from the memo
+    with storage.open_index().writer() as writer:
+        writer.update_document(itemid="a", text="second")
+    with wrapped.searcher() as s:
+        assert s.document(itemid="a") == {"itemid": "a", "text": "second"}
+        assert list(s.documents(itemid="a")) == [{"itemid": "a", "text": "second"}]
