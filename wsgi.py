@@ -10,7 +10,11 @@ import os
 
 from moin.app import create_app
 
-application = create_app(os.path.join(os.path.dirname(os.path.abspath(__file__)), "wikiconfig.py"))
+from plugins.web import priority
+
+moin_application = create_app(os.path.join(os.path.dirname(os.path.abspath(__file__)), "wikiconfig.py"))
+# saves and members before anonymous readers for the processor (plugins/web/priority.py)
+application = priority.wrap(moin_application)
 
 # moin runs a full garbage collection at every save (storage/middleware/indexing.py, to close Whoosh's files):
 # with the ~130,000 objects of the loaded app that took 55 ms of every worker's interpreter, stalling all its
