@@ -32,8 +32,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STREAMED = ("/+get/", "/+download/")
 #: how much lower the anonymous readers' threads run (Linux nice: 0 normal, 19 lowest)
 DEFAULT_NICE = 10
-#: threads of a worker that serve writes and members (writes queue on the write lock anyway)
-DEFAULT_THREADS = 4
+#: threads of a worker that serve writes and members (as many as make serve gives gunicorn: a save waiting for
+#: the write lock holds one)
+DEFAULT_THREADS = 8
 
 StartResponse = Callable[..., Any]
 
