@@ -11,7 +11,7 @@ priority can be lowered but never raised again without privileges, hence the two
 
 Only the scheduling changes: the same application answers every request, in full, with the same rules
 (write lock, caches, ACLs). A member's answer is gathered whole in the pool's thread before it is sent;
-file transfers (``/+get``, ``/+download``) stay in the server's thread and stream as before. ``make serve``
+file transfers (``/+get``, ``/+download``, static files) stay in the server's thread and stream as before. ``make serve``
 uses it through ``wsgi.py``; ``ECOSSOLIES_PRIORITE=0`` turns it off.
 """
 
@@ -25,11 +25,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from plugins.web.public_cache import STATIC_PREFIXES
+
 log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: transfers that stream a file: never gathered in memory
-STREAMED = ("/+get/", "/+download/")
+#: transfers that stream a file (uploads, the theme's and moin's static files): never gathered in memory
+STREAMED = ("/+get/", "/+download/", *STATIC_PREFIXES)
 #: how much lower the anonymous readers' threads run (Linux nice: 0 normal, 19 lowest)
 DEFAULT_NICE = 10
 #: threads of a worker that serve writes and members (as many as make serve gives gunicorn: a save waiting for
