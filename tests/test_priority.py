@@ -61,3 +61,13 @@ def test_a_save_and_a_members_page_through_the_pool_are_the_wikis_own(app: Any, 
     saved = modify(client, "Essai prioritaire", "Écrit par le fil prioritaire.")
     assert saved.status_code == 302
     assert "Écrit par le fil prioritaire." in client.get("/Essai prioritaire").get_data(as_text=True)
+
+
+def test_off_unless_the_setting_asks(monkeypatch: Any) -> None:
+    monkeypatch.delenv("ECOSSOLIES_PRIORITE", raising=False)
+    assert priority.wrap(where) is where
+    monkeypatch.setenv("ECOSSOLIES_PRIORITE", "0")
+    assert priority.wrap(where) is where
+    monkeypatch.setenv("ECOSSOLIES_PRIORITE", "10")
+    wrapped = priority.wrap(where)
+    assert isinstance(wrapped, priority.Prioritised) and wrapped.nice == 10
