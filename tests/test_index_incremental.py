@@ -142,3 +142,25 @@ def test_search_after_a_save_finds_the_new_text_with_the_kept_searcher(wiki, app
     wiki.save("Fiche 1", fiche("Fiche 1", resume="pangolin"))
     assert wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits]) == ["Fiche 2"]
     assert wiki.run(lambda: [h.page.name for h in recherche.search("pangolin").hits]) == ["Fiche 1"]
+
+
+def test_field_lengths_read_into_memory_are_whooshs_own(tmp_path) -> None:
+    """The kept searcher's field lengths, read whole into memory, are those Whoosh reads from the file: same
+    lengths for every page (scores unchanged), including pages added in a later segment."""
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    from plugins.indexing.structured import _lengths_in_memory
+
+    ix = FileStorage(str(tmp_path), supports_mmap=False).create_index(Schema(itemid=ID(stored=True), titre=TEXT, texte=TEXT))
+    for batch in range(2):
+        with ix.writer() as writer:
+            for n in range(30):
+                writer.add_document(itemid=f"{batch}-{n}", titre="mot " * (n % 7 + 1), texte="autre mot " * (n + batch))
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        before = [(d, f, searcher.doc_field_length(d, f)) for d in range(60) for f in ("titre", "texte")]
+        _lengths_in_memory(searcher)
+        after = [(d, f, searcher.doc_field_length(d, f)) for d in range(60) for f in ("titre", "texte")]
+        assert after == before
+        assert isinstance(searcher.reader().leaf_readers()[0][0]._perdoc._readers["_titre_len"], bytes)

@@ -44,6 +44,7 @@ from moin.constants.keys import (
     USERGROUP,
 )
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -127,6 +128,28 @@ def by_alias(pages: Iterable[IndexedPage]) -> dict[str, IndexedPage]:
         for alias in page.aliases():
             table.setdefault(alias, page)
     return table
+
+
+def _lengths_in_memory(searcher: Any) -> None:
+    """Each segment's field lengths (one byte a page and a field) read once into memory for a kept searcher.
+
+    The ranking (BM25F) reads a page's field length for every posting it scores, each through a seek and a
+    read of the index file (Whoosh without mmap): 15 % of a search's time on 20,000 pages. The column is
+    Whoosh's own (``NumericColumn("B")``), read whole as bytes: indexing bytes gives the same numbers.
+    """
+    for leaf, _offset in searcher.reader().leaf_readers():
+        per_document = getattr(leaf, "_perdoc", None)
+        if per_document is None or not hasattr(per_document, "_cached_reader"):
+            continue
+        for name, kind in searcher.schema.items():
+            if not kind.scorable:
+                continue
+            length_field = f"_{name}_len"
+            reader = per_document._cached_reader(length_field, LENGTHS_COLUMN)
+            if reader is None or getattr(reader, "_fixedlen", None) != 1 or isinstance(reader, bytes):
+                continue
+            loaded = reader._dbfile.get(reader._basepos, reader._count)
+            per_document._readers[length_field] = loaded + bytes(max(0, reader._doccount - reader._count))
 
 
 @dataclass
@@ -745,6 +768,7 @@ class StructuredIndex:
         if kept is not None:
             kept[2].close()
         searcher = self.ix.searcher()
+        _lengths_in_memory(searcher)
         local.kept = ((self.epoch(), self._generation_of(searcher.reader())), _Owner(self.ix), searcher)
         return searcher
 
