@@ -45,7 +45,8 @@ StartResponse = Callable[..., Any]
 
 
 def _lower_this_thread(nice: int) -> bool:
-    """This thread runs at ``nice`` from now on (Linux: a thread has its own nice value); False elsewhere."""
+    """This thread runs at ``nice`` (absolute; Linux: a thread has its own nice value) from now on; False where
+    that cannot be done (another system, or a thread already lower than asked)."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
     except (OSError, AttributeError):
