@@ -22,7 +22,7 @@ from plugins.data.types.interpellation import DELAI, STATUTS, etat
 from plugins.indexing.query import readable
 from plugins.indexing.structured import get_index
 from plugins.views import debat
-from plugins.views.macro_support import ArgumentError, error_box, parse_arguments
+from plugins.views.macro_support import ArgumentError, error_box, ordered_arguments
 
 KNOWN = ("destinataire", "statut", "annee", "groupe", "delai")
 #: the arguments that may be written without their name, in this order
@@ -31,20 +31,7 @@ POSITIONAL = ("destinataire", "statut", "annee")
 
 def arguments_of(arguments: Any) -> dict[str, str]:
     """Named arguments, and the first three by position (destinataire, statut, annee), as the issue writes them."""
-    if not arguments:
-        return {}
-    parsed = parse_arguments(arguments[0])
-    if len(parsed.positional) > len(POSITIONAL):
-        raise ArgumentError(
-            f"Interpellations : au plus {len(POSITIONAL)} arguments sans nom ({', '.join(POSITIONAL)}) ; "
-            "les autres s'écrivent nom=\"valeur\"."
-        )
-    args = {str(k): str(v).strip() for k, v in parsed.keyword.items()}
-    for key, value in zip(POSITIONAL, parsed.positional, strict=False):
-        if key in args:
-            raise ArgumentError(f"Interpellations : « {key} » est donné deux fois.")
-        args[key] = str(value).strip()
-    return args
+    return {k: v.strip() for k, v in ordered_arguments(arguments, "Interpellations", POSITIONAL).items()}
 
 
 class Macro(MacroBlockBase):

@@ -383,7 +383,7 @@ def test_interpellations_macro_filters_and_bad_arguments(wiki, client, app):
     wiki.save("L5", '<<Interpellations(annee="25")>>\n\n<<Interpellations(a, b, c, d)>>\n')
     html = content(client, "/L5")
     assert "« annee » est une année sur quatre chiffres, pas « 25 »" in html
-    assert "au plus 3 arguments sans nom (destinataire, statut, annee)" in html
+    assert "4 arguments sans nom, 3 au plus (dans cet ordre : destinataire, statut, annee)" in html
     wiki.save("I/4", "---\ntype: interpellation\nobjet: X\nenvoi: hier\nrelances: [2025-13-01]\n---\n")
     html = content(client, "/I/4")
     assert "Données à corriger" in html and "destinataire" in html and "élément 1" in html
