@@ -20,7 +20,6 @@ a second (p95 368 → 1,714 ms): the lowered readers lost the processor to their
 
 from __future__ import annotations
 
-import logging
 import os
 import queue
 import sys
@@ -29,8 +28,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from plugins.web.public_cache import STATIC_PREFIXES
-
-log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: transfers that stream a file (uploads, the theme's and moin's static files): never gathered in memory
