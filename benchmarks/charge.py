@@ -23,6 +23,7 @@ Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--edit
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import shutil
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -47,34 +49,76 @@ EDITORS = [f"Editeur{i}" for i in range(10)]
 
 
 READERS = [f"Lecteur{i}" for i in range(5)]
+#: what the editors measure: not reads (the lock's times come from the server's ``Server-Timing``)
+NOT_READS = ("enregistrement", "lecture après enregistrement", "verrou : attente", "verrou : tenu")
+
+
+class Reader:
+    """A reader's browser: one connection kept alive between its requests (as browsers and HTTP/1.1 do), its
+    session cookie sent with each. Light on purpose: the readers run on the same two cores as the server, and
+    every millisecond they spend is one the server does not get (``urllib`` opening a connection per request
+    cost about as much CPU as the server's answer from its cache)."""
+
+    def __init__(self, url: str, cookie: str = "") -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.cookie = cookie
+        self.connection: http.client.HTTPConnection | None = None
+
+    def get(self, path: str, timeout: float = 30) -> int:
+        """GET ``path``; its status. A kept connection the server closed meanwhile is opened again once, as a
+        browser does; any other failure raises."""
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        for attempt in range(2):
+            fresh = self.connection is None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+            try:
+                self.connection.request("GET", urllib.parse.quote(path, safe="/+?=&%:"), headers=headers)
+                response = self.connection.getresponse()
+                response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                self.connection = None
+                if fresh or attempt:
+                    raise
+                continue
+            if response.will_close:
+                self.connection.close()
+                self.connection = None
+            return response.status
+        raise AssertionError("unreachable")
 
 
 def reader_process(
     url: str, mix: list[tuple[str, str, int]], threads: int, seconds: float, seed: int, members: bool = False
-) -> list:
+) -> tuple[list, float]:
     """``threads`` readers in this process (logged in with ``members``), for ``seconds``; returns
-    (kind, status, seconds) per request."""
+    (kind, status, seconds) per request, and the CPU seconds this process used."""
     results: list[tuple[str, int, float]] = []
     lock = threading.Lock()
     choices = [(kind, path) for kind, path, weight in mix for _ in range(weight)]
-    clients = []
+    readers = []
     for n in range(threads):  # logged in before the clock starts
-        client = Client(url)
+        cookie = ""
         if members:
+            client = Client(url)
             client.login(READERS[(seed + n) % len(READERS)])
-        clients.append(client)
+            cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+        readers.append(Reader(url, cookie))
+    cpu = time.process_time()
     deadline = time.monotonic() + seconds
 
     def read(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        client = clients[n]
+        reader = readers[n]
         while time.monotonic() < deadline:
             kind, path = rng.choice(choices)
             if path.endswith("q="):
                 path += rng.choice(WORDS)
             start = time.perf_counter()
             try:
-                status, _ = client.request(path, timeout=30)
+                status = reader.get(path, timeout=30)
             except Exception:  # noqa: BLE001 - a refused or broken connection counts as an error
                 status = 0
             with lock:
@@ -85,7 +129,7 @@ def reader_process(
         w.start()
     for w in workers:
         w.join()
-    return results
+    return results, time.process_time() - cpu
 
 
 def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool) -> tuple[list, list, int, int]:
@@ -111,6 +155,10 @@ def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool
         except Exception:  # noqa: BLE001
             status = 0
         timings.append(("enregistrement", status, time.perf_counter() - start))
+        server = client.server_timing()  # the POST's: how long it waited for the write lock, and held it
+        if "verrou" in server:
+            timings.append(("verrou : attente", status, server["verrou"]))
+            timings.append(("verrou : tenu", status, server.get("ecriture", 0.0)))
         if status in (200, 302):
             saved.append((page, marker))
             visitor.jar.clear()
@@ -143,10 +191,13 @@ def run_mix(
     processes = min(5, readers)
     per_process = readers // processes
     checked = stale = 0
+    server_cpu = sum(process_cpu(pid) for pid in server.worker_pids())
+    began = time.monotonic()
     with ProcessPoolExecutor(max_workers=processes + editors) as pool:
         reading = [pool.submit(reader_process, url, mix, per_process, seconds, i, members) for i in range(processes)]
         writing = [pool.submit(editor_process, url, EDITORS[i], seconds, prefix, fiche) for i in range(editors)]
-        results = [r for f in reading for r in f.result()]
+        results = [r for f in reading for r in f.result()[0]]
+        readers_cpu = sum(f.result()[1] for f in reading)
         saved: list[tuple[str, str]] = []
         for f in writing:
             timings, done, n_checked, n_stale = f.result()
@@ -155,6 +206,8 @@ def run_mix(
             checked += n_checked
             stale += n_stale
     rss = [worker_rss(pid) for pid in server.worker_pids()]
+    server_cpu = sum(process_cpu(pid) for pid in server.worker_pids()) - server_cpu
+    wall = time.monotonic() - began  # the readers' seconds, and the editors' last saves
     # a save is lost if the latest text of its page is not the last one saved there
     last: dict[str, str] = {}
     for page, marker in saved:
@@ -163,8 +216,18 @@ def run_mix(
     lost = [page for page, marker in last.items() if marker not in client.request("/+get/" + page)[1]]
     return {
         "results": results, "saves": len(saved), "lost": lost, "seconds": seconds,
-        "checked": checked, "stale": stale, "rss": rss,
+        "checked": checked, "stale": stale, "rss": rss, "cpu": (server_cpu / wall, readers_cpu / wall),
     }  # fmt: skip
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process has used so far (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def worker_rss(pid: int) -> float:
@@ -188,9 +251,10 @@ def percentiles_ms(times: list[float]) -> list[float]:
 
 def report(label: str, run: dict) -> dict:
     """Print one run in detail; return its summary (for the table side by side)."""
-    results = run["results"]
+    timings = run["results"]
+    results = [r for r in timings if not r[0].startswith("verrou")]  # the requests made
     print(f"\n## {label}")
-    reads = [r for r in results if r[0] not in ("enregistrement", "lecture après enregistrement")]
+    reads = [r for r in results if r[0] not in NOT_READS]
     saves = [t for k, _, t in results if k == "enregistrement"]
     print(f"requêtes : {len(results)} en {run['seconds']:.0f} s, soit {len(results) / run['seconds']:.1f} par seconde")
     server_errors = sum(1 for _, s, _ in results if s >= 500)
@@ -202,8 +266,13 @@ def report(label: str, run: dict) -> dict:
     print(f"enregistrements réussis : {run['saves']} ; perdus : {len(run['lost'])} {run['lost'][:5] or ''}")
     print(f"lectures anonymes juste après un enregistrement : {run['checked']} ; périmées : {run['stale']}")
     print("mémoire des processus (RSS) : " + ", ".join(f"{m:.0f} Mio" for m in run["rss"]))
-    for kind in [*sorted({k for k, _, _ in results}), None]:
-        times = [t for k, _, t in results if kind is None or k == kind]
+    server_cpu, readers_cpu = run["cpu"]
+    print(
+        f"processeur : serveur {server_cpu:.2f} cœur, lecteurs (clients) {readers_cpu:.2f} cœur, "
+        "en moyenne sur la passe"
+    )
+    for kind in [*sorted({k for k, _, _ in timings}), None]:
+        times = [t for k, _, t in (results if kind is None else timings) if kind is None or k == kind]
         if times:
             p = percentiles_ms(times)
             print(f"{kind or 'toutes':28s}: p50 {p[0]:7.1f} ms, p95 {p[1]:7.1f} ms, p99 {p[2]:7.1f} ms ({len(times)})")

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -127,6 +128,8 @@ class Client:
         self.url = url
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        #: the headers of the last answer
+        self.headers: Any = {}
 
     def request(self, path: str, data: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -134,12 +137,32 @@ class Client:
         req = urllib.request.Request(self.url + urllib.parse.quote(path, safe="/+?=&%"), data=body, headers=headers)
         try:
             with self.opener.open(req, timeout=timeout) as response:
+                self.headers = response.headers
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
+            self.headers = exc.headers
             return exc.code, exc.read().decode("utf-8", "replace")
 
-    def login(self, name: str, password: str = PASSWORD) -> None:
-        status, _ = self.request("/+login", {"login_username": name, "login_password": password, "login_submit": "1"})
+    def server_timing(self) -> dict[str, float]:
+        """The ``Server-Timing`` durations of the last answer, in seconds, by name."""
+        timings = {}
+        headers = self.headers.get_all("Server-Timing") if hasattr(self.headers, "get_all") else None
+        for header in headers or []:
+            for metric in header.split(","):
+                name, _, params = metric.strip().partition(";")
+                for param in params.split(";"):
+                    key, _, value = param.partition("=")
+                    if key.strip() == "dur":
+                        timings[name.strip()] = float(value) / 1000
+        return timings
+
+    def login(self, name: str, password: str = PASSWORD, attempts: int = 3) -> None:
+        """Log in; « occupé » (503, the wiki saving others' changes) is tried again, as its message asks."""
+        form = {"login_username": name, "login_password": password, "login_submit": "1"}
+        for _ in range(attempts):
+            status, _ = self.request("/+login", form)
+            if status != 503:
+                break
         if status not in (200, 302):
             raise RuntimeError(f"connexion refusée ({status})")
 

@@ -7,8 +7,10 @@ import os
 import time
 
 import pytest
+from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE, USERGROUP
 
-from plugins.web import public_cache
+from plugins.web import generations, public_cache
+from plugins.web.shared_store import SharedStore, Stored
 from tests.helpers import fiche, login, modify
 
 CACHE = public_cache.CACHE_HEADER
@@ -195,8 +197,9 @@ def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
 
     shared = public_cache.get_shared(app)
     reader = anonymous(app)
-    reader.get("/Classeur")  # the key as the hooks make it, and the generation of now
-    generation = public_cache.read_generation(app)[0]
+    reader.get("/Classeur")  # the key as the hooks make it, and the generations of now
+    table = generations.read(app)[0]
+    slots = generations.slots((), everything=True)
     with app.test_request_context("/Classeur"):
         key = public_cache._key()
     fd = shared.claim(key)
@@ -208,7 +211,8 @@ def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
 
     def other_worker() -> None:
         time.sleep(0.3)
-        shared.put(generation, key, 200, (("Content-Type", "text/html; charset=utf-8"),), b"calcule ailleurs", "e1")
+        headers = (("Content-Type", "text/html; charset=utf-8"),)
+        shared.put(key, Stored(200, headers, b"calcule ailleurs", "e1", slots, generations.tokens(table, slots)))
         public_cache.release(fd)
 
     thread = threading.Thread(target=other_worker)
@@ -218,22 +222,113 @@ def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
     assert (answer.headers[CACHE], answer.get_data()) == ("shared", b"calcule ailleurs")
 
 
-def test_the_shared_store_is_bounded_and_drops_old_generations(tmp_path):
-    from plugins.web.shared_store import SharedStore
-
+def test_the_shared_store_is_bounded_and_serves_only_current_tokens(tmp_path):
     store = SharedStore(str(tmp_path), max_bytes=10_000, max_seconds=600)
+    table = bytes(range(256)) * (generations.SLOTS * generations.TOKEN // 256)
+    slots = (generations.GLOBAL, generations.slot("type:fiche"))
+    tokens = generations.tokens(table, slots)
     for n in range(30):
-        store.put("g1", ("k", n), 200, (), b"x" * 1000, f"e{n}")
+        store.put(("k", n), Stored(200, (), b"x" * 1000, f"e{n}", slots, tokens))
     store.sweep()
-    kept = [n for n in range(30) if store.get("g1", ("k", n)) is not None]
-    assert 5 <= len(kept) <= 9 and kept == list(range(30 - len(kept), 30))  # the oldest went first
-    assert store.get("g2", ("k", 29)) is None  # never served under another generation
-    time.sleep(0.05)
-    store.sweep(changed=time.time())  # a change after they were written: all dead
-    assert [n for n in range(30) if store.get("g1", ("k", n)) is not None] == []
+    kept = [n for n in range(30) if store.get(table, ("k", n)) is not None]
+    assert 5 <= len(kept) <= 9
+    assert kept == list(range(30 - len(kept), 30))  # the oldest went first
+    changed = bytearray(table)
+    s = generations.slot("type:fiche") * generations.TOKEN
+    changed[s : s + generations.TOKEN] = b"\xff" * generations.TOKEN
+    assert store.get(bytes(changed), ("k", 29)) is None  # never served once one of its tokens changed
+    other = bytearray(table)
+    s = generations.slot("type:lieu") * generations.TOKEN
+    other[s : s + generations.TOKEN] = b"\xff" * generations.TOKEN
+    assert store.get(bytes(other), ("k", 29)).body == b"x" * 1000  # another type's change leaves it
 
 
 def test_every_view_named_cacheable_exists(app, client):
     """A renamed route must not silently leave the cache (the subsidies' exports once did)."""
     client.get("/Accueil")  # our routes are attached at the first request
     assert sorted(e for e in public_cache.CACHEABLE_ENDPOINTS if e not in app.view_functions) == []
+
+
+@pytest.fixture
+def neighbours(published, wiki):
+    """Pages around the fiche: a plain page, a page of venues and its map, a page with a macro nobody reviewed
+    for the cache, a page that transcludes another, a page that links to a page not yet written."""
+    wiki.save("Page simple", "= Page simple =\n\nRien que du texte.\n")
+    wiki.save("Autre page", "= Autre page =\n\nTexte Gnou.\n")
+    wiki.save("Lieu Un", "---\ntype: lieu\nnom: Lieu Un\ncommune: Nantes\ncategorie: Café\n---\n")
+    wiki.save("Lieux", "<<Carte>>\n")
+    wiki.save("Recents", "<<ItemList>>\n")
+    wiki.save("Inclut", "{{Autre page}}\n")
+    wiki.save("Lien", "Voir [[Page future]].\n")
+    return wiki
+
+
+def member_saves(app, name: str, text: str) -> None:
+    with app.test_client() as member:
+        login(member, "Alice")
+        assert modify(member, name, text).status_code == 302
+
+
+def kept(reader, paths):
+    """Each path read once to keep it; then whether each is served from the cache."""
+    for path in paths:
+        assert reader.get(path).status_code == 200
+    return {path: reader.get(path).headers[CACHE] for path in paths}
+
+
+def test_a_save_of_a_fiche_renews_what_shows_fiches_and_leaves_the_rest_kept(neighbours, app):
+    reader = anonymous(app)
+    around = ["/Page simple", "/Lieux", "/+carte/lieu", "/Autre page"]
+    shows_fiches = [READS["fiche"], READS["classeur"], READS["carte"], READS["export"], READS["recherche"], "/Recents"]
+    assert set(kept(reader, around + shows_fiches).values()) == {"hit"}
+    member_saves(app, "Atelier Velo", fiche("Atelier Velo", commune="Rezé", resume="Quokka"))
+    assert [reader.get(p).headers[CACHE] for p in around] == ["hit"] * len(around)
+    assert [reader.get(p).headers[CACHE] for p in shows_fiches] == ["stored"] * len(shows_fiches)
+    assert "Quokka" in reader.get(READS["fiche"]).get_data(as_text=True)
+    assert "Rezé" in reader.get(READS["classeur"]).get_data(as_text=True)
+
+
+def test_a_fiche_that_becomes_a_venue_renews_the_venues_too(neighbours, app):
+    reader = anonymous(app)
+    assert set(kept(reader, ["/Lieux", "/+carte/lieu", "/Page simple"]).values()) == {"hit"}
+    member_saves(app, "Atelier Velo", "---\ntype: lieu\nnom: Atelier Velo\ncommune: Rezé\ncategorie: Atelier\n---\n")
+    assert reader.get("/+carte/lieu").headers[CACHE] == "stored"
+    assert "Atelier Velo" in reader.get("/+carte/lieu").get_data(as_text=True)
+    assert "Atelier Velo" in reader.get("/Lieux").get_data(as_text=True)
+    assert reader.get("/Page simple").headers[CACHE] == "hit"
+
+
+def test_a_save_of_a_plain_page_renews_it_and_what_transcludes_it(neighbours, app):
+    reader = anonymous(app)
+    assert set(kept(reader, ["/Page simple", "/Autre page", "/Inclut", "/Lieux"]).values()) == {"hit"}
+    member_saves(app, "Autre page", "= Autre page =\n\nTexte Okapi.\n")
+    assert "Okapi" in reader.get("/Autre page").get_data(as_text=True)
+    assert "Okapi" in reader.get("/Inclut").get_data(as_text=True)  # a transclusion reads the whole wiki
+    assert [reader.get(p).headers[CACHE] for p in ("/Page simple", "/Lieux")] == ["hit", "hit"]
+
+
+def test_a_new_page_renews_every_answer(neighbours, app):
+    """A page that links to a page not yet written shows the link as such; once the page exists, no longer."""
+    reader = anonymous(app)
+    before = reader.get("/Lien").get_data(as_text=True)
+    assert reader.get("/Lien").headers[CACHE] == "hit"
+    assert "moin-nonexistent" in before
+    member_saves(app, "Page future", "= Page future =\n")
+    after = reader.get("/Lien")
+    assert after.headers[CACHE] == "stored"
+    assert "moin-nonexistent" not in after.get_data(as_text=True)
+    assert reader.get("/Page simple").headers[CACHE] == "stored"
+
+
+def test_only_a_save_that_keeps_names_acl_and_kind_is_described(app):
+    """Anything but a plain save (a new page, a rename, an ACL, a group, a namespace) renews every answer."""
+    old = {NAME: ["Atelier Velo"], ITEMID: "i1", NAMESPACE: "", ACL: None}
+    plain = public_cache._plain_save
+    assert plain("SAVE", old, {**old, "summary": "autre"})
+    assert not plain("SAVE", None, old)  # a new page
+    assert not plain("RENAME", old, {**old, NAME: ["Atelier Cycles"]})
+    assert not plain("SAVE", old, {**old, NAME: ["Atelier Cycles"]})
+    assert not plain("SAVE", old, {**old, ACL: "Alice:read All:"})
+    assert not plain("SAVE", old, {**old, USERGROUP: ["Alice"]})
+    assert not plain("SAVE", {**old, NAMESPACE: "users"}, {**old, NAMESPACE: "users"})
+    assert not plain("TRASH", old, old)

@@ -19,6 +19,7 @@ from plugins.data.caches import BoundedCache
 from plugins.data.errors import UserError
 from plugins.data.registry import PageType, get
 from plugins.data.text import fold
+from plugins.indexing import dependencies
 from plugins.indexing.privacy import for_reader
 from plugins.indexing.structured import IndexedPage, get_index
 
@@ -232,22 +233,31 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
     selection.validate()
     if pages is not None:
         ordered, facets = _compute(selection, pages)
+    elif selection.page_type.read_with:  # visible as the pages they belong to are: depends on every page
+        dependencies.everything()
+        ordered, facets = _over_index(selection)
     else:
-        index = get_index()
-        snapshot = index.snapshot() if index else None
-        pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
-        key = (
-            index.directory if index else None,
-            _listing_version(snapshot, selection.page_type) if snapshot else None,
-            reader_key(),
-            selection.page_type.name,
-            tuple(sorted(selection.filters.items())),
-            selection.sort,
-            selection.descending,
-        )
-        ordered, facets = _RESULTS.remember(key, lambda: _compute(selection, pages))
+        with dependencies.declared(dependencies.type_tag(selection.page_type.name)):
+            ordered, facets = _over_index(selection)
     total = len(ordered)
     if not all_rows:
         start = (selection.page - 1) * selection.limit
         ordered = ordered[start : start + selection.limit]
     return Result(selection=selection, rows=ordered, total=total, facets=facets)
+
+
+def _over_index(selection: Selection) -> tuple[list[IndexedPage], dict[str, Any]]:
+    """A selection over the index's pages of its type, for the current reader (kept a while, see :func:`run`)."""
+    index = get_index()
+    snapshot = index.snapshot() if index else None
+    pages = snapshot.by_type.get(selection.page_type.name, []) if snapshot else []
+    key = (
+        index.directory if index else None,
+        _listing_version(snapshot, selection.page_type) if snapshot else None,
+        reader_key(),
+        selection.page_type.name,
+        tuple(sorted(selection.filters.items())),
+        selection.sort,
+        selection.descending,
+    )
+    return _RESULTS.remember(key, lambda: _compute(selection, pages))

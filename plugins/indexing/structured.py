@@ -52,6 +52,7 @@ from whoosh.index import LockError
 from plugins.data.registry import Record, analyse
 from plugins.data.registry import get as get_type
 from plugins.data.text import fold
+from plugins.indexing import dependencies
 from plugins.indexing.fulltext import data_text, french_analyzer, plain_text
 
 log = logging.getLogger(__name__)
@@ -623,6 +624,7 @@ class StructuredIndex:
         snapshot are read again; everything is read only at the first use, after a rebuild, or when the journal
         does not cover the change (an older writer).
         """
+        dependencies.note_index_read()
         self._ensure_fresh()
         version = (self.epoch(), self.ix.latest_generation())
         snap = self._snapshot
@@ -760,6 +762,7 @@ class StructuredIndex:
     def searcher(self) -> Any:
         """A Whoosh searcher of the latest state, kept by each thread until the index changes (opening one
         reads every segment's tables: tens of milliseconds a search). The caller must not close it."""
+        dependencies.note_index_read()
         generation = self.ix.latest_generation()
         local = self._searchers
         kept = getattr(local, "kept", None)
@@ -774,6 +777,7 @@ class StructuredIndex:
 
     def text_of(self, page: IndexedPage) -> str | None:
         """The stored text of a page's indexed revision (for search snippets); None if not text or gone."""
+        dependencies.note_index_read()
         backend_name = self.backend_names.get(page.namespace, "default")
         try:
             meta, data = self.moin.backend.retrieve(backend_name, page.revid)

@@ -15,7 +15,7 @@ from moin.signalling import ANY, item_modified
 
 from plugins.indexing import moin_searchers
 from plugins.indexing.structured import get_index
-from plugins.views import rendering
+from plugins.views import macro_reads, rendering
 from plugins.web import routes
 from plugins.web.schema_forms import warn_after_save
 
@@ -23,6 +23,7 @@ DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
 log = logging.getLogger(__name__)
 
 rendering.register()
+macro_reads.register()
 # some systems' mime.types map .svg to text/xml, which browsers refuse in <img> (our logo, chain diagrams)
 mimetypes.add_type("image/svg+xml", ".svg")
 

@@ -5,12 +5,16 @@ visitors who are not logged in, and all of them get the same answer: so the answ
 (item views, our listings inside them, maps, exports, feeds, search results) are kept in memory, per worker
 process, and served again until the wiki changes.
 
-Never stale: a *generation* token, kept in a small file of the instance (``.generation-publique``) that every
-worker process reads at each request, is replaced by every write (any request that may write, every command
-of ours that takes the write lock, every change moin signals). An answer is stored only if the generation
-did not change while it was computed, and is served only under the generation it was stored with; the
-writer replaces the token before its request ends, so a reader who asks after a save has returned gets the
-new text.
+Never stale, and renewed only as needed: an answer depends on *tags* (plugins/web/generations.py): the
+page shown (``item:<id>``), the page types its listings read (``type:fiche``, recorded while it is computed by
+plugins/indexing/dependencies.py), or the whole wiki (search, feeds, a page with an unreviewed macro or a
+transclusion). A table of tokens, one per tag, in a small file of the instance that every worker reads at each
+request, is updated by every write: a save that only changes a page's text and data renews that page, the
+listings of its type (before and after) and what reads the whole wiki; any other write (a new page, a rename, a
+trash, an ACL, a group, an account, a command of ours, a change moin signals outside a request) renews every
+answer. An answer is stored only if none of its tokens changed while it was computed, and served only under
+those tokens; the writer updates them before its request ends, so a reader who asks after a save has returned
+gets the new text.
 
 The key also holds the day (in the wiki's time zone), for answers that depend on the date (an agenda's
 « à venir »), and no answer is kept more than ``public_cache_seconds`` (10 minutes) whatever happens.
@@ -38,23 +42,24 @@ import hashlib
 import os
 import threading
 import time
-import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from email.utils import formatdate
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, g, has_request_context, request, session
 from moin import flaskg
-from moin.constants.keys import ACL, CURRENT
+from moin.constants.keys import ACL, CURRENT, ITEMID, NAME, NAMESPACE, USERGROUP, WIKIDICT
 from moin.signalling import ANY, item_modified
 from moin.utils.interwiki import split_fqname
 
-from plugins.web.shared_store import DIRECTORY, SharedStore, release
+from plugins.indexing import dependencies
+from plugins.indexing.structured import get_index
+from plugins.web import generations
+from plugins.web.shared_store import DIRECTORY, SharedStore, Stored, release
 
-GENERATION_FILE = ".generation-publique"
 #: default size of each worker's cache (bytes of stored answers)
 DEFAULT_BYTES = 64 * 1024 * 1024
 #: the longest an answer is kept, whatever happens (seconds): nothing is written, but the hour moves on
@@ -80,6 +85,7 @@ CACHEABLE_ENDPOINTS = frozenset(
         "ecossolies.ecossolies_financements.map_page",
     }
 )
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: requests that do not write although their method may: they do not make a new generation
 NOT_WRITES = frozenset({"frontend.login", "frontend.logout"})
 #: headers that are recomputed for each answer, never stored
@@ -88,57 +94,59 @@ UNSTORED_HEADERS = frozenset(
 )
 STATIC_PREFIXES = ("/static/", "/+serve/", "/+template/", "/_themes/")
 CACHE_HEADER = "X-Cache-Wiki"
+#: the views whose answers may depend on less than the whole wiki: every read of theirs is either of the page
+#: shown, or recorded (plugins/indexing/dependencies.py, plugins/views/macro_reads.py); the other views'
+#: answers are renewed by every write
+NARROWABLE_ENDPOINTS = frozenset({"frontend.show_item", "ecossolies.map_page", "ecossolies.export"})
+#: moin's action of a save that keeps the item's names
+SAVE_ACTION = "SAVE"
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One stored answer, as the view and the other hooks made it (security headers included)."""
+    """One stored answer, as the view and the other hooks made it (security headers included), with the slots
+    of the tags it depends on and their tokens when its computation began."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    slots: tuple[int, ...] = (generations.GLOBAL, generations.ANY_WRITE)
+    tokens: bytes = b""
     stored_at: float = field(default_factory=time.monotonic)
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200 + len(self.tokens)
+
+    def valid(self, table: bytes) -> bool:
+        return generations.tokens(table, self.slots) == self.tokens
 
 
-# -- the generation ------------------------------------------------------------------------------------------
-
-
-def generation_path(app: Any) -> str:
-    return os.path.join(app.cfg.instance_dir, GENERATION_FILE)
-
-
-def read_generation(app: Any) -> tuple[str, float]:
-    """The current generation token and the time it was made (the time of the last write)."""
-    try:
-        with open(generation_path(app), "rb") as f:
-            return f.read().decode("ascii", "replace"), os.fstat(f.fileno()).st_mtime
-    except FileNotFoundError:
-        return "", 0.0
+# -- the generations -------------------------------------------------------------------------------------------
 
 
 def bump(app: Any) -> None:
-    """A write happened: every cached answer of every worker is now out of date.
+    """A write this layer cannot describe happened: every cached answer of every worker is now out of date."""
+    generations.bump(app)
 
-    A new random token (not a counter: two writers can never write the same value) replaces the file at once.
-    """
-    path = generation_path(app)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}"
-    with open(tmp, "wb") as f:
-        f.write(uuid.uuid4().hex.encode("ascii"))
-    os.replace(tmp, path)
+
+def _in_write_request() -> bool:
+    return has_request_context() and request.method not in READ_METHODS
 
 
 @item_modified.connect_via(ANY)
-def on_item_modified(app: Any, **_kwargs: Any) -> None:
-    """Every change moin makes to an item (save, rename, trash, revert, destroy, ACL, group) is a write, also
-    outside a request (our commands, the tests); the request that writes makes one more when it ends."""
-    if getattr(app, "cfg", None) is not None:
+def on_item_modified(app: Any, **kwargs: Any) -> None:
+    """Every change moin makes to an item (save, rename, trash, revert, destroy, ACL, group). In a request that
+    writes, it is noted and the request renews what it changed when it ends (:func:`end_request`); elsewhere (our
+    commands, the tests, a read that repairs) it renews every answer at once."""
+    if getattr(app, "cfg", None) is None:
+        return
+    if _in_write_request():
+        g.setdefault("ecossolies_changes", []).append(
+            (str(kwargs.get("action") or ""), kwargs.get("meta"), kwargs.get("new_meta"))
+        )
+    else:
         bump(app)
 
 
@@ -146,30 +154,24 @@ def on_item_modified(app: Any, **_kwargs: Any) -> None:
 
 
 class PublicCache:
-    """A bounded least-recently-used store of answers, all of one generation (a new one empties it)."""
+    """A bounded least-recently-used store of answers, each served while its tokens are current."""
 
     def __init__(self, max_bytes: int = DEFAULT_BYTES, max_seconds: float = DEFAULT_SECONDS) -> None:
         self.max_bytes = max_bytes
         self.max_seconds = max_seconds
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._bytes = 0
-        self._generation: str | None = None
         self._lock = threading.Lock()
         self._inflight: dict[tuple[Any, ...], threading.Event] = {}
         self.hits = self.stores = 0
 
-    def _switch(self, generation: str) -> None:
-        if generation != self._generation:
-            self._entries.clear()
-            self._bytes = 0
-            self._generation = generation
-
-    def get(self, generation: str, key: tuple[Any, ...]) -> Entry | None:
+    def get(self, table: bytes, key: tuple[Any, ...]) -> Entry | None:
         with self._lock:
-            self._switch(generation)
             entry = self._entries.get(key)
-            if entry is not None and time.monotonic() - entry.stored_at > self.max_seconds:
-                self._bytes -= entry.size  # a safety for answers that depend on the hour: computed again
+            if entry is not None and (
+                time.monotonic() - entry.stored_at > self.max_seconds or not entry.valid(table)
+            ):
+                self._bytes -= entry.size  # out of date, or kept too long for answers that depend on the hour
                 del self._entries[key]
                 entry = None
             if entry is not None:
@@ -177,11 +179,10 @@ class PublicCache:
                 self.hits += 1
             return entry
 
-    def put(self, generation: str, key: tuple[Any, ...], entry: Entry) -> bool:
+    def put(self, key: tuple[Any, ...], entry: Entry) -> bool:
         if entry.size * MAX_ENTRY_FRACTION > self.max_bytes:
             return False
         with self._lock:
-            self._switch(generation)
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= old.size
@@ -307,7 +308,10 @@ def _item_is_public() -> bool:
         meta = item[CURRENT].meta if item else None
     except Exception:  # noqa: BLE001 - gone, unreadable: not kept
         return False
-    return meta is not None and not (meta.get(ACL) or "").strip()
+    if meta is None or (meta.get(ACL) or "").strip():
+        return False
+    g.ecossolies_cache_itemid = meta.get(ITEMID)  # the page shown: its saves renew this answer
+    return True
 
 
 def _anonymous_reader() -> bool:
@@ -340,18 +344,18 @@ def _storable(response: Response) -> bool:
 
 
 def serve_cached() -> Response | None:
-    """Before moin sets up the request: an anonymous answer already computed for this generation."""
+    """Before moin sets up the request: an anonymous answer already computed and still current."""
     if not _candidate():
         return None
     app = current_app._get_current_object()
     cache = get_cache(app)
     key = _key()
-    generation, changed = read_generation(app)
-    entry = cache.get(generation, key)
+    table, changed = generations.read(app)
+    entry = cache.get(table, key)
     source = "hit"
     shared = get_shared(app)
     if entry is None and shared is not None:
-        entry = _from_shared(app, shared.get(generation, key), generation, key)
+        entry = _from_shared(app, shared.get(table, key), key)
         source = "shared"
     if entry is None:
         event = cache.claim(key)
@@ -362,30 +366,44 @@ def serve_cached() -> Response | None:
                 if fd is not None:
                     g.ecossolies_cache_shared_lock = fd
                 else:  # another worker computes this very answer: wait for it rather than compute it too
-                    entry = _from_shared(app, shared.wait(generation, key, WAIT_FOR_OTHER), generation, key)
+                    entry = _from_shared(app, shared.wait(table, key, WAIT_FOR_OTHER), key)
         else:
             # another thread computes this very answer: wait for it rather than compute it twice
             event.wait(WAIT_FOR_OTHER)
-            generation, changed = read_generation(app)
-            entry = cache.get(generation, key)
+            table, changed = generations.read(app)
+            entry = cache.get(table, key)
             source = "hit"
-    g.ecossolies_cache = (key, generation, changed)
+    g.ecossolies_cache = (key, table, changed)
     if entry is None:
+        dependencies.start()  # what the computation reads decides what renews its answer
         return None
     g.ecossolies_cache_etag = entry.etag
     g.ecossolies_cache_source = source
     return Response(entry.body, status=entry.status, headers=list(entry.headers))
 
 
-def _from_shared(app: Any, found: Any, generation: str, key: tuple[Any, ...]) -> Entry | None:
-    """An answer another worker stored, kept in this worker's memory too (if the wiki did not change since)."""
+def _from_shared(app: Any, found: Stored | None, key: tuple[Any, ...]) -> Entry | None:
+    """An answer another worker stored, kept in this worker's memory too."""
     if found is None:
         return None
-    status, headers, body, etag = found
-    entry = Entry(status, headers, body, etag)
-    if read_generation(app)[0] == generation:
-        get_cache(app).put(generation, key, entry)
+    entry = Entry(*found)
+    get_cache(app).put(key, entry)
     return entry
+
+
+def _dependencies(recording: dependencies.Recording | None) -> tuple[int, ...]:
+    """The slots this answer depends on: for a view whose reads are all seen, the page shown and what it
+    recorded; for any other view, or a computation that read what cannot be seen, every write."""
+    endpoint = request.url_rule.endpoint if request.url_rule is not None else ""
+    if endpoint not in NARROWABLE_ENDPOINTS or recording is None or recording.everything:
+        return generations.slots((), everything=True)
+    tags = set(recording.tags)
+    if endpoint == "frontend.show_item":
+        itemid = g.get("ecossolies_cache_itemid")
+        if not itemid:
+            return generations.slots((), everything=True)
+        tags.add(dependencies.item_tag(itemid))
+    return generations.slots(tags, everything=False)
 
 
 def finish(response: Response) -> Response:
@@ -398,23 +416,27 @@ def finish(response: Response) -> Response:
     state = g.get("ecossolies_cache")
     etag = None
     if state is not None:
-        key, generation, changed = state
+        key, table, changed = state
         app = current_app._get_current_object()
         etag = g.get("ecossolies_cache_etag")
         if etag is not None:
             response.headers[CACHE_HEADER] = g.get("ecossolies_cache_source", "hit")
-        elif _storable(response) and read_generation(app)[0] == generation:
-            body = response.get_data()
-            etag = hashlib.blake2b(body + generation.encode(), digest_size=16).hexdigest()
-            headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
-            entry = Entry(response.status_code, headers, body, etag)
-            if get_cache(app).put(generation, key, entry):
-                shared = get_shared(app)
-                if shared is not None:
-                    shared.put(generation, key, entry.status, entry.headers, entry.body, entry.etag, changed)
-            response.headers[CACHE_HEADER] = "stored"
         else:
-            response.headers[CACHE_HEADER] = "bypass"
+            stored = False
+            if _storable(response):
+                slots = _dependencies(dependencies.current())
+                tokens = generations.tokens(table, slots)
+                if generations.tokens(generations.read(app)[0], slots) == tokens:  # nothing it read changed since
+                    body = response.get_data()
+                    etag = hashlib.blake2b(body + tokens, digest_size=16).hexdigest()
+                    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
+                    entry = Entry(response.status_code, headers, body, etag, slots, tokens)
+                    if get_cache(app).put(key, entry):
+                        shared = get_shared(app)
+                        if shared is not None:
+                            shared.put(key, Stored(*astuple(entry)[:6]), changed)
+                    stored = True
+            response.headers[CACHE_HEADER] = "stored" if stored else "bypass"
     if etag is not None:
         seconds = int(getattr(current_app.cfg, "public_cache_proxy_seconds", DEFAULT_PROXY_SECONDS))
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
@@ -428,31 +450,94 @@ def finish(response: Response) -> Response:
     return response
 
 
+# -- what a write renews -----------------------------------------------------------------------------------------
+
+
+def note_write_start() -> None:
+    """A request that may write, once it holds the write lock: the structured index as it was before it."""
+    if request.method in READ_METHODS:
+        return
+    index = get_index(current_app)
+    g.ecossolies_snapshot_before = index.snapshot() if index is not None else None
+
+
+def _plain_save(action: str, meta: Any, new_meta: Any) -> bool:
+    """A save that changed only a page's content and data: same names, namespace, ACL and kind (not a group)."""
+    if action != SAVE_ACTION or meta is None or new_meta is None:
+        return False
+    if any(m.get(USERGROUP) is not None or m.get(WIKIDICT) is not None for m in (meta, new_meta)):
+        return False
+    return (
+        list(meta.get(NAME) or []) == list(new_meta.get(NAME) or [])
+        and bool(new_meta.get(NAME))
+        and (meta.get(NAMESPACE) or "") == (new_meta.get(NAMESPACE) or "") == ""
+        and (meta.get(ACL) or "").strip() == (new_meta.get(ACL) or "").strip()
+        and meta.get(ITEMID) == new_meta.get(ITEMID)
+    )
+
+
+def _renewed_by_write() -> tuple[int, ...] | None:
+    """The slots a write request renews: for plain saves, the pages saved, their types before and after and
+    what reads everything; None (every answer) for anything else or whatever cannot be told."""
+    changes = g.get("ecossolies_changes")
+    before = g.get("ecossolies_snapshot_before")
+    if not changes or before is None or not all(_plain_save(*change) for change in changes):
+        return None
+    index = get_index(current_app)
+    after = index.snapshot() if index is not None else None
+    if after is None or after.rights() != before.rights():
+        return None  # rights may have changed (a group, a page of a namespace with inherited rights)
+    tags = set()
+    for _action, _meta, new_meta in changes:
+        itemid = new_meta.get(ITEMID)
+        then, now = before.by_itemid.get(itemid), after.by_itemid.get(itemid)
+        if then is None or now is None or then.names != now.names:
+            return None
+        tags.update((dependencies.item_tag(itemid), dependencies.type_tag(then.type), dependencies.type_tag(now.type)))
+    return generations.renewed(tags)
+
+
 def end_request(_exc: BaseException | None = None) -> None:
-    """After every request: let waiting readers go, and make a new generation after a write."""
+    """After every request: let waiting readers go, and renew what a write changed."""
+    dependencies.stop()
     fd = g.pop("ecossolies_cache_shared_lock", None)
     if fd is not None:
         release(fd)
     key = g.pop("ecossolies_cache_claimed", None)
     if key is not None:
         get_cache(current_app).release(key)
-    if request.method not in ("GET", "HEAD", "OPTIONS") and (
+    if request.method not in READ_METHODS and (
         request.url_rule is None or request.url_rule.endpoint not in NOT_WRITES
     ):
-        bump(current_app)
+        try:
+            renewed = _renewed_by_write()
+        except Exception:  # noqa: BLE001 - cannot tell what changed: everything is renewed
+            renewed = None
+        if renewed is None:
+            bump(current_app)
+        else:
+            generations.bump(current_app, renewed)
+
+
+def _on_index_change(app: Any) -> None:
+    """The structured index was written: by the request that writes (it renews what it changed when it ends),
+    else by a command, an import or a repair made while reading (every answer is renewed)."""
+    if not _in_write_request():
+        bump(app)
 
 
 def init_app(app: Any) -> None:
     """Hook the cache into a moin app: its lookup right after the security guard, before moin's set-up;
-    its headers after every other after-request hook; its generation bump before the write lock is released
+    its headers after every other after-request hook; its renewal before the write lock is released
     (teardown hooks run in reverse order: this one is registered after plugins/web/write_lock.py's)."""
     before = app.before_request_funcs.setdefault(None, [])
     position = next((i + 1 for i, f in enumerate(before) if getattr(f, "__name__", "") == "guard_request"), 0)
     before.insert(position, serve_cached)
+    app.before_request(note_write_start)  # after the write lock is taken (plugins/web/routes.py's order)
     app.after_request_funcs.setdefault(None, []).insert(0, finish)
     app.teardown_request(end_request)
-    # every write to the structured index (our commands, imports, repairs) is a write to what readers see
-    app.extensions.setdefault("ecossolies_index_callbacks", []).append(lambda: bump(app))
+    # every write to the structured index outside a writing request (our commands, imports, repairs)
+    app.extensions.setdefault("ecossolies_index_callbacks", []).append(lambda: _on_index_change(app))
     index = app.extensions.get("ecossolies_index")
     if index is not None:
-        index.on_change.append(lambda: bump(app))
+        index.on_change.append(lambda: _on_index_change(app))

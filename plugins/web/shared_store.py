@@ -6,10 +6,11 @@ busiest. Here an answer computed by one worker is written once to a small file o
 (``cache-publique/``) and read by the others; and while one worker computes an answer, the others wait for it
 (a lock file per answer, ``flock``: released by the kernel if the worker dies) instead of computing it too.
 
-Never stale: a file holds the generation it was computed under and is served only under that generation (the
-same rule as the memory cache). Bounded: files of older generations, or older than the longest life, are
-removed by a sweep after every ``SWEEP_EVERY`` stores, and the oldest go first when the total passes the bound.
-No pickle: a file is one JSON header line (status, headers, validator, generation) and the body's bytes.
+Never stale: a file holds the slots its answer depends on and their tokens when it was computed
+(plugins/web/generations.py), and is served only while they are current (the same rule as the memory cache).
+Bounded: files older than the longest life are removed by a sweep after every ``SWEEP_EVERY`` stores, and the
+oldest go first when the total passes the bound. No pickle: a file is one JSON header line (status, headers,
+validator, slots, tokens) and the body's bytes.
 """
 
 from __future__ import annotations
@@ -21,10 +22,23 @@ import json
 import os
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
+
+from plugins.web import generations
 
 DIRECTORY = "cache-publique"
 SWEEP_EVERY = 50
+
+
+class Stored(NamedTuple):
+    """An answer as stored: what the memory cache keeps too (plugins/web/public_cache.py ``Entry``)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    slots: tuple[int, ...]
+    tokens: bytes
 
 
 def _name(key: tuple[Any, ...]) -> str:
@@ -45,37 +59,40 @@ class SharedStore:
     def _path(self, key: tuple[Any, ...], suffix: str = "") -> str:
         return os.path.join(self.directory, _name(key) + suffix)
 
-    def get(self, generation: str, key: tuple[Any, ...]) -> tuple[int, tuple[tuple[str, str], ...], bytes, str] | None:
-        """(status, headers, body, etag) computed under ``generation``, or None."""
+    def get(self, table: bytes, key: tuple[Any, ...]) -> Stored | None:
+        """The answer stored for ``key`` if its tokens are current in ``table``, else None."""
         try:
             with open(self._path(key), "rb") as f:
                 head = json.loads(f.readline())
-                if head.get("generation") != generation or head.get("key") != repr(key):
+                if head.get("key") != repr(key):
+                    return None
+                slots = tuple(int(s) for s in head["slots"])
+                tokens = bytes.fromhex(head["tokens"])
+                if generations.tokens(table, slots) != tokens:
                     return None
                 if time.time() - float(head.get("stored", 0)) > self.max_seconds:
                     return None
                 body = f.read()
-        except (OSError, ValueError):
+        except (OSError, ValueError, KeyError, TypeError):
             return None
         if len(body) != head.get("length"):
             return None  # cut short (disk full when written): computed again
-        return int(head["status"]), tuple((str(k), str(v)) for k, v in head["headers"]), body, str(head["etag"])
+        headers = tuple((str(k), str(v)) for k, v in head["headers"])
+        return Stored(int(head["status"]), headers, body, str(head["etag"]), slots, tokens)
 
-    def put(
-        self, generation: str, key: tuple[Any, ...], status: int, headers: tuple[tuple[str, str], ...], body: bytes,
-        etag: str, changed: float | None = None,
-    ) -> None:  # fmt: skip
+    def put(self, key: tuple[Any, ...], answer: Stored, changed: float | None = None) -> None:
         """Write one answer; every ``SWEEP_EVERY`` stores, sweep (``changed``: the time of the last change)."""
         head = {
-            "generation": generation, "key": repr(key), "status": status, "headers": list(headers), "etag": etag,
-            "stored": time.time(), "length": len(body),
+            "key": repr(key), "status": answer.status, "headers": list(answer.headers), "etag": answer.etag,
+            "slots": list(answer.slots), "tokens": answer.tokens.hex(), "stored": time.time(),
+            "length": len(answer.body),
         }  # fmt: skip
         path = self._path(key)
         tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:
             with open(tmp, "wb") as f:
                 f.write(json.dumps(head).encode("utf-8") + b"\n")
-                f.write(body)
+                f.write(answer.body)
             os.replace(tmp, path)
         except OSError:  # a full disk: the answer is simply not shared
             try:
@@ -87,11 +104,11 @@ class SharedStore:
             self._stores += 1
             sweep = self._stores % SWEEP_EVERY == 0
         if sweep:
-            self.sweep(changed)
+            self.sweep()
 
-    def sweep(self, changed: float | None = None) -> None:
-        """Remove answers of older generations (written before the last change ``changed``), too old ones, and
-        the oldest while the total passes the bound."""
+    def sweep(self) -> None:
+        """Remove too old answers, and the oldest while the total passes the bound (an answer out of date is
+        overwritten when its page is next computed)."""
         now = time.time()
         files = []
         try:
@@ -104,11 +121,9 @@ class SharedStore:
                 st = os.stat(path)
             except OSError:
                 continue
-            dead = now - st.st_mtime > self.max_seconds or (changed is not None and st.st_mtime < changed)
+            dead = now - st.st_mtime > self.max_seconds
             if name.endswith(".tmp"):
                 dead = now - st.st_mtime > 60
-            elif name.endswith(".lock"):
-                dead = now - st.st_mtime > self.max_seconds
             if dead:
                 _unlink(path)
             elif not name.endswith((".lock", ".tmp")):
@@ -135,18 +150,18 @@ class SharedStore:
                 raise
             return None
 
-    def wait(self, generation: str, key: tuple[Any, ...], seconds: float) -> Any:
+    def wait(self, table: bytes, key: tuple[Any, ...], seconds: float) -> Stored | None:
         """Wait (up to ``seconds``) for another worker's answer to ``key``; None if it did not come."""
         deadline = time.monotonic() + seconds
         delay = 0.005
         while time.monotonic() < deadline:
-            found = self.get(generation, key)
+            found = self.get(table, key)
             if found is not None:
                 return found
             fd = self.claim(key)
             if fd is not None:  # the other worker is done (or gone) without storing: compute it here
                 release(fd)
-                return self.get(generation, key)
+                return self.get(table, key)
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
         return None

@@ -108,7 +108,21 @@ def exclusive(app: Any, wait: float = WAIT_SECONDS) -> Iterator[None]:
 
 def _take_lock() -> None:
     if request.method not in READ_METHODS:
+        start = time.monotonic()
         g.ecossolies_write_lock = acquire(lock_path(current_app), WAIT_SECONDS)
+        g.ecossolies_write_lock_times = (start, time.monotonic())
+
+
+def _server_timing(response: Response) -> Response:
+    """How long this write waited for the others and held the lock (``Server-Timing``: what ``make charge``
+    reports for saves, what a browser's developer tools show)."""
+    times = g.get("ecossolies_write_lock_times")
+    if times is not None:
+        asked, taken = times
+        waited, held = (taken - asked) * 1000, (time.monotonic() - taken) * 1000
+        response.headers.add("Server-Timing", f'verrou;dur={waited:.1f};desc="attente du verrou"')
+        response.headers.add("Server-Timing", f'ecriture;dur={held:.1f};desc="sous le verrou"')
+    return response
 
 
 def _release_lock(_exc: BaseException | None = None) -> None:
@@ -126,6 +140,7 @@ def _busy(_exc: Exception) -> Response:
 def init_app(app: Any) -> None:
     """Serialise the writes of this app with every other process serving the same instance."""
     app.before_request(_take_lock)
+    app.after_request(_server_timing)
     app.teardown_request(_release_lock)
     app.register_error_handler(Busy, _busy)
     app.register_error_handler(LockError, _busy)
