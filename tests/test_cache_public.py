@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+from flask import request
 from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE, USERGROUP
 
 from plugins.web import generations, public_cache
@@ -332,3 +333,26 @@ def test_only_a_save_that_keeps_names_acl_and_kind_is_described(app):
     assert not plain("SAVE", old, {**old, USERGROUP: ["Alice"]})
     assert not plain("SAVE", {**old, NAMESPACE: "users"}, {**old, NAMESPACE: "users"})
     assert not plain("TRASH", old, old)
+
+
+def test_kept_answers_are_served_before_flask_and_never_to_a_member(published, app):
+    """A kept answer is served by the WSGI middleware (no Flask request, no moin set-up); a member's request,
+    with its session cookie, always goes to the app and gets its own page."""
+    reader = anonymous(app)
+    assert reader.get(READS["fiche"]).headers[CACHE] == "stored"
+    seen = []
+    app.before_request_funcs[None].insert(0, lambda: seen.append(request.path))
+    try:
+        kept = reader.get(READS["fiche"])
+        assert (kept.headers[CACHE], seen) == ("hit", [])
+        assert kept.headers["Content-Security-Policy"].startswith("default-src")
+        assert reader.get(READS["fiche"], headers={"If-None-Match": kept.headers["ETag"]}).status_code == 304
+        with app.test_client() as member:
+            login(member, "Alice")
+            seen.clear()
+            page = member.get(READS["fiche"])
+            assert seen == [READS["fiche"]]
+            assert CACHE not in page.headers
+            assert "Alice" in page.get_data(as_text=True)
+    finally:
+        app.before_request_funcs[None].pop(0)

@@ -9,13 +9,14 @@ slot 1 (:data:`ANY_WRITE`) is replaced by every write and is part of the answers
 answers of the other too, never the reverse.
 
 An answer keeps the tokens of its slots as they were when its computation began; it is served only while
-they are all unchanged. Every worker reads the table at each request (one 32 KiB read). The file's change
-time is the time of the last write (``Last-Modified``).
+they are all unchanged. Every worker reads the table at each request (mapped in memory: one ``stat``, no
+read). The file's change time is the time of the last write (``Last-Modified``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import threading
 from collections.abc import Iterable
@@ -69,21 +70,33 @@ def _create(file: str) -> None:
         os.unlink(tmp)
 
 
-def read(app: Any) -> tuple[bytes, float]:
-    """The table of tokens now, and the time of the last write."""
+#: each table this process reads, mapped in memory once: path -> (device, inode, map)
+_MAPS: dict[str, tuple[int, int, mmap.mmap]] = {}
+_MAPS_LOCK = threading.Lock()
+
+
+def read(app: Any) -> tuple[Any, float]:
+    """The table of tokens (a live, read-only view: copy it with ``bytes()`` to keep the tokens of now) and the
+    time of the last write. The file is mapped once per process (no read at each request); a table replaced
+    (a restored instance) is mapped again."""
     file = path(app)
-    for _attempt in range(2):
+    for _attempt in range(3):
         try:
-            with open(file, "rb") as f:
-                table = f.read(SLOTS * TOKEN)
-                changed = os.fstat(f.fileno()).st_mtime
+            st = os.stat(file)
         except FileNotFoundError:
             _create(file)
             continue
-        if len(table) == SLOTS * TOKEN:
-            return table, changed
-        os.replace(file, f"{file}.abime")  # cut short (a disk that was full): a new table renews every answer
-        _create(file)
+        kept = _MAPS.get(file)
+        if kept is not None and kept[:2] == (st.st_dev, st.st_ino):
+            return kept[2], st.st_mtime
+        if st.st_size != SLOTS * TOKEN:
+            os.replace(file, f"{file}.abime")  # cut short (a disk that was full): a new table renews every answer
+            _create(file)
+            continue
+        with _MAPS_LOCK, open(file, "rb") as f:
+            table = mmap.mmap(f.fileno(), SLOTS * TOKEN, access=mmap.ACCESS_READ)
+            _MAPS[file] = (st.st_dev, st.st_ino, table)
+        return table, st.st_mtime
     raise OSError(f"table des générations illisible : {file}")
 
 
