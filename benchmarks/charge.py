@@ -14,7 +14,10 @@ Each run starts on a warm server (every page of its mix read a few times first).
 editor reads the page as an anonymous visitor: a read without the text just
 saved is a *stale read* (target: always 0). Prints, per run and side by side: requests per second, latency
 p50/p95/p99 (all and by kind), server errors (5xx), other errors, lost saves (a save answered as done whose
-text is not in the wiki afterwards), stale reads, and the memory (RSS) of each worker. Targets (two cores):
+text is not in the wiki afterwards), stale reads, the memory (RSS) of each worker, the processor used by the
+server and by the readers (both on the same cores), and for saves the time spent waiting for the write lock and
+holding it (the server's ``Server-Timing``). Readers keep their connection open between requests, as browsers
+do. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
 (2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``).

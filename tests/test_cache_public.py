@@ -372,3 +372,34 @@ def test_kept_answers_are_served_before_flask_and_never_to_a_member(published, a
             assert "Alice" in page.get_data(as_text=True)
     finally:
         app.before_request_funcs[None].pop(0)
+
+
+def test_a_page_to_compute_waits_for_the_save_its_process_serves_and_a_kept_one_does_not(published, app):
+    """While this process serves a write, a reader about to compute a page lets it finish first (the save
+    holds the wiki's write lock, every editor waits for it); an answer already kept is served at once."""
+    import threading
+
+    from plugins.web import write_lock
+
+    reader = anonymous(app)
+    assert reader.get(READS["fiche"]).status_code == 200  # kept
+    answers = {}
+
+    def read_fresh() -> None:
+        answers["classeur"] = reader.get(READS["classeur"])  # never computed yet
+
+    write_lock._WRITING.enter()  # a save in progress in this process
+    try:
+        started = time.monotonic()
+        kept = reader.get(READS["fiche"])
+        assert (kept.headers[CACHE], kept.status_code) == ("hit", 200)
+        assert time.monotonic() - started < 0.5
+        thread = threading.Thread(target=read_fresh)
+        thread.start()
+        thread.join(0.4)
+        assert thread.is_alive()  # waiting for the save
+    finally:
+        write_lock._WRITING.leave()
+    thread.join(5)
+    assert answers["classeur"].status_code == 200
+    assert answers["classeur"].headers[CACHE] == "stored"

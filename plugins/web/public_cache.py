@@ -362,6 +362,15 @@ def serve_cached() -> Response | None:
         entry = _from_shared(app, shared.get(table, key), key)
         source = "shared"
     if entry is None:
+        from plugins.web import write_lock  # it imports this module
+
+        write_lock.yield_to_writes()  # a save of this process goes first; meanwhile another may compute this
+        table, changed = generations.read(app)
+        entry = cache.get(table, key)
+        if entry is None and shared is not None:
+            entry = _from_shared(app, shared.get(table, key), key)
+            source = "shared"
+    if entry is None:
         event = cache.claim(key)
         if event is None:
             g.ecossolies_cache_claimed = key
