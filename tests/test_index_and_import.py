@@ -131,7 +131,7 @@ def test_import_refuses_whole_file_and_reports_each_bad_row(app, tmp_path):
     assert "colonne inconnue « couleur »" in rows
     assert "ligne 2" not in rows
     with app.app_context():
-        assert not app.storage.has_item("Initiatives/Bonne")  # all or nothing
+        assert not app.storage.has_item("Initiatives/Bonne")  # a refused file writes nothing, not even its good rows
 
 
 def test_import_refuses_conflicting_existing_page(app, tmp_path, wiki):

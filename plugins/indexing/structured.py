@@ -147,7 +147,7 @@ def _lengths_in_memory(searcher: Any) -> None:
                 continue
             length_field = f"_{name}_len"
             reader = per_document._cached_reader(length_field, LENGTHS_COLUMN)
-            if reader is None or getattr(reader, "_fixedlen", None) != 1 or isinstance(reader, bytes):
+            if reader is None or getattr(reader, "_fixedlen", None) != 1:
                 continue
             loaded = reader._dbfile.get(reader._basepos, reader._count)
             per_document._readers[length_field] = loaded + bytes(max(0, reader._doccount - reader._count))

@@ -27,9 +27,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from plugins.web.public_cache import STATIC_PREFIXES
+from plugins.web.public_cache import READ_METHODS, STATIC_PREFIXES
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: transfers that stream a file (uploads, the theme's and moin's static files): never gathered in memory
 STREAMED = ("/+get/", "/+download/", *STATIC_PREFIXES)
 #: how much lower the anonymous readers' threads run (Linux nice: 0 normal, 19 lowest)

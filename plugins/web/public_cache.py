@@ -43,7 +43,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import formatdate
 from typing import Any
@@ -86,6 +86,7 @@ CACHEABLE_ENDPOINTS = frozenset(
         "ecossolies.ecossolies_financements.map_page",
     }
 )
+#: requests that read only (the others may write: plugins/web/write_lock.py serialises them)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: requests that do not write although their method may: they do not make a new generation
 NOT_WRITES = frozenset({"frontend.login", "frontend.logout"})
@@ -364,12 +365,12 @@ def serve_cached() -> Response | None:
     if entry is None:
         from plugins.web import write_lock  # it imports this module
 
-        write_lock.yield_to_writes()  # a save of this process goes first; meanwhile another may compute this
-        table, changed = generations.read(app)
-        entry = cache.get(table, key)
-        if entry is None and shared is not None:
-            entry = _from_shared(app, shared.get(table, key), key)
-            source = "shared"
+        if write_lock.yield_to_writes():  # a save of this process went first; meanwhile another may have
+            table, changed = generations.read(app)  # computed this answer
+            entry = cache.get(table, key)
+            if entry is None and shared is not None:
+                entry = _from_shared(app, shared.get(table, key), key)
+                source = "shared"
     if entry is None:
         event = cache.claim(key)
         if event is None:
@@ -448,7 +449,8 @@ def finish(response: Response) -> Response:
                     if get_cache(app).put(key, entry):
                         shared = get_shared(app)
                         if shared is not None:
-                            shared.put(key, Stored(*astuple(entry)[:6]), changed)
+                            stored_answer = Stored(entry.status, entry.headers, body, etag, slots, tokens)
+                            shared.put(key, stored_answer, changed)
                     stored = True
             response.headers[CACHE_HEADER] = "stored" if stored else "bypass"
     if etag is not None:

@@ -26,8 +26,7 @@ from whoosh.index import LockError
 from plugins.web import public_cache, shared_store
 
 LOCK_FILE = ".verrou-ecriture"
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-STATIC_PREFIXES = ("/static/", "/+serve/", "/+template/", "/_themes/")
+READ_METHODS = public_cache.READ_METHODS
 #: how long a write waits for the others before it is answered « occupé »
 WAIT_SECONDS = 30.0
 BUSY_MESSAGE = "Le wiki enregistre d'autres modifications : réessayez dans quelques secondes. Rien n'a été perdu."
@@ -125,9 +124,13 @@ class _Writing:
             if not self.count:
                 self.idle.notify_all()
 
-    def wait_idle(self, seconds: float) -> None:
+    def wait_idle(self, seconds: float) -> bool:
+        """Wait until no write is served (at most ``seconds``); whether there was one to wait for."""
         with self.idle:
+            if not self.count:
+                return False
             self.idle.wait_for(lambda: not self.count, seconds)
+            return True
 
 
 _WRITING = _Writing()
@@ -135,16 +138,18 @@ _WRITING = _Writing()
 YIELD_SECONDS = 1.0
 
 
-def yield_to_writes(seconds: float = YIELD_SECONDS) -> None:
-    """Before computing a page, let the write this process is serving finish first (at most ``seconds``).
+def yield_to_writes(seconds: float = YIELD_SECONDS) -> bool:
+    """Before computing a page, let the write this process is serving finish first (at most ``seconds``);
+    whether there was one to wait for.
 
     A save holds the wiki's write lock, so every other editor waits for it; the threads of its process share
-    one interpreter lock with it. Measured under ``make charge``, a save of 0.2 s of processor held the lock
-    0.8 s (p50) to 8 s (p95) while the readers of its process rendered pages beside it. Answers already kept
-    are still served at once (plugins/web/public_cache.py serves them before this is asked)."""
+    one interpreter lock with it. Measured under ``make charge`` (2026-12-03), a save of about 0.2 s of
+    processor held the lock 1.0 s (p50) and 11.7 s (p95) while the readers of its process rendered pages
+    beside it; 0.7 s and 6.9 s with this wait. Answers already kept are still served at once
+    (plugins/web/public_cache.py serves them before this is asked)."""
     if has_request_context():
         g.ecossolies_yielded = True
-    _WRITING.wait_idle(seconds)
+    return _WRITING.wait_idle(seconds)
 
 
 def _take_lock() -> None:
@@ -153,7 +158,7 @@ def _take_lock() -> None:
         g.ecossolies_write_lock = acquire(lock_path(current_app), WAIT_SECONDS)
         g.ecossolies_write_lock_times = (start, time.monotonic())
         _WRITING.enter()
-    elif not request.path.startswith(STATIC_PREFIXES) and not g.get("ecossolies_yielded"):
+    elif not request.path.startswith(public_cache.STATIC_PREFIXES) and not g.get("ecossolies_yielded"):
         yield_to_writes()
 
 
