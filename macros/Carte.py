@@ -27,7 +27,7 @@ from moin.utils.tree import html
 from plugins.data import registry
 from plugins.indexing import query, selection_args
 from plugins.indexing.query import QueryError
-from plugins.views import card, listing, maps
+from plugins.views import card, fragments, listing, maps
 from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 
 
@@ -49,8 +49,10 @@ class Macro(MacroBlockBase):
             return error_box(f"Carte : {exc}" if not str(exc).startswith("Carte") else str(exc), alternative)
         result = query.run(selection, all_rows=True)
         fixed_filters = {k for k in selection.filters if k in args}  # fixed by the page: not offered
-        places, unplaced = maps.split_located(result.rows, page_type)
-        legend_rows = maps.legend(places)
+        placed = maps.placed(result, page_type)
+        places, unplaced = placed.places, placed.unplaced
+        # an event's place is its venue's: the parts depend on the venues too, which result.key does not hold
+        key = None if type_name == "evenement" else fragments.listing_key(result, "Carte")
         label = page_type.plural
         map_url = maps.map_url(type_name, selection)
         frame = html.iframe(
@@ -61,32 +63,17 @@ class Macro(MacroBlockBase):
                 html("sandbox"): "allow-scripts allow-popups allow-top-navigation-by-user-activation",
             }
         )
-        approx = sum(1 for p in places if p.approximate)
+        approx = placed.approximate
         summary = (
             f"{len(places)} {label if len(places) > 1 else page_type.label.lower()} sur la carte"
-            + (f", dont {approx} au centre de {'sa' if approx == 1 else 'leur'} commune (position approximative)" if approx else "")
+            + (
+                f", dont {approx} au centre de {'sa' if approx == 1 else 'leur'} commune (position approximative)"
+                if approx
+                else ""
+            )
             + (f" ; {len(unplaced)} non localisé{'s' if len(unplaced) > 1 else ''}" if unplaced else "")
             + "."
         )
-        legend_items = [
-            [card.span(f"eco-pastille eco-couleur-{i}", [" "]), f" {cat} ({n})"]
-            for i, (cat, _colour, n) in enumerate(legend_rows)
-        ]
-        start = (selection.page - 1) * selection.limit
-        shown = places[start : start + selection.limit]
-        items = [
-            [
-                card.page_link(p.page.fullname, p.page.title),
-                " — "
-                + " · ".join(
-                    x
-                    for x in (p.category if p.category != maps.OTHER else "", str(p.page.data.get("commune") or ""))
-                    if x
-                ),
-                *([" ", card.span("eco-approx", ["(position approximative)"])] if p.approximate else []),
-            ]
-            for p in shown
-        ]
         if small == "petite":
             section = {"lieu": "/Lieux", "fiche": "/Initiatives", "evenement": "/Agenda"}[type_name]
             return card.div(
@@ -96,16 +83,47 @@ class Macro(MacroBlockBase):
                     card.para([summary, " ", card.url_link(section, f"Voir tous les {label}")], "eco-compte"),
                 ],
             )
+
+        def legend_list() -> Any:
+            legend_items = [
+                [card.span(f"eco-pastille eco-couleur-{i}", [" "]), f" {cat} ({n})"]
+                for i, (cat, _colour, n) in enumerate(placed.legend)
+            ]
+            return card.bullet_list(legend_items, css="eco-legende-liste")
+
+        def places_list() -> Any:
+            start = (selection.page - 1) * selection.limit
+            items = [
+                [
+                    card.page_link(p.page.fullname, p.page.title),
+                    " — "
+                    + " · ".join(
+                        x
+                        for x in (p.category if p.category != maps.OTHER else "", str(p.page.data.get("commune") or ""))
+                        if x
+                    ),
+                    *([" ", card.span("eco-approx", ["(position approximative)"])] if p.approximate else []),
+                ]
+                for p in places[start : start + selection.limit]
+            ]
+            return (
+                card.bullet_list(items, css="eco-liste eco-liste-carte") if items else card.para(["Aucun."], "eco-vide")
+            )
+
+        def unplaced_list() -> Any:
+            return card.bullet_list([card.page_link(p.fullname, p.title) for p in unplaced], css="eco-liste")
+
+        def part(name: str, build: Any) -> Any:
+            return fragments.kept(None if key is None else (*key, name), build)
+
         pages_result = query.Result(selection=selection, rows=[], total=len(places), facets={})
         children: list[Any] = [
             card.div("eco-carte-cadre", [frame]),
             card.para(
                 [summary, " ", card.url_link(map_url, "Ouvrir la carte seule", css="eco-carte-seule")], "eco-compte"
             ),
-            card.div(
-                "eco-legende", [card.heading("Légende", 3), card.bullet_list(legend_items, css="eco-legende-liste")]
-            )
-            if legend_items
+            card.div("eco-legende", [card.heading("Légende", 3), part("légende", legend_list)])
+            if placed.legend
             else card.para(["Aucun lieu situé pour cette sélection."], "eco-vide"),
             # the same filters without a script (by category, commune…): the map and the list follow the link
             card.div(
@@ -113,14 +131,11 @@ class Macro(MacroBlockBase):
                 [card.heading("Filtrer la carte", 3), listing.facets_box(result, request.path, fixed_filters)],
             ),
             card.heading(f"Les {label} de la carte", 3),
-            card.bullet_list(items, css="eco-liste eco-liste-carte") if items else card.para(["Aucun."], "eco-vide"),
+            part("liste", places_list),
             listing.pager(pages_result, request.path),
         ]
         if unplaced:
-            children += [
-                card.heading("Non localisés", 3),
-                card.bullet_list([card.page_link(p.fullname, p.title) for p in unplaced], css="eco-liste"),
-            ]
+            children += [card.heading("Non localisés", 3), part("non localisés", unplaced_list)]
         links = [
             card.url_link(
                 listing.export_url(type_name, fmt, result), text, css=f"eco-export eco-export-{fmt}", mimetype=mime

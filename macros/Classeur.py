@@ -26,7 +26,9 @@ from typing import Any
 from moin.macros._base import MacroBlockBase
 
 from plugins.data import registry
-from plugins.views import card, cards, listing
+from plugins.views import card, cards, fragments, listing
+
+EMPTY = "Aucune fiche ne correspond à cette sélection."
 
 
 class Macro(MacroBlockBase):
@@ -35,10 +37,11 @@ class Macro(MacroBlockBase):
         if not isinstance(selected, listing.Selected):
             return selected  # moin's error box
         page_type = registry.get("fiche")
-        rows = [cards.list_row(page_type, page) for page in selected.result.rows]
-        body = (
-            card.bullet_list(rows, css="eco-liste")
-            if rows
-            else card.para(["Aucune fiche ne correspond à cette sélection."], "eco-vide")
-        )
-        return listing.frame(selected, card.div("eco-resultats", [body]), "eco-classeur")
+        result = selected.result
+
+        def rows() -> Any:
+            listed = [cards.list_row(page_type, page) for page in result.rows]
+            return card.bullet_list(listed, css="eco-liste") if listed else card.para([EMPTY], "eco-vide")
+
+        part = fragments.kept(fragments.listing_key(result, "Classeur"), rows)
+        return listing.frame(selected, card.div("eco-resultats", [part]), "eco-classeur")

@@ -65,6 +65,9 @@ class Result:
     rows: list[IndexedPage]
     total: int
     facets: dict[str, list[tuple[str, int]]]
+    #: what the matching pages and facets were kept under (every version they depend on, the reader, the
+    #: selection but its page); None when computed over given pages
+    key: tuple[Any, ...] | None = None
 
     @property
     def pages(self) -> int:
@@ -231,22 +234,23 @@ def run(selection: Selection, pages: list[IndexedPage] | None = None, all_rows: 
     reader with other rights.
     """
     selection.validate()
+    key = None
     if pages is not None:
         ordered, facets = _compute(selection, pages)
     elif selection.page_type.read_with:  # visible as the pages they belong to are: depends on every page
         dependencies.everything()
-        ordered, facets = _over_index(selection)
+        key, (ordered, facets) = _over_index(selection)
     else:
         with dependencies.declared(dependencies.type_tag(selection.page_type.name)):
-            ordered, facets = _over_index(selection)
+            key, (ordered, facets) = _over_index(selection)
     total = len(ordered)
     if not all_rows:
         start = (selection.page - 1) * selection.limit
         ordered = ordered[start : start + selection.limit]
-    return Result(selection=selection, rows=ordered, total=total, facets=facets)
+    return Result(selection=selection, rows=ordered, total=total, facets=facets, key=key)
 
 
-def _over_index(selection: Selection) -> tuple[list[IndexedPage], dict[str, Any]]:
+def _over_index(selection: Selection) -> tuple[tuple[Any, ...], tuple[list[IndexedPage], dict[str, Any]]]:
     """A selection over the index's pages of its type, for the current reader (kept a while, see :func:`run`)."""
     index = get_index()
     snapshot = index.snapshot() if index else None
@@ -260,4 +264,4 @@ def _over_index(selection: Selection) -> tuple[list[IndexedPage], dict[str, Any]
         selection.sort,
         selection.descending,
     )
-    return _RESULTS.remember(key, lambda: _compute(selection, pages))
+    return key, _RESULTS.remember(key, lambda: _compute(selection, pages))

@@ -12,11 +12,15 @@ from plugins.data.text import fold
 from plugins.indexing import query, selection_args
 from plugins.indexing.query import QueryError, Result
 from plugins.indexing.selection_args import query_string
-from plugins.views import card
+from plugins.views import card, fragments
 from plugins.views.macro_support import ArgumentError, error_box, keyword_arguments
 from plugins.views.urls import route_url
 
-EXPORT_FORMATS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"), ("atom", "Atom", "application/atom+xml"))
+EXPORT_FORMATS = (
+    ("csv", "CSV", "text/csv"),
+    ("json", "JSON", "application/json"),
+    ("atom", "Atom", "application/atom+xml"),
+)
 #: formats of the registry (``plugins/web/exports.py``) that only some types have, linked from their listings
 TYPE_EXPORT_FORMATS = {"fiche": (("mutualisation", "besoins et offres (Atom)", "application/atom+xml"),)}
 
@@ -40,28 +44,33 @@ def facets_box(result: Result, base_path: str, fixed: set[str]) -> Any:
     sel = result.selection
     groups = []
     for facet, values in result.facets.items():
-        if facet in fixed:
+        if facet in fixed or not (facet in sel.filters or values):
             continue
-        label = sel.page_type.facet_label(facet)
-        items: list[Any] = []
-        if facet in sel.filters:
-            items.append(
-                [
-                    card.strong(sel.filters[facet]),
-                    " ",
-                    card.url_link(
-                        f"{base_path}?{query_string(sel, page=None, **{facet: None})}",
-                        "(retirer ce filtre)",
-                        css="eco-retirer",
-                    ),
+
+        def values_list(facet: str = facet, values: list[tuple[str, int]] = values) -> Any:
+            if facet in sel.filters:
+                remove = f"{base_path}?{query_string(sel, page=None, **{facet: None})}"
+                items = [
+                    [
+                        card.strong(sel.filters[facet]),
+                        " ",
+                        card.url_link(remove, "(retirer ce filtre)", css="eco-retirer"),
+                    ]
                 ]
-            )
-        else:
-            for value, count in values[:30]:
-                url = f"{base_path}?{query_string(sel, page=None, **{facet: value})}"
-                items.append([card.url_link(url, value, css="eco-facette"), f" ({count})"])
-        if items:
-            groups.append(card.div("eco-facette-groupe", [card.heading(label, 3), card.bullet_list(items)]))
+            else:
+                items = [
+                    [
+                        card.url_link(
+                            f"{base_path}?{query_string(sel, page=None, **{facet: value})}", value, css="eco-facette"
+                        ),
+                        f" ({count})",
+                    ]
+                    for value, count in values[:30]
+                ]
+            return card.bullet_list(items)
+
+        part = fragments.kept(fragments.listing_key(result, "facette", facet, base_path), values_list)
+        groups.append(card.div("eco-facette-groupe", [card.heading(sel.page_type.facet_label(facet), 3), part]))
     return card.div("eco-facettes", groups)
 
 
@@ -103,7 +112,6 @@ def select(
     type_name: str, macro_name: str, arguments: Any, alternative: str, defaults: dict[str, str] | None = None
 ) -> Selected | Any:
     """Parse a listing macro's arguments, narrow by the query string, run: a Selected, or moin's error box."""
-
 
     page_type = registry.get(type_name)
     try:

@@ -84,7 +84,6 @@ def _split(pages: list[IndexedPage], page_type: PageType) -> tuple[list[Place], 
     for page in pages:
         place = locate(page, legend_field)
         if page_type.name == "evenement" and page.data.get("lieu"):
-
             venue = find_venue(str(page.data["lieu"]), venues)
             where = locate(venue, "") if venue is not None else None
             if where is not None:
@@ -113,6 +112,32 @@ def legend(places: list[Place]) -> list[tuple[str, str, int]]:
     if rest:
         out.append((OTHER, COLOURS[-1], rest))
     return out
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What a map shows of a listing: its places, its pages without one, its legend."""
+
+    places: list[Place]
+    unplaced: list[IndexedPage]
+    legend: list[tuple[str, str, int]]
+    approximate: int  # places at their commune's centre
+
+
+#: (listing's key) -> its Placed; an event's place is its venue's, which that key does not follow: not kept
+_PLACED: BoundedCache[tuple[Any, ...], Placed] = BoundedCache(__name__, 16, "cartes : pages placées et légende")
+
+
+def placed(result: Any, page_type: PageType) -> Placed:
+    """The places of a listing (``query.Result``), kept under its key (which holds its versions and reader)."""
+
+    def compute() -> Placed:
+        places, unplaced = split_located(result.rows, page_type)
+        return Placed(places, unplaced, legend(places), sum(1 for p in places if p.approximate))
+
+    if result.key is None or page_type.name == "evenement":
+        return compute()
+    return _PLACED.remember((*result.key, "placé"), compute)
 
 
 def page_path(page: IndexedPage) -> str:
@@ -300,9 +325,7 @@ def local_map(cfg: Any) -> folium.Map:
     return fmap
 
 
-def map_document(
-    places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any, title: str = "Carte"
-) -> str:
+def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], cfg: Any, title: str = "Carte") -> str:
     """The whole map as an HTML document (served to an iframe, or opened alone: then its tab says what it shows),
     with only local scripts and styles."""
     fmap = local_map(cfg)

@@ -18,7 +18,7 @@ from plugins.indexing import query, selection_args
 from plugins.indexing import search as recherche
 from plugins.indexing.query import QueryError
 from plugins.subventions import web as subventions_web
-from plugins.views import chain_svg, maps
+from plugins.views import chain_svg, fragments, maps
 from plugins.views.urls import route_url
 from plugins.web import debat as debat_web
 from plugins.web import exports, forms, public_cache, reading, schema_forms, security, write_lock
@@ -106,9 +106,9 @@ def map_page(type_name: str) -> Response:
         selection = selection_args.build(page_type, {}, request.args)
     except QueryError as exc:
         return Response(f"Sélection invalide : {exc}\n", status=400, mimetype="text/plain")
-    places, _unplaced = maps.split_located(query.run(selection, all_rows=True).rows, page_type)
+    placed = maps.placed(query.run(selection, all_rows=True), page_type)
     cfg = current_app.cfg
-    document = maps.map_document(places, maps.legend(places), cfg, title=f"Carte des {page_type.plural}")
+    document = maps.map_document(placed.places, placed.legend, cfg, title=f"Carte des {page_type.plural}")
     return exports.private(security.map_response(document, cfg))
 
 
@@ -215,6 +215,7 @@ def _init_app(app: Any) -> None:
     app.jinja_env.globals["eco_form_url"] = schema_forms.edit_link  # itemviews.html
     reading.init_app(app)  # moin's screens for French readers
     public_cache.init_app(app)  # anonymous answers kept (after security)
+    fragments.init_app(app)  # kept parts of listings put in place first of all after_request (registered last)
     # moin 2.0.0b5 looks for wiki_local/custom.css relative to the current directory once its app is made,
     # undoing its own right answer: look where the configuration says (our card styles live there)
     app.cfg.custom_css_path = os.path.isfile(os.path.join(app.cfg.wiki_local_dir, "custom.css"))
