@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from whoosh import qparser
@@ -110,14 +112,33 @@ def values_of(page: IndexedPage, name: str) -> list[str]:
     return values
 
 
-def _field_matches(page: IndexedPage, name: str, wanted: str, table: dict[str, Any]) -> bool:
+def _value_matches(value: str, folded: str) -> bool:
     """`commune:Reze` finds Rezé, `secteur:récup` finds « Récupération » (a word of the value starts so)."""
+    return value.startswith(folded) or any(w.startswith(folded) for w in _WORDS.split(value))
+
+
+_WORDS = re.compile(r"[\W_]+")
+
+
+def _pages_with(snapshot: Any, table: dict[str, Any], name: str, wanted: str) -> set[str]:
+    """The pages (item ids) a `nom:valeur` field keeps, found in a table of each field's values kept with the
+    index snapshot: a field query no longer looks at each of the 20,000 pages (nor asks rights for them)."""
+    memo_key = f"champ:{name}"
+    by_value: dict[str, set[str]] | None = snapshot.memo.get(memo_key)
+    if by_value is None:
+        by_value = {}
+        for itemid, page in snapshot.by_itemid.items():
+            known = table[itemid].get(name)
+            values = list(known) if known is not None else [fold(v) for v in values_of(page, name)]
+            if name == "type":
+                values.append(fold(page.type or PLAIN_PAGE))
+            for value in values:
+                by_value.setdefault(value, set()).add(itemid)
+        snapshot.memo[memo_key] = by_value
     folded = fold(wanted)
-    known = table[page.itemid].get(name)
-    values = list(known) if known is not None else [fold(v) for v in values_of(page, name)]
     if name == "type":
-        return folded in values or folded == fold(page.type or PLAIN_PAGE)
-    return any(v.startswith(folded) or any(w.startswith(folded) for w in re.split(r"[\W_]+", v)) for v in values)
+        return by_value.get(folded, set())
+    return {i for value, ids in by_value.items() if _value_matches(value, folded) for i in ids}
 
 
 # -- the query ----------------------------------------------------------------------------------------
@@ -229,8 +250,10 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
         return result
     else:
         pages = list(snapshot.by_itemid.values())
-    visible = readable(pages)
-    selected = [p for p in visible if all(_field_matches(p, n, v, facet_table) for n, v in fields.items())]
+    for name, value in fields.items():
+        with_field = _pages_with(snapshot, facet_table, name, value)
+        pages = [p for p in pages if p.itemid in with_field]
+    selected = readable(pages)
     if facet_filters:
         wanted = {n: fold(v) for n, v in facet_filters.items()}
         selected = [p for p in selected if all(w in facet_table[p.itemid][n] for n, w in wanted.items())]
@@ -306,14 +329,16 @@ def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
 
 
 def _facet_counts(pages: list[IndexedPage], table: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values over ``pages``, the most frequent first, as the first page to hold each wrote it
+    (counted by C loops: 10,000 pages × 7 facets cost 130 ms one value at a time)."""
     facets: dict[str, list[tuple[str, int]]] = {}
+    rows = [table[page.itemid] for page in pages]
     for name in FACETS:
-        counts: dict[str, int] = {}
+        held = [row[name] for row in rows]  # folded value -> value as written, one dict a page
+        counts = Counter(chain.from_iterable(held))
         spelling: dict[str, str] = {}
-        for page in pages:
-            for folded, written in table[page.itemid][name].items():
-                counts[folded] = counts.get(folded, 0) + 1
-                spelling.setdefault(folded, written)
+        for values in reversed(held):  # the first page's writing is the last one put
+            spelling.update(values)
         order = (lambda vn: (-int(vn[0]), 0)) if name == "annee" else (lambda vn: (-vn[1], fold(vn[0])))
         facets[name] = sorted(((spelling[k], n) for k, n in counts.items()), key=order)
     return facets
