@@ -88,9 +88,9 @@ def test_listing_cache_of_another_type_survives_a_save(wiki, app, monkeypatch):
     computed: list[str] = []
     real = query._compute
 
-    def counting(selection, pages):
+    def counting(selection, pages, snapshot=None):
         computed.append(selection.page_type.name)
-        return real(selection, pages)
+        return real(selection, pages, snapshot)
 
     monkeypatch.setattr(query, "_compute", counting)
 
@@ -103,6 +103,31 @@ def test_listing_cache_of_another_type_survives_a_save(wiki, app, monkeypatch):
     assert wiki.run(listing, "lieu") == ["Lieu 1"]
     assert wiki.run(listing, "fiche") == ["Fiche 1", "Fiche 2"]
     assert computed == ["lieu", "fiche", "fiche"]  # the venues were not listed again
+
+
+def test_facets_follow_a_save_through_the_tables_kept_with_the_snapshot(wiki, app):
+    """A listing's facets and the search's fields come from per-snapshot tables, made again after a save only
+    for the changed pages: a fiche moved from Nantes to Rezé is counted and found in Rezé only."""
+    from plugins.indexing import search
+
+    for n in range(3):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}", commune="Nantes", secteurs="Culture"))
+
+    def communes():
+        return query.run(query.Selection(registry.get("fiche"))).facets["commune"]
+
+    def found(q):
+        search._RESULTS.clear()
+        return sorted(h.page.title for h in search.search(q).hits)
+
+    assert wiki.run(communes) == [("Nantes", 3)]
+    assert wiki.run(found, "commune:nantes") == ["Fiche 0", "Fiche 1", "Fiche 2"]
+    wiki.save("Fiche 1", fiche("Fiche 1", commune="Rezé", secteurs="Culture"))
+    assert wiki.run(communes) == [("Nantes", 2), ("Rezé", 1)]
+    assert wiki.run(found, "commune:nantes") == ["Fiche 0", "Fiche 2"]
+    assert wiki.run(found, "commune:reze") == ["Fiche 1"]
+    snapshot = wiki.run(get_index(app).snapshot)
+    assert snapshot.parent is not None and snapshot.changed  # derived from the previous one, not read whole
 
 
 def test_a_group_change_renews_every_cached_listing(wiki, app):

@@ -8,6 +8,7 @@ from typing import Any
 from whoosh.fields import ID, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from plugins.indexing import moin_searchers
 from plugins.indexing.moin_searchers import ReusingIndex, install
 
 
@@ -115,29 +116,64 @@ def test_segments_merged_away_are_closed_and_the_merged_one_read(tmp_path: Any) 
         assert after.up_to_date()
 
 
-def test_lookups_are_remembered_by_the_kept_searcher_and_never_stale(tmp_path: Any) -> None:
+def test_lookups_are_remembered_by_the_kept_searcher_and_never_stale(tmp_path: Any, monkeypatch: Any) -> None:
     """moin's name lookups (``document``, ``documents``) are answered once per generation of the index: a caller
     that changes its answer does not change the next one, and a write in another process is seen at once."""
     storage = make_index(tmp_path)
     wrapped = ReusingIndex(storage.open_index())
     calls: list[dict[str, Any]] = []
+    real = moin_searchers._numbers
+
+    def counted(searcher: Any, kw: dict[str, Any]) -> Any:
+        calls.append(dict(kw))
+        return real(searcher, kw)
+
+    monkeypatch.setattr(moin_searchers, "_numbers", counted)
     with wrapped.searcher() as s:
-        real = s._searcher.document
-
-        def counted(**kw: Any) -> Any:
-            calls.append(kw)
-            return real(**kw)
-
-        s._searcher.document = counted
         answer = s.document(itemid="a")
         answer["text"] = "changé par l'appelant"
     with wrapped.searcher() as s:
         assert s.document(itemid="a") == {"itemid": "a", "text": "premier"}
         assert list(s.documents(itemid="a")) == [{"itemid": "a", "text": "premier"}]
         assert s.document(itemid="zzz") is None
-    assert calls == [{"itemid": "a"}, {"itemid": "zzz"}]  # the second lookup of « a » came from the memo
+    # the second ``document`` of « a » came from the memo (``documents`` is remembered on its own)
+    assert calls == [{"itemid": "a"}, {"itemid": "a"}, {"itemid": "zzz"}]
     with storage.open_index().writer() as writer:
         writer.update_document(itemid="a", text="second")
     with wrapped.searcher() as s:
         assert s.document(itemid="a") == {"itemid": "a", "text": "second"}
         assert list(s.documents(itemid="a")) == [{"itemid": "a", "text": "second"}]
+
+
+def test_lookups_by_several_fields_find_what_whoosh_finds(tmp_path: Any) -> None:
+    """moin's lookup by name and namespace: the same documents as Whoosh's own ``document_numbers``, across
+    segments, without a deleted or replaced document, while walking the rare term with skips."""
+    storage = FileStorage(str(tmp_path), supports_mmap=False)
+    schema = Schema(itemid=ID(stored=True, unique=True), name=ID(stored=True), namespace=ID(stored=True))
+    ix = storage.create_index(schema)
+    for batch in range(3):  # three segments, every document in the same namespace
+        with ix.writer() as writer:
+            for n in range(300):
+                writer.add_document(itemid=f"{batch}-{n}", name=f"Page {batch}-{n}", namespace="")
+            writer.add_document(itemid=f"autre-{batch}", name="Page 1-7", namespace="autre")
+    with ix.writer() as writer:
+        writer.delete_by_term("itemid", "2-5")
+        writer.update_document(itemid="1-7", name="Page renommée", namespace="")
+    wrapped = ReusingIndex(storage.open_index())
+    lookups = [
+        {"name": "Page 0-3", "namespace": ""},
+        {"name": "Page 2-299", "namespace": ""},
+        {"name": "Page 2-5", "namespace": ""},  # deleted
+        {"name": "Page 1-7", "namespace": ""},  # renamed: only the other namespace's page keeps the name
+        {"name": "Page 1-7", "namespace": "autre"},
+        {"name": "Page renommée"},
+        {"namespace": "autre"},
+        {"name": "absente", "namespace": ""},
+    ]
+    with storage.open_index().searcher() as whoosh, wrapped.searcher() as kept:
+        for kw in lookups:
+            expected = [whoosh.stored_fields(n) for n in whoosh.document_numbers(**dict(kw))]
+            assert list(kept.documents(**kw)) == expected, kw
+            assert kept.document(**kw) == (expected[0] if expected else None), kw
+        assert [d["itemid"] for d in kept.documents(namespace="autre")] == ["autre-0", "autre-1", "autre-2"]
+        assert kept.document(name="Page 2-5", namespace="") is None

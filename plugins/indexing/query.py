@@ -8,8 +8,10 @@ distinct ACL, not once per page.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from moin import flaskg
@@ -177,18 +179,23 @@ def _matches(page: IndexedPage, filters: dict[str, str]) -> bool:
     return all(fold(wanted) in _folded(page, key) for key, wanted in filters.items())
 
 
-def _ordered(pages: list[IndexedPage], key: str | None, descending: bool) -> list[IndexedPage]:
-    """Sort on a field (pages without it last, by title) or, with ``key`` None, on the last change."""
+def _ordered(
+    pages: list[IndexedPage], key: str | None, descending: bool, folded: list[Folded] | None = None
+) -> list[IndexedPage]:
+    """Sort on a field (pages without it last, by title) or, with ``key`` None, on the last change; ``folded``,
+    the pages' folded texts in the same order, spares folding them again."""
+    rows = list(zip(pages, folded if folded is not None else [Folded.of(p) for p in pages], strict=True))
     if key is None:
-        return sorted(pages, key=lambda p: (p.mtime, fold(p.title)), reverse=descending)
-    present = [p for p in pages if p.data.get(key) not in (None, "", [])]
-    missing = sorted((p for p in pages if p.data.get(key) in (None, "", [])), key=lambda p: fold(p.title))
+        return [p for p, f in sorted(rows, key=lambda pf: (pf[0].mtime, pf[1].title), reverse=descending)]
+    present = [(p, f) for p, f in rows if p.data.get(key) not in (None, "", [])]
+    missing = sorted(((p, f) for p, f in rows if p.data.get(key) in (None, "", [])), key=lambda pf: pf[1].title)
 
-    def value(page: IndexedPage) -> tuple[Any, ...]:
+    def value(row: tuple[IndexedPage, Folded]) -> tuple[Any, ...]:
+        page, f = row
         v = page.data[key]
-        return (0, v, fold(page.title)) if isinstance(v, (int, float)) else (1, fold(str(v)), fold(page.title))
+        return (0, v, f.title) if isinstance(v, (int, float)) else (1, f.values[key], f.title)
 
-    return sorted(present, key=value, reverse=descending) + missing
+    return [p for p, _f in sorted(present, key=value, reverse=descending) + missing]
 
 
 def reader_key() -> tuple[Any, ...]:
@@ -203,20 +210,43 @@ _RESULTS: BoundedCache[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[
 )
 
 
-def _compute(selection: Selection, pages: list[IndexedPage]) -> tuple[list[IndexedPage], dict[str, Any]]:
+@dataclass(frozen=True)
+class Folded:
+    """A page's texts as listings compare them (accents and case folded), made once per revision."""
+
+    facets: dict[str, dict[str, str]]  # facet -> folded value -> as written
+    title: str
+    values: dict[str, str]  # data field -> its value as text, folded (fields that are not numbers)
+
+    @classmethod
+    def of(cls, page: IndexedPage) -> Folded:
+        return cls(
+            {facet: _folded(page, facet) for facet in page.facets},
+            fold(page.title),
+            {k: fold(str(v)) for k, v in page.data.items() if not isinstance(v, (int, float))},
+        )
+
+
+def _compute(
+    selection: Selection, pages: list[IndexedPage], snapshot: Any = None
+) -> tuple[list[IndexedPage], dict[str, Any]]:
     visible = readable(pages)
     matching = [p for p in visible if _matches(p, selection.filters)] if selection.filters else visible
+    # folded once per revision, kept with the index snapshot; a page changed for this reader (a private venue
+    # for a visitor: plugins/indexing/privacy.py) is folded as it is
+    table = snapshot.derived("pliés", Folded.of) if snapshot is not None else {}
+    by_itemid = snapshot.by_itemid if snapshot is not None else {}
+    folded = [table[p.itemid] if by_itemid.get(p.itemid) is p else Folded.of(p) for p in matching]
     facets: dict[str, list[tuple[str, int]]] = {}
     for facet in selection.page_type.facets:
-        counts: dict[str, int] = {}
+        held = [f.facets.get(facet, {}) for f in folded]
+        counts = Counter(chain.from_iterable(held))  # counted by C loops: 10,000 fiches × 4 facets
         spelling: dict[str, str] = {}
-        for page in matching:
-            for folded, written in _folded(page, facet).items():
-                counts[folded] = counts.get(folded, 0) + 1
-                spelling.setdefault(folded, written)
+        for values in reversed(held):  # the first page's writing is the last one put
+            spelling.update(values)
         facets[facet] = sorted(((spelling[k], n) for k, n in counts.items()), key=lambda vn: (-vn[1], fold(vn[0])))
     sort_field = None if selection.sort == "modification" else selection.page_type.sorts[selection.sort]
-    return _ordered(matching, sort_field, selection.descending), facets
+    return _ordered(matching, sort_field, selection.descending, folded), facets
 
 
 def _listing_version(snapshot: Any, page_type: PageType) -> Any:
@@ -264,4 +294,4 @@ def _over_index(selection: Selection) -> tuple[tuple[Any, ...], tuple[list[Index
         selection.sort,
         selection.descending,
     )
-    return key, _RESULTS.remember(key, lambda: _compute(selection, pages))
+    return key, _RESULTS.remember(key, lambda: _compute(selection, pages, snapshot))

@@ -313,19 +313,9 @@ def _found(words: str, schema: Any, searcher: Any, every_word: bool) -> tuple[Qu
 
 def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
     """itemid -> facet -> {folded value: value as written}, computed once per index snapshot."""
-    table = snapshot.memo.get("recherche")
-    if table is None:
-        parent = snapshot.parent
-        previous = parent.memo.get("recherche") if parent is not None else None
-        if previous is not None:  # after a save: the previous table, with the changed items done again
-            table = {k: v for k, v in previous.items() if k not in snapshot.changed}
-            items = [(i, snapshot.by_itemid[i]) for i in snapshot.changed if i in snapshot.by_itemid]
-        else:
-            table, items = {}, list(snapshot.by_itemid.items())
-        for itemid, page in items:
-            table[itemid] = {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
-        snapshot.memo["recherche"] = table
-    return table
+    return snapshot.derived(
+        "recherche", lambda page: {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
+    )
 
 
 def _facet_counts(pages: list[IndexedPage], table: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:

@@ -185,6 +185,22 @@ class Snapshot:
         """What moin's read verdicts depend on, besides the reader and the page's ACL."""
         return (self.version[0], self.loads, self.rights_version)
 
+    def derived(self, name: str, of_page: Callable[[IndexedPage], Any]) -> dict[str, Any]:
+        """itemid -> ``of_page(page)`` for every page, made once per snapshot (kept in ``memo``); after a save,
+        from the previous snapshot's table with only the changed pages done again."""
+        table = self.memo.get(name)
+        if table is None:
+            previous = self.parent.memo.get(name) if self.parent is not None else None
+            if previous is not None:
+                table = {k: v for k, v in previous.items() if k not in self.changed}
+                pages = [self.by_itemid[i] for i in self.changed if i in self.by_itemid]
+            else:
+                table, pages = {}, list(self.by_itemid.values())
+            for page in pages:
+                table[page.itemid] = of_page(page)
+            self.memo[name] = table
+        return table
+
 
 _TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*(#.*)?\r?$", re.M)
 _SCALAR_LINE = re.compile(r"^([A-Za-z_]\w*)[ \t]*:[ \t]+(\S.*)$")
