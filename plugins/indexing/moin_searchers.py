@@ -19,7 +19,9 @@ generation under a segment id) and closes the old readers, which broke under loa
 A kept searcher also remembers moin's lookups by name or id (``document``, ``documents``): a page view makes
 a dozen and more, the same ones (the page, its groups, « Known » in every ACL), at 1 to 3 ms each on
 2,000 fiches. They are answered once per generation of the index. A plain page for a member: 43 → 19 ms of
-CPU; a save's edit form 76 → 45 ms, its POST 219 → 170 ms (2,000 fiches).
+CPU; a save's edit form 76 → 45 ms, its POST 219 → 170 ms (2,000 fiches). They are found by walking the
+intersection of their terms with skips (:func:`_numbers`), not by Whoosh's own walk, which makes the set of all
+the documents of each term (``namespace=""``: every page).
 """
 
 from __future__ import annotations
