@@ -89,7 +89,7 @@ def test_a_part_is_converted_once_then_renewed_by_a_save(listed, app, monkeypatc
     client = reader(app, member=True)
     first = html_of(client, "/Classeur")
     made = len(conversions)
-    assert made == 3  # the rows, the values of « secteur » and of « commune » (no fiche here has a theme or a form)
+    assert made == 3  # the rows, the values of « secteur », those of « commune » (no fiche here has a theme nor a form)
     assert html_of(client, "/Classeur") == first
     assert len(conversions) == made  # nothing converted again
     assert modify(client, "Fiche nouvelle", fiche("Fiche nouvelle", commune="Nantes")).status_code == 302

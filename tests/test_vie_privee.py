@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from plugins.data import communes
 from tests.helpers import content, login
@@ -116,7 +117,7 @@ def test_the_map_filters_by_category_and_commune_and_its_scale_is_metric(wiki, a
         legend.locator("select").select_option("Nantes")
         assert page.evaluate("() => window.ecoCluster.getLayers().length") == 2
         scale = page.inner_text(".leaflet-control-scale")
-        assert ("km" in scale or " m" in scale) and "mi" not in scale and "ft" not in scale
+        assert re.fullmatch(r"\d+ (km|m)", scale.strip()), scale  # metric only: no miles, no feet
 
 
 def test_the_wiki_feed_leaves_private_venues_out_for_visitors_and_names_no_none(wiki, client):
