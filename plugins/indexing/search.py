@@ -25,6 +25,7 @@ from whoosh.query import Query
 from plugins.data import french, frontmatter, registry
 from plugins.data.caches import BoundedCache
 from plugins.data.text import fold
+from plugins.indexing import scoring
 from plugins.indexing.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
 from plugins.indexing.privacy import for_reader
 from plugins.indexing.query import readable, reader_key
@@ -266,7 +267,9 @@ def _search(index: Any, query: str, facet_filters: dict[str, str] | None, page: 
         ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start : start + limit]]
     elif q is not None:
         allowed = {candidates[p.itemid][0] for p in selected}
-        found = list(searcher.search(q, filter=allowed, limit=start + limit).items()) if allowed else []
+        found = scoring.top(searcher, q, allowed, start + limit) if allowed else []
+        if found is None:  # a query shape scored by Whoosh only
+            found = list(searcher.search(q, filter=allowed, limit=start + limit).items())
         ranked = [(snapshot.by_itemid[itemids[docnum]], score) for docnum, score in found[start:]]
     else:
         ordered = sorted(selected, key=lambda p: (-p.mtime, fold(p.title)))
@@ -308,7 +311,8 @@ def _found(words: str, schema: Any, searcher: Any, every_word: bool) -> tuple[Qu
     if "tout" not in schema:
         return q, list(searcher.docs_for_query(q))
     combined = _without_idle_roots(whoosh_query(words, schema, every_word, fields=("tout",)), searcher)
-    return q, list(searcher.docs_for_query(combined))
+    found = scoring.matching(searcher, combined)
+    return q, list(searcher.docs_for_query(combined)) if found is None else found
 
 
 def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
