@@ -167,6 +167,24 @@ def test_a_bounded_cache_keeps_its_bound_and_the_most_recently_read() -> None:
     assert {"plugins.indexing.query", "plugins.indexing.search", "plugins.subventions.store"} <= owners
 
 
+def test_a_cache_bounded_in_bytes_drops_the_least_recently_read_until_it_fits() -> None:
+    from plugins.data.caches import BoundedCache
+
+    cache: BoundedCache[str, bytes] = BoundedCache("tests", 100, "essai", weigh=len, budget=10)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    assert cache.get("a") == b"1234"  # "a" read: "b" is now the oldest
+    cache.put("c", b"123")  # 11 bytes: "b" goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c"), cache.weight) == (b"1234", None, b"123", 7)
+    cache.put("a", b"12345678")  # replaced: its old weight is taken off, then "c" goes
+    assert (cache.get("a"), cache.get("c"), cache.weight) == (b"12345678", None, 8)
+    cache.put("d", b"12345678901")  # larger than the budget: nothing else can stay
+    assert (len(cache), cache.weight) == (0, 0)
+    cache.put("e", b"12")
+    cache.clear()
+    assert (len(cache), cache.weight) == (0, 0)
+
+
 def test_the_locale_and_time_zone_are_written_once() -> None:
     """Dates and numbers go through plugins/data/french.py, which takes the wiki's configured locale and zone."""
     pattern = re.compile(r"""Europe/Paris|locale=["']fr""")

@@ -20,15 +20,29 @@ _ALL: list[BoundedCache] = []
 
 
 class BoundedCache(Generic[K, V]):
-    """At most ``size`` values; reading a value makes it the last one to go."""
+    """At most ``size`` values, and with ``weigh`` (a value's size in bytes) at most ``budget`` bytes of them;
+    reading a value makes it the last one to go."""
 
-    def __init__(self, owner: str, size: int, what: str = "") -> None:
+    def __init__(
+        self, owner: str, size: int, what: str = "", weigh: Callable[[V], int] | None = None, budget: int = 0
+    ) -> None:
         self.owner = owner
         self.size = size
         self.what = what
+        self.weigh = weigh
+        self.budget = budget
+        self.weight = 0
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
         _ALL.append(self)
+
+    def _trim(self) -> None:
+        while len(self._entries) > self.size or (self.weigh and self.weight > self.budget and self._entries):
+            self._drop(self._entries.popitem(last=False)[1])
+
+    def _drop(self, value: V) -> None:
+        if self.weigh:
+            self.weight -= self.weigh(value)
 
     def get(self, key: K) -> V | None:
         with self._lock:
@@ -39,10 +53,13 @@ class BoundedCache(Generic[K, V]):
 
     def put(self, key: K, value: V) -> V:
         with self._lock:
+            if key in self._entries:
+                self._drop(self._entries[key])
             self._entries[key] = value
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if self.weigh:
+                self.weight += self.weigh(value)
+            self._trim()
         return value
 
     def remember(self, key: K, compute: Callable[[], V]) -> V:
@@ -58,8 +75,9 @@ class BoundedCache(Generic[K, V]):
             value = self._entries.get(key)
             if value is None:
                 value = self._entries[key] = make()
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+                if self.weigh:
+                    self.weight += self.weigh(value)
+                self._trim()
             else:
                 self._entries.move_to_end(key)
             return value
@@ -67,6 +85,7 @@ class BoundedCache(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.weight = 0
 
     def __len__(self) -> int:
         return len(self._entries)
