@@ -100,3 +100,38 @@ def test_other_query_shapes_are_left_to_whoosh(app, wiki, client):
 
     _in_request(app, check)
     assert sorted(found(client, "compost*")) == ["Compostage", "Composteurs"]
+
+
+def test_snippets_are_whoosh_highlights_with_each_text_analysed_once():
+    from whoosh.highlight import ContextFragmenter, set_matched_filter
+
+    from plugins.indexing.fulltext import french_analyzer, terms_and_roots
+
+    pages = jugements.corpus(120)
+    queries = [j.query for j in jugements.judged_set(jugements.corpus(300))] + EXTRA
+    texts = [p.text for p in pages] + ["« Le vélo-école » : l'atelier répare les vélos, puis le vélo… " * 12]
+    compared = 0
+    for text in texts:
+        for query in queries[:: max(1, len(queries) // 12)]:
+            words = terms_and_roots(recherche.parse(query)[0])
+            # Whoosh's highlight, every word of the text analysed again
+            tokens = french_analyzer()(text, chars=True, mode="query", removestops=False)
+            fragments = ContextFragmenter(recherche.SNIPPET_CHARS, 60).fragment_tokens(
+                text, set_matched_filter(tokens, frozenset(words))
+            )
+            theirs = recherche.passages(fragments)
+            assert recherche.highlighted(text, words) == theirs, (query, text[:80])
+            compared += bool(theirs)
+    assert compared >= 100  # most of the comparisons have passages, not only empty answers
+    assert len(recherche._ANALYSED) >= len(texts)  # each text analysed once, then read from the cache
+
+
+def test_among_equal_passages_the_first_ones_are_shown():
+    from plugins.indexing.fulltext import terms_and_roots
+
+    filler = "des bénévoles trient, réparent et revendent des objets donnés par les habitants du quartier. " * 4
+    text = "".join(f"Étape{n} : la ressourcerie accueille. {filler}" for n in range(6))
+    words = terms_and_roots("ressourcerie")
+    for _ in range(5):  # the same two, search after search
+        shown = recherche.snippet_text(recherche.highlighted(text, words))
+        assert [f"Étape{n}" in shown for n in range(6)] == [True, True, False, False, False, False]

@@ -19,7 +19,8 @@ from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wquery
-from whoosh.highlight import ContextFragmenter, Formatter, highlight
+from whoosh.analysis import Token
+from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, Formatter
 from whoosh.query import Query
 
 from plugins.data import french, frontmatter, registry
@@ -446,12 +447,14 @@ def _without_hidden(value: Any) -> Any:
 
 def snippet(index: Any, page: IndexedPage, words: set[str]) -> list[list[tuple[str, bool]]]:
     """Up to two passages of the page where the searched words are, else its beginning."""
-    text = index.text_of(page)
-    body = " ".join(plain_text(frontmatter.split(text).body).split()) if text else ""
+    body = _BODIES.get(page.revid)
+    if body is None:  # a revision's text never changes
+        text = index.text_of(page)
+        body = _BODIES.put(page.revid, " ".join(plain_text(frontmatter.split(text).body).split()) if text else "")
     sources = [body, visible_data(page)] if page.type else [body]
     for source in sources:
         if source and words:
-            parts = highlight(source, words, french_analyzer(), ContextFragmenter(SNIPPET_CHARS, 60), _Parts(), top=2)
+            parts = highlighted(source, words)
             if parts:
                 return parts
     start = next((s for s in sources if s.strip()), "")
@@ -459,6 +462,39 @@ def snippet(index: Any, page: IndexedPage, words: set[str]) -> list[list[tuple[s
         return []
     cut = start[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(start) > SNIPPET_CHARS else start
     return [[(cut + (" …" if len(start) > SNIPPET_CHARS else ""), False)]]
+
+
+#: a revision's text as its snippet reads it (markup taken off), the latest read kept first
+_BODIES: BoundedCache[str, str] = BoundedCache(
+    __name__, 100_000, "textes des extraits", weigh=lambda body: 100 + 2 * len(body), budget=8 * 2**20
+)
+
+#: a text's words as the French analyzer reads them: (term, first char, last char), at most 8 MiB of them
+_ANALYSED: BoundedCache[str, list[tuple[str, int, int]]] = BoundedCache(
+    __name__, 100_000, "mots des extraits", weigh=lambda words: 100 + 80 * len(words), budget=8 * 2**20
+)
+
+
+def highlighted(source: str, words: set[str]) -> list[list[tuple[str, bool]]]:
+    """Whoosh's ``highlight`` (two best passages of ``SNIPPET_CHARS``) with the text's words analysed once:
+    the French analyzer (stemming every word) was most of a snippet's cost, at every search."""
+    analysed = _ANALYSED.get(source)
+    if analysed is None:
+        tokens = french_analyzer()(source, chars=True, mode="query", removestops=False)
+        analysed = _ANALYSED.put(source, [(t.text, t.startchar, t.endchar) for t in tokens])
+    termset = frozenset(words)
+    tokens = (Token(text=t, startchar=a, endchar=b, matched=t in termset) for t, a, b in analysed)
+    return passages(ContextFragmenter(SNIPPET_CHARS, 60).fragment_tokens(source, tokens))
+
+
+def passages(fragments: Any) -> list[list[tuple[str, bool]]]:
+    """The two best passages in the order of the text; among passages of equal score the first ones (Whoosh's
+    ``top_fragments`` breaks ties by the objects' memory addresses: a snippet could change from one search to
+    the next)."""
+    score = BasicFragmentScorer()
+    ranked = sorted(((score(f), f.startchar, f) for f in fragments), key=lambda sf: (-sf[0], sf[1]))
+    best = sorted((f for s, _, f in ranked[:2] if s >= 1), key=lambda f: f.startchar)
+    return _Parts().format(best)
 
 
 def snippet_text(parts: list[list[tuple[str, bool]]]) -> str:
