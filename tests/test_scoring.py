@@ -1,5 +1,6 @@
 """The search's scores computed from decoded postings (plugins/indexing/scoring.py) are Whoosh's own: same pages
-found, same scores, same order, over several segments with deleted documents; other query shapes go to Whoosh."""
+found, same scores, same order, over several segments with deleted documents, for every word or some of them;
+other query shapes go to Whoosh. Snippets are Whoosh's highlights."""
 
 from __future__ import annotations
 
@@ -67,6 +68,12 @@ def test_scores_and_order_are_whoosh_own_over_segments_with_deletions(app, wiki)
                 combined = recherche.whoosh_query(words, schema, every_word, fields=("tout",))
                 assert scoring.matching(searcher, combined) == sorted(searcher.docs_for_query(combined)), text
             q, matched = recherche._found(words, schema, searcher, every_word=True)
+            some, some_matched = recherche._found(words + " zorglub", schema, searcher, every_word=False)
+            # some of the words: a page holding more of them first (search._rank_partial), then by these scores
+            ours = scoring.top(searcher, some, set(some_matched), None)
+            assert ours is not None, text
+            theirs = searcher.search(some, filter=set(some_matched), limit=None).items()
+            assert _ranked(ours) == _ranked(theirs), text
             if not matched:
                 continue
             allowed = set(matched)

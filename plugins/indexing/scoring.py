@@ -129,7 +129,11 @@ class _Scorer:
         if type(q) is wquery.Term:
             scores, matched = self.term(q.fieldname, q.text)
             return (scores * q.boost if q.boost != 1.0 else scores), matched
-        if isinstance(q, wquery.Or) and q.scale is None and not q.minmatch:
+        if q is wquery.NullQuery:  # a stopword alone: matches nothing
+            return np.zeros(len(self.docs)), np.zeros(len(self.docs), dtype=bool)
+        # an OR with a scale (coordination) is left to Whoosh: its bonus counts the terms still being read, so
+        # a page's score depends on where Whoosh is in the other postings (and our parsed queries lose it)
+        if isinstance(q, wquery.Or) and not q.scale and not q.minmatch:
             combine = np.logical_or
         elif type(q) is wquery.And:
             combine = np.logical_and

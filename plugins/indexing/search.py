@@ -292,14 +292,17 @@ def _rank_partial(searcher: Any, schema: Any, words: str, q: Query, allowed: set
     total = max(searcher.doc_count(), 1)
     held: dict[int, list[float]] = {}
     for word in dict.fromkeys(fold(w) for w in words.split()):
-        everywhere = set(searcher.docs_for_query(whoosh_query(word, schema)))
+        one = whoosh_query(word, schema)
+        found = scoring.matching(searcher, one)
+        everywhere = set(searcher.docs_for_query(one) if found is None else found)
         docs = everywhere & allowed
         if not docs:
             continue
         rarity = math.log(1 + total / len(everywhere))
         for docnum in docs:
             held.setdefault(docnum, []).append(rarity)
-    scores = dict(searcher.search(q, filter=allowed, limit=None).items())
+    ranked = scoring.top(searcher, q, allowed, None)
+    scores = dict(searcher.search(q, filter=allowed, limit=None).items() if ranked is None else ranked)
     order = sorted(allowed, key=lambda d: (-len(held.get(d, ())), -sum(held.get(d, ())), -scores.get(d, 0.0), d))
     return [(d, scores.get(d, 0.0)) for d in order]
 
