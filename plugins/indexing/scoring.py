@@ -184,6 +184,8 @@ class _Scorer:
 
 
 _NONE = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+for _empty in _NONE:
+    _empty.flags.writeable = False
 
 
 def postings(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -214,10 +216,13 @@ def _decode(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
         matcher._next_block()
     if not ids:
         return _NONE
-    return (
+    found = (
         np.concatenate([np.asarray(i, dtype=np.int32) for i in ids]),
         np.concatenate([np.asarray(w, dtype=np.float32) for w in weights]),
     )
+    for array in found:  # shared by every thread's searches
+        array.flags.writeable = False
+    return found
 
 
 def _lengths(reader: Any, fieldname: str) -> np.ndarray:
@@ -229,5 +234,7 @@ def _lengths(reader: Any, fieldname: str) -> np.ndarray:
         if not isinstance(column, bytes | bytearray) or len(column) < reader.doc_count_all():
             raise Unsupported("lengths")
         raw = np.frombuffer(column, dtype=np.uint8)
-        found = _LENGTHS.put(key, _LENGTH_OF_BYTE[raw])
+        found = _LENGTH_OF_BYTE[raw]
+        found.flags.writeable = False
+        _LENGTHS.put(key, found)
     return found
