@@ -1,16 +1,16 @@
 """The search's scores computed from decoded postings (plugins/indexing/scoring.py) are Whoosh's own: same pages
-found, same scores, same order, over several segments with deleted documents, for every word or some of them;
+found, same scores, same order, over several segments with deleted documents, for every word and for some of them;
 other query shapes go to Whoosh. Snippets are Whoosh's highlights."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from moin.app import before_wiki, teardown_wiki
 from moin.items import Item
 from whoosh import query as wquery
 
 from benchmarks import jugements
+from benchmarks.recherche import in_request
 from plugins.indexing import scoring
 from plugins.indexing import search as recherche
 from plugins.indexing.structured import get_index
@@ -26,15 +26,6 @@ def _ranked(items: Any) -> list[tuple[float, int]]:
     """(score to 9 decimals, document) best first: Whoosh adds a page's terms in an order that depends on the
     segment, so two pages of equal terms may differ in the last bit of their score."""
     return sorted(((round(s, 9), d) for d, s in items), key=lambda t: (-t[0], t[1]))
-
-
-def _in_request(app: Any, fn: Any) -> Any:
-    with app.test_request_context("/"):
-        before_wiki()
-        try:
-            return fn()
-        finally:
-            teardown_wiki("")
 
 
 def _corpus_over_segments(app: Any, wiki: Any) -> list[str]:
@@ -90,7 +81,7 @@ def test_scores_and_order_are_whoosh_own_over_segments_with_deletions(app, wiki)
             compared += 1
         assert compared >= 40
 
-    _in_request(app, check)
+    in_request(app, check)
 
 
 def test_other_query_shapes_are_left_to_whoosh(app, wiki, client):
@@ -105,7 +96,7 @@ def test_other_query_shapes_are_left_to_whoosh(app, wiki, client):
         coordinated = wquery.Or([wquery.Term("titre", "compost"), wquery.Term("titre", "partag")], scale=0.9)
         assert scoring.top(searcher, coordinated, {0, 1}, 10) is None
 
-    _in_request(app, check)
+    in_request(app, check)
     assert sorted(found(client, "compost*")) == ["Compostage", "Composteurs"]
 
 

@@ -86,26 +86,43 @@ def matching(searcher: Any, q: wquery.Query) -> list[int] | None:
 
 def _matching_in(reader: Any, q: wquery.Query) -> np.ndarray:
     if type(q) is wquery.Term:
-        field = reader.schema[q.fieldname] if q.fieldname in reader.schema else None
-        if field is None:
-            return _NONE[0]
-        try:
-            btext = field.to_bytes(q.text)
-        except ValueError:
-            return _NONE[0]
-        return postings(reader, q.fieldname, btext)[0]
-    if isinstance(q, wquery.Or):
-        combine = np.union1d
+        btext = _term_bytes(reader.schema, q.fieldname, q.text)
+        return _NONE[0] if btext is None else postings(reader, q.fieldname, btext)[0]
+    if q is wquery.NullQuery:
+        return _NONE[0]
+    every, subqueries = _joined(q, scored=False)
+    combine = np.intersect1d if every else np.union1d
+    ids = _matching_in(reader, subqueries[0])
+    for sub in subqueries[1:]:
+        ids = combine(ids, _matching_in(reader, sub))
+    return ids
+
+
+def _joined(q: wquery.Query, scored: bool) -> tuple[bool, list[wquery.Query]]:
+    """(whether a page must match every child, the children) of an AND or an OR, which Whoosh adds up.
+
+    An OR with a scale (coordination bonus) is not scored here: Whoosh's bonus counts the terms its matchers
+    are still reading, so a page's score depends on where they are in the other postings (and our parsed
+    queries lose the scale anyway, when Whoosh flattens their ORs)."""
+    if isinstance(q, wquery.Or) and not q.minmatch and not (scored and q.scale):
+        every = False
     elif type(q) is wquery.And:
-        combine = np.intersect1d
+        every = True
     else:
         raise Unsupported(type(q).__name__)
     if not q.subqueries:
         raise Unsupported("empty")
-    ids = _matching_in(reader, q.subqueries[0])
-    for sub in q.subqueries[1:]:
-        ids = combine(ids, _matching_in(reader, sub))
-    return ids
+    return every, q.subqueries
+
+
+def _term_bytes(schema: Any, fieldname: str, text: str) -> bytes | None:
+    """A term as its field keeps it; ``None`` when it cannot be in the index."""
+    if fieldname not in schema:
+        return None
+    try:
+        return schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
 
 
 class _Scorer:
@@ -131,21 +148,13 @@ class _Scorer:
             return (scores * q.boost if q.boost != 1.0 else scores), matched
         if q is wquery.NullQuery:  # a stopword alone: matches nothing
             return np.zeros(len(self.docs)), np.zeros(len(self.docs), dtype=bool)
-        # an OR with a scale (coordination) is left to Whoosh: its bonus counts the terms still being read, so
-        # a page's score depends on where Whoosh is in the other postings (and our parsed queries lose it)
-        if isinstance(q, wquery.Or) and not q.scale and not q.minmatch:
-            combine = np.logical_or
-        elif type(q) is wquery.And:
-            combine = np.logical_and
-        else:
-            raise Unsupported(type(q).__name__)
-        if not q.subqueries:
-            raise Unsupported("empty")
-        if len(q.subqueries) == 1:  # Whoosh matches the only child, without the parent's boost
-            return self.node(q.subqueries[0])
-        scores, matched = self.node(q.subqueries[0])
+        every, subqueries = _joined(q, scored=True)
+        combine = np.logical_and if every else np.logical_or
+        if len(subqueries) == 1:  # Whoosh matches the only child, without the parent's boost
+            return self.node(subqueries[0])
+        scores, matched = self.node(subqueries[0])
         scores = scores.copy()
-        for sub in q.subqueries[1:]:
+        for sub in subqueries[1:]:
             s, m = self.node(sub)
             scores += s
             matched = combine(matched, m)
@@ -155,15 +164,11 @@ class _Scorer:
     def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         scores = np.zeros(len(self.docs))
         matched = np.zeros(len(self.docs), dtype=bool)
-        if fieldname not in self.schema:
+        btext = _term_bytes(self.schema, fieldname, text)
+        if btext is None:
             return scores, matched
-        field = self.schema[fieldname]
-        if not field.scorable:
+        if not self.schema[fieldname].scorable:
             raise Unsupported(fieldname)
-        try:
-            btext = field.to_bytes(text)
-        except ValueError:
-            return scores, matched
         # global statistics, from the top searcher, as Whoosh's BM25F scorer takes them
         idf = self.searcher.idf(fieldname, btext)
         avgfl = self.searcher.avg_field_length(fieldname) or 1
