@@ -5,9 +5,10 @@ three weighted fields, with its stem and its root, over a dozen segments: three 
 matchers, about 100 ms at 20,000 pages, most of a search. But the search already knows which pages match
 (found on the combined field, then filtered by rights), and for a query of words joined by AND and OR a page's
 score is only a sum, over the terms it holds, of BM25 of the term's weight and its field's length. Here each
-term's postings are read a block at a time, only the blocks that hold a page to score; a segment holding none
-of them is not opened; the lengths of a segment's fields are read once (segments never change); the formula
-is Whoosh's, in float64, with numpy. Same scores, same order (score, then document number).
+term's postings (documents, weights) are decoded once per segment and kept (a segment never changes once
+written), as are each segment's field lengths; a segment holding none of the pages is not opened; the formula
+is Whoosh's, in float64, with numpy. Same scores, same order (score, then document number). The pages a query
+finds come from the same arrays (:func:`matching`).
 
 A query of another shape (prefix, phrase, coordination bonus…), a weighting other than BM25F, or a segment
 not written by Whoosh 3's codec gets ``None``: the caller asks Whoosh, as before.
@@ -29,7 +30,6 @@ from plugins.data.caches import BoundedCache
 #: a length byte -> the length Whoosh gives back for it (its lengths are kept in one byte a document)
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
-#: (segment id, field) -> each document's field length; a segment's files never change once written
 #: (segment id, field, term) -> the term's postings in the segment, the words searched most often kept first,
 #: within 32 MiB (8 bytes a posting, and about 200 for the entry): the 53 queries of the search benchmark at
 #: 20,000 pages hold 4,579 entries, 3.8 MiB of postings
@@ -41,6 +41,7 @@ _POSTINGS: BoundedCache[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] =
     budget=32 * 2**20,
 )
 
+#: (segment id, field) -> each document's field length
 _LENGTHS: BoundedCache[tuple[str, str], np.ndarray] = BoundedCache(__name__, 512, "longueurs des champs par segment")
 
 
