@@ -322,8 +322,11 @@ def test_the_network_drawing_and_its_map_are_drawn_in_chromium(wiki, app):
         page.wait_for_function("() => document.querySelector('img.eco-reseau').complete")
         assert drawing.evaluate("img => img.naturalWidth") == 900  # the SVG was served and decoded
         frame = page.wait_for_selector("iframe.eco-carte-frame").content_frame()
-        frame.wait_for_selector("path.leaflet-interactive", timeout=15000)
-        # one line between Rezé and Nantes, one circle for each of the two communes
+        # one line between Rezé and Nantes, one circle for each of the two communes, each drawn with a size
+        # (a map fitted while its frame was 0×0 drew its line as an empty path)
+        drawn = "[...document.querySelectorAll('path.leaflet-interactive')].filter(p => p.getBBox().width + p.getBBox().height > 0)"
+        frame.wait_for_function(f"() => {drawn}.length >= 3", timeout=15000)
+        assert frame.evaluate(f"() => {drawn}.length") == 3
         assert frame.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") == 3
         outside = [u for u in requested if not u.startswith((base, "https://tile.openstreetmap.org/", "data:"))]
         assert outside == [], outside

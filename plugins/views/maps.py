@@ -286,6 +286,40 @@ class ClusteredPlaces(MacroElement):
         self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if places else None)
 
 
+class FitWhenSized(MacroElement):
+    """Fits the map to ``bounds`` once its frame has a size, and again when the frame is resized, until the
+    reader moves the map. Folium's ``fit_bounds`` fits once, when the script runs, and an iframe may then still
+    be 0×0: Leaflet drew the lines of such a map as empty paths (seen in Chromium)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map) {
+  var bounds = {{ this.bounds_json }};
+  function fit() {
+    map.invalidateSize();
+    map.fitBounds(bounds, {padding: [{{ this.padding }}, {{ this.padding }}], maxZoom: {{ this.max_zoom }}});
+  }
+  fit();
+  window.addEventListener("load", fit);
+  var touched = false;
+  map.on("dragstart", function() { touched = true; });
+  map.getContainer().addEventListener("wheel", function() { touched = true; });
+  map.on("resize", function() { if (!touched) { fit(); } });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, points: list[tuple[float, float]], padding: int = 20, max_zoom: int = 13) -> None:
+        super().__init__()
+        self._name = "FitWhenSized"
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]])
+        self.padding = int(padding)
+        self.max_zoom = int(max_zoom)
+
+
 class MetricScale(MacroElement):
     """The map's scale in kilometres only (folium's own scale adds miles)."""
 

@@ -219,12 +219,5 @@ def map_document(network: Network, cfg: Any) -> str:
         ).add_to(fmap)
     points = [(communes.find(t).lat, communes.find(t).lon) for t in actors]
     if points:
-        fmap.fit_bounds(
-            [
-                [min(p[0] for p in points), min(p[1] for p in points)],
-                [max(p[0] for p in points), max(p[1] for p in points)],
-            ],
-            padding=(20, 20),
-            max_zoom=13,
-        )
+        maps.FitWhenSized(points, padding=20, max_zoom=13).add_to(fmap)
     return fmap.get_root().render()
