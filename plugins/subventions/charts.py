@@ -145,10 +145,6 @@ class AmountDiscs(MacroElement):
     L.circleMarker([d[0], d[1]], {radius: d[4], color: "{{ this.colour }}", weight: 1,
       fillColor: "{{ this.colour }}", fillOpacity: 0.45}).bindTooltip(tip).addTo(map);
   });
-  var bounds = {{ this.bounds_json }};
-  function fit() { map.invalidateSize(); if (bounds) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 12}); } }
-  fit();
-  window.addEventListener("load", fit);
   window.ecoDiscs = discs.length;
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -173,12 +169,13 @@ class AmountDiscs(MacroElement):
             for line, commune in placed
         ]
         self.discs_json = maps.script_json(discs)
-        lats, lons = [d[0] for d in discs], [d[1] for d in discs]
-        self.bounds_json = maps.script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if discs else None)
+        self.points = [(d[0], d[1]) for d in discs]
 
 
 def map_document(lines: list[Line], cfg: Any) -> str:
     """The map of amounts by commune as an HTML document (for an iframe), with only local scripts."""
     fmap = maps.local_map(cfg)
-    AmountDiscs(lines).add_to(fmap)
+    discs = AmountDiscs(lines).add_to(fmap)
+    if discs.points:
+        maps.FitWhenSized(discs.points, padding=30, max_zoom=12).add_to(fmap)
     return fmap.get_root().render()

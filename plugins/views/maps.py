@@ -239,19 +239,6 @@ class ClusteredPlaces(MacroElement):
   }});
   map.addControl(new Filters());
   window.ecoRefilter = function(rank, show) { hidden[rank] = !show; refilter(); return cluster.getLayers().length; };
-  // fit the places once the frame has its size (at script time it may still be 0×0)
-  var bounds = {{ this.bounds_json }};
-  function fit() {
-    map.invalidateSize();
-    if (bounds) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 15}); }
-  }
-  fit();
-  window.addEventListener("load", fit);
-  // until the reader moves the map, follow the frame's size (it may be laid out after this script runs)
-  var touched = false;
-  map.on("dragstart", function() { touched = true; });
-  map.getContainer().addEventListener("wheel", function() { touched = true; });
-  map.on("resize", function() { if (!touched) { fit(); } });
   window.ecoCluster = cluster;
   window.ecoPlaces = places.length;
 })({{ this._parent.get_name() }});
@@ -282,14 +269,12 @@ class ClusteredPlaces(MacroElement):
         self.colours_json = script_json([colour for _cat, colour, _n in legend_rows] or [COLOURS[0]])
         self.inks_json = script_json([INK[COLOURS.index(colour)] for _cat, colour, _n in legend_rows] or [INK[0]])
         self.names_json = script_json([[cat, n] for cat, _colour, n in legend_rows])
-        lats, lons = [p.lat for p in places], [p.lon for p in places]
-        self.bounds_json = script_json([[min(lats), min(lons)], [max(lats), max(lons)]] if places else None)
 
 
 class FitWhenSized(MacroElement):
-    """Fits the map to ``bounds`` once its frame has a size, and again when the frame is resized, until the
-    reader moves the map. Folium's ``fit_bounds`` fits once, when the script runs, and an iframe may then still
-    be 0×0: Leaflet drew the lines of such a map as empty paths (seen in Chromium)."""
+    """Fits the map to its ``points`` once its frame has a size, and again when the frame is resized, until the
+    reader moves the map (every map of the wiki). Folium's ``fit_bounds`` fits once, when the script runs, and an
+    iframe may then still be 0×0: Leaflet drew the lines of such a map as empty paths (seen in Chromium)."""
 
     _template = Template(
         """
@@ -364,6 +349,8 @@ def map_document(places: list[Place], legend_rows: list[tuple[str, str, int]], c
     with only local scripts and styles."""
     fmap = local_map(cfg)
     ClusteredPlaces(places, legend_rows).add_to(fmap)
+    if places:
+        FitWhenSized([(p.lat, p.lon) for p in places], padding=20, max_zoom=15).add_to(fmap)
     root = fmap.get_root()
     root.title = str(escape(f"{title} — {cfg.html_pagetitle or cfg.sitename}"))
     return root.render()
