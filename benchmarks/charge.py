@@ -8,7 +8,8 @@ instance with the seed content and 2,000 fiches. Three runs of the same shape, o
   computed); editors saving fiches through moin's edit form;
 - **members**: the same pages for logged-in readers (rendered each time: never from the cache), same editors;
 - **moin**: the same readers on plain moin pages and moin's own search (``/+search``), editors saving plain
-  pages, on a server whose anonymous cache is off (``ECOSSOLIES_CACHE=0``): moin's own rendering.
+  pages, on a server whose anonymous cache is off (``ECOSSOLIES_CACHE=0``): moin's own rendering; and whose
+  saves merge Whoosh's segments themselves, as moin's do (``ECOSSOLIES_FUSIONS=0``).
 
 Each run starts on a warm server (every page of its mix read a few times first). After each save returns, its
 editor reads the page as an anonymous visitor: a read without the text just
@@ -20,7 +21,8 @@ holding it (the server's ``Server-Timing``). Readers keep their connection open 
 do. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
-(2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``).
+(2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``), ``--passes`` (the runs to make,
+comma-separated: ``anonymes,membres,moin``).
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ EDITORS = [f"Editeur{i}" for i in range(10)]
 
 
 READERS = [f"Lecteur{i}" for i in range(5)]
-#: what the editors measure: not reads (the lock's times come from the server's ``Server-Timing``)
-NOT_READS = ("enregistrement", "lecture après enregistrement", "verrou : attente", "verrou : tenu")
+#: details of a save, not requests of their own: its form opened, then sent; the write lock waited for, then held
+DETAILS = ("enregistrement : formulaire", "enregistrement : envoi", "verrou : attente", "verrou : tenu")
+NOT_READS = ("enregistrement", "lecture après enregistrement", *DETAILS)
 
 
 class Reader:
@@ -158,6 +161,9 @@ def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool
         except Exception:  # noqa: BLE001
             status = 0
         timings.append(("enregistrement", status, time.perf_counter() - start))
+        if status:
+            timings.append(("enregistrement : formulaire", status, client.save_seconds[0]))
+            timings.append(("enregistrement : envoi", status, client.save_seconds[1]))
         server = client.server_timing()  # the POST's: how long it waited for the write lock, and held it
         if "verrou" in server:
             timings.append(("verrou : attente", status, server["verrou"]))
@@ -255,7 +261,7 @@ def percentiles_ms(times: list[float]) -> list[float]:
 def report(label: str, run: dict) -> dict:
     """Print one run in detail; return its summary (for the table side by side)."""
     timings = run["results"]
-    results = [r for r in timings if not r[0].startswith("verrou")]  # the requests made
+    results = [r for r in timings if r[0] not in DETAILS]  # the requests made
     print(f"\n## {label}")
     reads = [r for r in results if r[0] not in NOT_READS]
     saves = [t for k, _, t in results if k == "enregistrement"]
@@ -328,7 +334,11 @@ def main() -> None:
     parser.add_argument("--editeurs", type=int, default=5)
     parser.add_argument("--fiches", type=int, default=2000)
     parser.add_argument("--fils", type=int, default=8, help="fils par processus de gunicorn (make serve : THREADS)")
+    parser.add_argument("--passes", default="anonymes,membres,moin", help="passes à faire, séparées par des virgules")
     args = parser.parse_args()
+    passes = {name.strip() for name in args.passes.split(",") if name.strip()}
+    if not passes <= {"anonymes", "membres", "moin"}:
+        parser.error("--passes : anonymes, membres, moin")
     base = tempfile.mkdtemp(prefix="charge-ecossolies-")
     try:
         print(f"# Écossolies — test de charge ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cœurs)")
@@ -348,26 +358,33 @@ def main() -> None:
             client.login(EDITORS[0])
             client.save("Moin/Texte", "= Une page de moin =\n\n" + "Du texte simple, sans macro. " * 40 + "\n")
             shape = (args.lecteurs, args.editeurs, args.duree)
-            runs["anonymes"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=False)
-            runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True)
+            if "anonymes" in passes:
+                runs["anonymes"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=False)
+            if "membres" in passes:
+                runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True)
         finally:
             server.stop()
             server_errors_in(os.path.join(base, "gunicorn.log"))
-        instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
-        server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn-moin.log"))
-        try:
-            runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
-        finally:
-            server.stop()
-            server_errors_in(os.path.join(base, "gunicorn-moin.log"))
-        summaries = {
-            "anonymes": report("Lecteurs anonymes : nos pages (classeur, carte, recherche), fiches enregistrées", runs["anonymes"]),
-            "membres": report("Lecteurs connectés : les mêmes pages, rendues à chaque fois", runs["membres"]),
-            "moin": report("Pages simples de moin et recherche de moin (sans notre cache), pages enregistrées", runs["moin"]),
-        }  # fmt: skip
+        if "moin" in passes:
+            instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
+            instance.env["ECOSSOLIES_FUSIONS"] = "0"  # and Whoosh's merges in its saves
+            server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn-moin.log"))
+            try:
+                runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
+            finally:
+                server.stop()
+                server_errors_in(os.path.join(base, "gunicorn-moin.log"))
+        titles = {
+            "anonymes": "Lecteurs anonymes : nos pages (classeur, carte, recherche), fiches enregistrées",
+            "membres": "Lecteurs connectés : les mêmes pages, rendues à chaque fois",
+            "moin": "Pages simples de moin et recherche de moin (sans notre cache), pages enregistrées",
+        }
+        summaries = {name: report(titles[name], run) for name, run in runs.items()}
         side_by_side(summaries)
-        anonymous, members = summaries["anonymes"], summaries["membres"]
-        if members["lectures/s"]:
+        anonymous, members = summaries.get("anonymes"), summaries.get("membres")
+        if anonymous is None:
+            return
+        if members and members["lectures/s"]:
             ratio = anonymous["lectures/s"] / members["lectures/s"]
             print(f"\ndébit anonymes / débit membres : {ratio:.1f} (objectif ≥ 10)")
         else:

@@ -169,7 +169,9 @@ class Client:
     def save(self, name: str, text: str, comment: str = "mesure") -> int:
         """Save through moin's edit form as a browser does: open the form (lock, draft), then post it."""
         path = f"/+modify/{name}?contenttype={urllib.parse.quote(MOINWIKI)}&itemtype=default&template="
+        start = time.perf_counter()
         self.request(path)
+        opened = time.perf_counter()
         status, _ = self.request(
             path,
             {
@@ -182,6 +184,8 @@ class Client:
                 "submit": "OK",
             },
         )
+        #: how long the last save took to open its form, and to send it (seconds)
+        self.save_seconds = (opened - start, time.perf_counter() - opened)
         return status
 
 

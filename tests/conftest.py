@@ -21,13 +21,17 @@ from tests import helpers  # noqa: E402
 compile_catalogues()  # the French catalogue, as the set-up compiles it
 
 
-def make_app(tmp_path: Any, store_uri: str = "stores:memory:") -> Any:
-    """A moin app with our configuration; its storage on memory stores, or on ``store_uri`` (PostgreSQL…)."""
+def make_app(tmp_path: Any, store_uri: str = "stores:memory:", background_merges: bool = False) -> Any:
+    """A moin app with our configuration; its storage on memory stores, or on ``store_uri`` (PostgreSQL…).
+
+    Whoosh merges its segments in the saves, as moin does, unless ``background_merges`` (as the served wiki:
+    plugins/indexing/merging.py, tested in tests/test_merging.py): a test does not race a merge thread."""
 
     class TestConfig(wikiconfig.Config):
         index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs=wikiconfig.INDEX_OPTIONS)
         structured_index_dir = str(tmp_path / "index-structure")
         instance_dir = str(tmp_path)
+        ecossolies_background_merges = background_merges
         # minimal Argon2 cost, for speed (never in production)
         password_hasher_config = PasswordHasherConfig(
             time_cost=1, memory_cost=8192, parallelism=1, hash_len=16, salt_len=16

@@ -127,6 +127,14 @@ class ReusingIndex:
     def __init__(self, ix: Any) -> None:
         self._ix = ix
         self._local = threading.local()
+        #: the merge policy of this index's writers (None: Whoosh's own; plugins/indexing/merging.py sets it)
+        self.merge_policy: Any = None
+
+    def writer(self, **kwargs: Any) -> Any:
+        writer = self._ix.writer(**kwargs)
+        if self.merge_policy is not None:
+            writer.mergetype = self.merge_policy
+        return writer
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ix, name)

@@ -13,10 +13,10 @@ from flask import appcontext_pushed, has_request_context, request
 from moin.constants.keys import ITEMID, REVID
 from moin.signalling import ANY, item_modified
 
-from plugins.indexing import moin_searchers
+from plugins.indexing import merging, moin_searchers
 from plugins.indexing.structured import get_index
 from plugins.views import macro_reads, rendering
-from plugins.web import routes
+from plugins.web import routes, write_lock
 from plugins.web.schema_forms import warn_after_save
 
 DESTROY_ACTIONS = ("DESTROY_REV", "DESTROY_ALL")
@@ -39,7 +39,6 @@ def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: A
         try:
             index.store_revision(new_meta)
             if has_request_context() and request.endpoint == "frontend.modify_item":
-
                 warn_after_save(app, new_meta)
         except OSError:
             # the revision is safe in moin's storage; our index (disk full, say) catches up at the next read
@@ -59,5 +58,37 @@ def on_app_context(app: Any, **kwargs: Any) -> None:
         routes.init_app(app)
         if getattr(app, "storage", None) is not None and not app.extensions.get("ecossolies_searchers"):
             app.extensions["ecossolies_searchers"] = True
-            moin_searchers.install(app.storage)  # one Whoosh searcher kept per thread (plugins/indexing/moin_searchers.py)
+            # one Whoosh searcher kept per thread (plugins/indexing/moin_searchers.py)
+            moin_searchers.install(app.storage)
             app.teardown_request(lambda _exc: moin_searchers.settle(app.storage))
+            app.before_request(lambda: _merge_beside(app))
+            app.teardown_request(lambda _exc: _after_write(app))
+
+
+def _merge_beside(app: Any) -> None:
+    """A process that serves requests merges the index segments (moin's, ours) beside the saves, not in them
+    (plugins/indexing/merging.py); each write wakes its merger. Commands (imports, rebuilds) keep Whoosh's merges."""
+    if merging.running(app) is None:
+        if not getattr(app.cfg, "ecossolies_background_merges", True):
+            return
+        indexes = getattr(getattr(app.storage, "indexer", app.storage), "ix", None) or {}
+        wrapped = [ix for ix in indexes.values() if isinstance(ix, moin_searchers.ReusingIndex)]
+        folders = {getattr(ix.storage, "folder", None) for ix in wrapped}
+        if not wrapped or len(folders) != 1 or None in folders:
+            return  # not moin's three indexes in one folder: Whoosh merges as usual
+        folder = folders.pop()
+        indexes: list[tuple[str, str, str | None]] = [(folder, ix.indexname, None) for ix in wrapped]
+        structured = get_index(app)
+        if structured is not None:
+            indexes.append((structured.directory, structured.ix.indexname, structured.journal_file()))
+        merging.start(app, indexes, write_lock.lock_path(app))
+        for ix in wrapped:
+            ix.merge_policy = merging.keep_segments
+        if structured is not None:
+            structured.merge_policy = merging.keep_segments
+
+
+def _after_write(app: Any) -> None:
+    merger = merging.running(app)
+    if merger is not None and request.method not in write_lock.READ_METHODS:
+        merger.wake()

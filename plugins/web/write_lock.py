@@ -106,6 +106,16 @@ def exclusive(app: Any, wait: float = WAIT_SECONDS) -> Iterator[None]:
             release(fd)
 
 
+@contextmanager
+def held(path: str, wait: float = WAIT_SECONDS) -> Iterator[None]:
+    """Hold the write lock at ``path`` for work that changes no page (an index merge): no answer to renew."""
+    fd = acquire(path, wait)
+    try:
+        yield
+    finally:
+        release(fd)
+
+
 class _Writing:
     """How many writes this process is serving now (each holds the lock); readers of this process that are
     about to compute a page wait for them (:func:`yield_to_writes`)."""
