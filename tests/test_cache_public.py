@@ -403,3 +403,20 @@ def test_a_page_to_compute_waits_for_the_save_its_process_serves_and_a_kept_one_
     thread.join(5)
     assert answers["classeur"].status_code == 200
     assert answers["classeur"].headers[CACHE] == "stored"
+
+
+def test_an_editor_opening_a_form_does_not_wait_for_the_writes_of_its_process(published, app, monkeypatch):
+    """Whoever opens an edit form is about to write: the form is not held back behind other saves (only the
+    readers about to compute a page are)."""
+    from plugins.web import write_lock
+
+    waited: list[str] = []
+    monkeypatch.setattr(write_lock, "yield_to_writes", lambda: waited.append(request.path))
+    with app.test_client() as member:
+        login(member, "Alice")
+        waited.clear()
+        for path in ("/+modify/Une page", "/+formulaire/Une page", "/+nouvelle/fiche"):
+            member.get(path)
+        assert waited == []
+        member.get(READS["classeur"])
+        assert waited == [READS["classeur"]]

@@ -146,6 +146,8 @@ class _Writing:
 _WRITING = _Writing()
 #: the longest a reader of a process waits for the write that process serves
 YIELD_SECONDS = 1.0
+#: requests that never wait for the writes: static files, and the edit forms (whoever opens one is about to write)
+EDIT_FORMS = ("/+modify/", "/+formulaire/", "/+nouvelle/")
 
 
 def yield_to_writes(seconds: float = YIELD_SECONDS) -> bool:
@@ -162,13 +164,16 @@ def yield_to_writes(seconds: float = YIELD_SECONDS) -> bool:
     return _WRITING.wait_idle(seconds)
 
 
+EXEMPT_FROM_YIELDING = (*public_cache.STATIC_PREFIXES, *EDIT_FORMS)
+
+
 def _take_lock() -> None:
     if request.method not in READ_METHODS:
         start = time.monotonic()
         g.ecossolies_write_lock = acquire(lock_path(current_app), WAIT_SECONDS)
         g.ecossolies_write_lock_times = (start, time.monotonic())
         _WRITING.enter()
-    elif not request.path.startswith(public_cache.STATIC_PREFIXES) and not g.get("ecossolies_yielded"):
+    elif not request.path.startswith(EXEMPT_FROM_YIELDING) and not g.get("ecossolies_yielded"):
         yield_to_writes()
 
 
