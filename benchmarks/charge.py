@@ -22,7 +22,8 @@ do. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
 (2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``), ``--passes`` (the runs to make,
-comma-separated: ``anonymes,membres,moin``).
+comma-separated: ``anonymes,membres,moin``), ``--rythme`` (seconds between two saves of one editor, as a
+person who writes; default 0: each save as soon as the last is done).
 """
 
 from __future__ import annotations
@@ -138,17 +139,26 @@ def reader_process(
     return results, time.process_time() - cpu
 
 
-def editor_process(url: str, name: str, seconds: float, prefix: str, fiche: bool) -> tuple[list, list, int, int]:
-    """One editor saving pages for ``seconds``; returns its timings, the (page, marker) it saved, and how many
-    anonymous reads of a page right after its save were made and were stale (without the text saved)."""
+def editor_process(
+    url: str, name: str, seconds: float, prefix: str, fiche: bool, pace: float = 0.0
+) -> tuple[list, list, int, int]:
+    """One editor saving pages for ``seconds``, one every ``pace`` seconds (0: each as soon as the last is
+    done); returns its timings, the (page, marker) it saved, and how many anonymous reads of a page right
+    after its save were made and were stale (without the text saved)."""
     client = Client(url)
     client.login(name)
     visitor = Client(url)  # an anonymous reader, who reads each page as soon as its save has returned
-    deadline = time.monotonic() + seconds
+    began = time.monotonic()
+    deadline = began + seconds
     timings, saved = [], []
     checked = stale = 0
     n = 0
     while time.monotonic() < deadline:
+        if pace:  # a person's rhythm: the next save at its time, whatever the last one took
+            due = min(deadline, began + n * pace + random.uniform(0, pace / 4))
+            time.sleep(max(0.0, due - time.monotonic()))
+            if time.monotonic() >= deadline:
+                break
         page = f"{prefix}/{name} {n % 20}"
         marker = f"{name}-{n}-{random.random():.12f}"
         if fiche:
@@ -193,7 +203,15 @@ def warm_up(url: str, mix: list, members: bool) -> None:
 
 
 def run_mix(
-    server: Server, mix: list, readers: int, editors: int, seconds: float, prefix: str, fiche: bool, members: bool
+    server: Server,
+    mix: list,
+    readers: int,
+    editors: int,
+    seconds: float,
+    prefix: str,
+    fiche: bool,
+    members: bool,
+    pace: float = 0.0,
 ) -> dict:
     url = server.url
     warm_up(url, mix, members)
@@ -204,7 +222,9 @@ def run_mix(
     began = time.monotonic()
     with ProcessPoolExecutor(max_workers=processes + editors) as pool:
         reading = [pool.submit(reader_process, url, mix, per_process, seconds, i, members) for i in range(processes)]
-        writing = [pool.submit(editor_process, url, EDITORS[i], seconds, prefix, fiche) for i in range(editors)]
+        writing = [
+            pool.submit(editor_process, url, EDITORS[i], seconds, prefix, fiche, pace) for i in range(editors)
+        ]
         results = [r for f in reading for r in f.result()[0]]
         readers_cpu = sum(f.result()[1] for f in reading)
         saved: list[tuple[str, str]] = []
@@ -335,6 +355,7 @@ def main() -> None:
     parser.add_argument("--fiches", type=int, default=2000)
     parser.add_argument("--fils", type=int, default=8, help="fils par processus de gunicorn (make serve : THREADS)")
     parser.add_argument("--passes", default="anonymes,membres,moin", help="passes à faire, séparées par des virgules")
+    parser.add_argument("--rythme", type=float, default=0.0, help="secondes entre deux enregistrements d'un éditeur (0 : sans pause)")
     args = parser.parse_args()
     passes = {name.strip() for name in args.passes.split(",") if name.strip()}
     if not passes <= {"anonymes", "membres", "moin"}:
@@ -358,10 +379,11 @@ def main() -> None:
             client.login(EDITORS[0])
             client.save("Moin/Texte", "= Une page de moin =\n\n" + "Du texte simple, sans macro. " * 40 + "\n")
             shape = (args.lecteurs, args.editeurs, args.duree)
+            paced = {"pace": args.rythme}
             if "anonymes" in passes:
-                runs["anonymes"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=False)
+                runs["anonymes"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=False, **paced)
             if "membres" in passes:
-                runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True)
+                runs["membres"] = run_mix(server, OURS, *shape, "Initiatives/Charge", True, members=True, **paced)
         finally:
             server.stop()
             server_errors_in(os.path.join(base, "gunicorn.log"))
@@ -370,7 +392,7 @@ def main() -> None:
             instance.env["ECOSSOLIES_FUSIONS"] = "0"  # and Whoosh's merges in its saves
             server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn-moin.log"))
             try:
-                runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False)
+                runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False, **paced)
             finally:
                 server.stop()
                 server_errors_in(os.path.join(base, "gunicorn-moin.log"))

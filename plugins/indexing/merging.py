@@ -67,12 +67,9 @@ def _live(segment: Any) -> list[int]:
     return [docnum for docnum in range(segment.doc_count_all()) if not segment.is_deleted(docnum)]
 
 
-def merge_once(
-    folder: str, indexname: str, exclusive: Callable[[], AbstractContextManager[Any]], journal: str | None = None
-) -> bool:
+def merge_once(folder: str, indexname: str, exclusive: Callable[[], AbstractContextManager[Any]]) -> bool:
     """Merge one size class of an index if one is due; whether a merge was made. ``exclusive`` holds the
-    wiki's write lock (the swap happens under it). ``journal``: the file where the structured index's writers
-    record each generation's items (plugins/indexing/structured.py); a merge records its generation with none."""
+    wiki's write lock (the swap happens under it)."""
     storage = FileStorage(folder, supports_mmap=False)
     toc = TOC.read(storage, indexname)
     chosen = plan(toc.segments)
@@ -90,7 +87,7 @@ def merge_once(
         work = os.path.join(folder, f"{WORK_PREFIX}{indexname}-{uuid.uuid4().hex}")
         os.mkdir(work)
         try:
-            return _merge(storage, indexname, toc, chosen, work, exclusive, journal)
+            return _merge(storage, indexname, toc, chosen, work, exclusive)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     finally:
@@ -104,7 +101,6 @@ def _merge(
     chosen: list[Any],
     work: str,
     exclusive: Callable[[], Any],
-    journal: str | None,
 ) -> bool:
     scratch = FileStorage(work, supports_mmap=False)
     writer = SegmentWriter(scratch.create_index(toc.schema, indexname), _lk=False)
@@ -141,9 +137,6 @@ def _merge(
             gone = {segment_id for segment_id, _, _ in moved}
             segments = [s for s in current.segments if s.segment_id() not in gone] + [merged]
             generation = current.generation + 1
-            if journal is not None:
-                with open(journal, "a", encoding="ascii") as f:
-                    f.write(f"{generation}\n")
             TOC(current.schema, segments, generation).write(storage, indexname)
             clean_files(storage, indexname, generation, segments)
         finally:
@@ -161,7 +154,7 @@ class Merger:
     readers need. Each serving process starts one; the first to hold the wiki's merge lock merges, the others
     end at once. A merger ends with the process that started it (its standard input closes)."""
 
-    def __init__(self, owner: Any, indexes: list[tuple[str, str, str | None]], lock_file: str) -> None:
+    def __init__(self, owner: Any, indexes: list[tuple[str, str]], lock_file: str) -> None:
         self.indexes = indexes
         self.lock_file = lock_file
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -194,7 +187,7 @@ class Merger:
             self.process.kill()
 
 
-def serve(lock_file: str, indexes: list[tuple[str, str, str | None]], exclusive: Callable[[], Any]) -> None:
+def serve(lock_file: str, indexes: list[tuple[str, str]], exclusive: Callable[[], Any]) -> None:
     """The merging process: merge what is due whenever woken (a line on standard input) or every PERIOD
     seconds, until standard input closes. Only one runs a wiki (a lock file held for its life)."""
     os.nice(NICENESS)
@@ -208,11 +201,11 @@ def serve(lock_file: str, indexes: list[tuple[str, str, str | None]], exclusive:
         ready, _, _ = select.select([stdin], [], [], PERIOD)
         if ready and not os.read(stdin.fileno(), 4096):
             return  # the serving process ended
-        for folder, indexname, journal in indexes:
+        for folder, indexname in indexes:
             if not os.path.isdir(folder):
                 return
             try:
-                while merge_once(folder, indexname, exclusive, journal):  # a merge can make the next class due
+                while merge_once(folder, indexname, exclusive):  # a merge can make the next class due
                     pass
             except Exception:  # noqa: BLE001 - a merge not made loses nothing: the segments stay as they are
                 log.exception("fusion des segments de l'index %s (%s) non faite", indexname, folder)
@@ -222,8 +215,8 @@ _MERGERS: weakref.WeakKeyDictionary[Any, Merger] = weakref.WeakKeyDictionary()
 _STARTING = threading.Lock()
 
 
-def start(owner: Any, indexes: list[tuple[str, str, str | None]], lock_file: str) -> Merger:
-    """This process's merger of ``owner``'s indexes (folder, index name, journal; started once)."""
+def start(owner: Any, indexes: list[tuple[str, str]], lock_file: str) -> Merger:
+    """This process's merger of ``owner``'s indexes (folder, index name; started once)."""
     with _STARTING:
         merger = _MERGERS.get(owner)
         if merger is None:

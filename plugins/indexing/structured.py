@@ -359,8 +359,6 @@ class StructuredIndex:
 
     def __init__(self, directory: str, moin_indexer: Any, namespace_mapping: Any = ()) -> None:
         self.directory = directory
-        #: the merge policy of this index's writers (None: Whoosh's own; plugins/indexing/merging.py sets it)
-        self.merge_policy: Any = None
         self.moin = moin_indexer
         self.backend_names = dict(namespace_mapping)
         self._lock = threading.RLock()
@@ -423,7 +421,7 @@ class StructuredIndex:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def journal_file(self) -> str:
+    def _journal_file(self) -> str:
         return os.path.join(self.directory, JOURNAL)
 
     def _write(self, work: Callable[[Any], None]) -> None:
@@ -436,8 +434,6 @@ class StructuredIndex:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 writer = self.ix.writer(timeout=2.0)
-                if self.merge_policy is not None:
-                    writer.mergetype = self.merge_policy
             except LockError:
                 time.sleep(0.05 * (attempt + 1))
                 continue
@@ -446,7 +442,7 @@ class StructuredIndex:
                 work(recorder)
                 if recorder.itemids is not None:
                     lines = "".join(f"{writer.generation} {i}\n" for i in sorted(recorder.itemids))
-                    with open(self.journal_file(), "a", encoding="ascii") as f:
+                    with open(self._journal_file(), "a", encoding="ascii") as f:
                         f.write(lines or f"{writer.generation}\n")
                 writer.commit()
                 for callback in self.on_change:
@@ -671,7 +667,7 @@ class StructuredIndex:
         reader = searcher.reader()
         generation = self._generation_of(reader)
         try:
-            self._journal_offset = os.path.getsize(self.journal_file())
+            self._journal_offset = os.path.getsize(self._journal_file())
         except OSError:
             self._journal_offset = 0
         for docnum, doc in reader.iter_docs():
@@ -695,7 +691,7 @@ class StructuredIndex:
     def _journal_since(self, generation: int, upto: int) -> set[str] | None:
         """Items changed by the commits after ``generation`` up to ``upto``; None if the journal misses one."""
         try:
-            with open(self.journal_file(), "rb") as f:
+            with open(self._journal_file(), "rb") as f:
                 f.seek(self._journal_offset)
                 data = f.read()
         except OSError:

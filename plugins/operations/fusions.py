@@ -17,7 +17,10 @@ from plugins.web import write_lock
 def main(argv: list[str]) -> int:
     lock_file, indexes = argv[0], [tuple(entry) for entry in json.loads(argv[1])]
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s fusions: %(message)s")
-    merging.serve(lock_file, indexes, lambda: write_lock.held(lock_file))  # type: ignore[arg-type]
+    try:
+        merging.serve(lock_file, indexes, lambda: write_lock.held(lock_file))  # type: ignore[arg-type]
+    except KeyboardInterrupt:  # Ctrl-C on `make run` or `make serve` reaches the whole process group
+        pass
     return 0
 
 

@@ -66,8 +66,9 @@ def on_app_context(app: Any, **kwargs: Any) -> None:
 
 
 def _merge_beside(app: Any) -> None:
-    """A process that serves requests merges the index segments (moin's, ours) beside the saves, not in them
-    (plugins/indexing/merging.py); each write wakes its merger. Commands (imports, rebuilds) keep Whoosh's merges."""
+    """A process that serves requests merges moin's index segments beside the saves, not in them
+    (plugins/indexing/merging.py); each write wakes its merger. Commands (imports, rebuilds) keep Whoosh's merges,
+    and so does our structured index (its merges, made apart, would renew the search's and listings' kept work)."""
     if merging.running(app) is None:
         if not getattr(app.cfg, "ecossolies_background_merges", True):
             return
@@ -77,15 +78,9 @@ def _merge_beside(app: Any) -> None:
         if not wrapped or len(folders) != 1 or None in folders:
             return  # not moin's three indexes in one folder: Whoosh merges as usual
         folder = folders.pop()
-        indexes: list[tuple[str, str, str | None]] = [(folder, ix.indexname, None) for ix in wrapped]
-        structured = get_index(app)
-        if structured is not None:
-            indexes.append((structured.directory, structured.ix.indexname, structured.journal_file()))
-        merging.start(app, indexes, write_lock.lock_path(app))
+        merging.start(app, [(folder, ix.indexname) for ix in wrapped], write_lock.lock_path(app))
         for ix in wrapped:
             ix.merge_policy = merging.keep_segments
-        if structured is not None:
-            structured.merge_policy = merging.keep_segments
 
 
 def _after_write(app: Any) -> None:
