@@ -23,7 +23,7 @@ import math
 import os
 import select
 import shutil
-import subprocess
+import subprocess  # nosec B404 - only to start our own merging process (below)
 import sys
 import threading
 import uuid
@@ -159,7 +159,7 @@ class Merger:
         self.lock_file = lock_file
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 - a fixed argument list, this interpreter, no shell
             [sys.executable, "-m", "plugins.operations.fusions", lock_file, json.dumps(indexes)],
             stdin=subprocess.PIPE,
             cwd=root,
