@@ -79,8 +79,8 @@ class Config(DefaultConfig):
     index_storage = IndexStorageConfig(name="FileStorage", args=(os.path.join(INSTANCE, "index"),), kwargs=INDEX_OPTIONS)
     #: our structured index (Whoosh), beside moin's
     structured_index_dir = os.path.join(INSTANCE, "index-structure")
-    #: index segments merged by a thread of each serving process, not by the saves (plugins/indexing/merging.py);
-    #: ECOSSOLIES_FUSIONS=0: Whoosh merges in the saves, as moin does
+    #: moin's index segments merged by a low-priority process that the serving processes start, not by the saves
+    #: (plugins/indexing/merging.py); ECOSSOLIES_FUSIONS=0: Whoosh merges in the saves, as moin does
     ecossolies_background_merges = os.environ.get("ECOSSOLIES_FUSIONS", "1") != "0"
 
     # the repository root is moin's plugin dir: it holds macros/ (see README)

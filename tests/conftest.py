@@ -25,7 +25,7 @@ def make_app(tmp_path: Any, store_uri: str = "stores:memory:", background_merges
     """A moin app with our configuration; its storage on memory stores, or on ``store_uri`` (PostgreSQL…).
 
     Whoosh merges its segments in the saves, as moin does, unless ``background_merges`` (as the served wiki:
-    plugins/indexing/merging.py, tested in tests/test_merging.py): a test does not race a merge thread."""
+    plugins/indexing/merging.py, tested in tests/test_merging.py): a test does not race a merging process."""
 
     class TestConfig(wikiconfig.Config):
         index_storage = IndexStorageConfig(name="FileStorage", args=(str(tmp_path / "index"),), kwargs=wikiconfig.INDEX_OPTIONS)

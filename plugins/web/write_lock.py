@@ -146,7 +146,7 @@ class _Writing:
 _WRITING = _Writing()
 #: the longest a reader of a process waits for the write that process serves
 YIELD_SECONDS = 1.0
-#: requests that never wait for the writes: static files, and the edit forms (whoever opens one is about to write)
+#: the edit forms never wait for the writes, nor do static files: whoever opens a form is about to write
 EDIT_FORMS = ("/+modify/", "/+formulaire/", "/+nouvelle/")
 
 
