@@ -228,9 +228,8 @@ def running(owner: Any) -> Merger | None:
     return _MERGERS.get(owner)
 
 
-def keep_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """The merge policy of a save's commit while a merger runs: add the new segment, merge nothing."""
-    return NO_MERGE(writer, segments)
+#: the merge policy of a save's commit while a merger runs: add the new segment, merge nothing
+KEEP_SEGMENTS = NO_MERGE
 
 
 def segments_of(folder: str, indexname: str) -> Iterator[int]:

@@ -80,7 +80,7 @@ def _merge_beside(app: Any) -> None:
         folder = folders.pop()
         merging.start(app, [(folder, ix.indexname) for ix in wrapped], write_lock.lock_path(app))
         for ix in wrapped:
-            ix.merge_policy = merging.keep_segments
+            ix.merge_policy = merging.KEEP_SEGMENTS
 
 
 def _after_write(app: Any) -> None:
