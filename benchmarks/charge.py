@@ -113,6 +113,9 @@ def reader_process(
             client.login(READERS[(seed + n) % len(READERS)])
             cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         readers.append(Reader(url, cookie))
+    lowered = int(os.environ.get("ECOSSOLIES_PRIORITE", "0") or "0")
+    if lowered > 0:  # the clients at the priority of the server's readers: elsewhere, they would take none of it
+        os.nice(lowered)
     cpu = time.process_time()
     deadline = time.monotonic() + seconds
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 from typing import Any
 
@@ -9,7 +11,7 @@ from whoosh.fields import ID, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from plugins.indexing import moin_searchers
-from plugins.indexing.moin_searchers import ReusingIndex, install
+from plugins.indexing.moin_searchers import ReusingIndex, YoungCollections, install
 
 
 def make_index(path: Any) -> Any:
@@ -177,3 +179,23 @@ def test_lookups_by_several_fields_find_what_whoosh_finds(tmp_path: Any) -> None
             assert kept.document(**kw) == (expected[0] if expected else None), kw
         assert [d["itemid"] for d in kept.documents(namespace="autre")] == ["autre-0", "autre-1", "autre-2"]
         assert kept.document(name="Page 2-5", namespace="") is None
+
+
+def test_a_save_collects_only_the_young_generations_and_leaves_no_file_open(
+    app: Any, wiki: Any, client: Any, monkeypatch: Any
+) -> None:
+    """moin's full collection at every save becomes a young one; the index files stay as many as before."""
+    from moin.storage.middleware import indexing
+
+    client.get("/Accueil")
+    assert isinstance(indexing.gc, YoungCollections)
+    asked: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: asked.append(generation) or collect(generation))
+    wiki.save("Essai", "version 0\n")
+    opened = len(os.listdir("/proc/self/fd"))
+    for n in range(1, 16):
+        wiki.save("Essai", f"version {n}\n")
+    assert len(asked) >= 16 and set(asked) == {1}
+    assert len(os.listdir("/proc/self/fd")) == opened
+    assert "version 15" in client.get("/Essai").get_data(as_text=True)
