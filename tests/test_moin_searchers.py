@@ -184,7 +184,7 @@ def test_lookups_by_several_fields_find_what_whoosh_finds(tmp_path: Any) -> None
 def test_a_save_collects_only_the_young_generations_and_leaves_no_file_open(
     app: Any, wiki: Any, client: Any, monkeypatch: Any
 ) -> None:
-    """moin's full collection at every save becomes a young one; the index files stay as many as before."""
+    """moin's full collection at every save becomes a young one; the saves leave no index file open."""
     from moin.storage.middleware import indexing
 
     client.get("/Accueil")
@@ -197,5 +197,60 @@ def test_a_save_collects_only_the_young_generations_and_leaves_no_file_open(
     for n in range(1, 16):
         wiki.save("Essai", f"version {n}\n")
     assert len(asked) >= 16 and set(asked) == {1}
-    assert len(os.listdir("/proc/self/fd")) == opened
+    assert len(os.listdir("/proc/self/fd")) < opened + 15  # no file left open by each save
     assert "version 15" in client.get("/Essai").get_data(as_text=True)
+
+
+def _counting_segment_readers(monkeypatch: Any) -> list[Any]:
+    """Every SegmentReader Whoosh or we open from now on."""
+    from whoosh import reading
+
+    opened: list[Any] = []
+    init = reading.SegmentReader.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(reading.SegmentReader, "__init__", counted)
+    return opened
+
+
+def test_a_writer_replaces_documents_on_the_readers_its_thread_keeps(tmp_path: Any, monkeypatch: Any) -> None:
+    storage = make_index(tmp_path)
+    with storage.open_index().writer() as writer:  # a second segment
+        writer.add_document(itemid="b", text="autre")
+    wrapped = ReusingIndex(storage.open_index())
+    with wrapped.searcher() as kept:
+        assert kept.document(itemid="a") == {"itemid": "a", "text": "premier"}
+        leaves = [reader for reader, _ in kept._searcher.reader().leaf_readers()]
+    assert len(leaves) == 2
+    opened = _counting_segment_readers(monkeypatch)
+    with wrapped.writer() as writer:
+        writer.update_document(itemid="a", text="second")
+        assert opened == []  # both segments lent by the kept searcher
+    assert not any(reader.is_closed for reader in leaves)
+    with wrapped.searcher() as after:
+        assert after.document(itemid="a") == {"itemid": "a", "text": "second"}
+        assert after.document(itemid="b") == {"itemid": "b", "text": "autre"}
+        assert after.doc_count() == 2
+    with storage.open_index().searcher() as whoosh:  # as Whoosh itself reads the files
+        assert sorted(d["text"] for d in whoosh.all_stored_fields()) == ["autre", "second"]
+
+
+def test_a_writer_opens_only_the_segments_its_thread_has_not_read_and_closes_them(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    storage = make_index(tmp_path)
+    wrapped = ReusingIndex(storage.open_index())
+    with wrapped.searcher() as kept:
+        assert kept.document(itemid="a") is not None
+    with storage.open_index().writer() as writer:  # another process adds a segment meanwhile
+        writer.add_document(itemid="b", text="autre")
+    opened = _counting_segment_readers(monkeypatch)
+    with wrapped.writer() as writer:
+        writer.update_document(itemid="b", text="remplacé")
+        assert len(opened) == 1  # the new segment only
+        assert opened[0].is_closed  # once the writer's lookup is over
+    with storage.open_index().searcher() as whoosh:
+        assert sorted(d["text"] for d in whoosh.all_stored_fields()) == ["premier", "remplacé"]
