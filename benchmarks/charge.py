@@ -23,7 +23,9 @@ anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 un
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
 (2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``), ``--passes`` (the runs to make,
 comma-separated: ``anonymes,membres,moin``), ``--rythme`` (seconds between two saves of one editor, as a
-person who writes; default 0: each save as soon as the last is done).
+person who writes; default 0: each save as soon as the last is done). With ``ECOSSOLIES_PRIORITE`` (the server's
+readers at a lowered priority: plugins/web/priority.py), the readers' clients run at that priority too: on other
+machines, as real readers are, they would take nothing from the server.
 """
 
 from __future__ import annotations
