@@ -173,11 +173,7 @@ class ReusingIndex:
         its deletions; they stay open for the kept searcher, and only those opened for the writer are closed
         after it."""
         kept = getattr(self._local, "searcher", None)
-        reusable: dict[Any, SegmentReader] = {}
-        if kept is not None and not kept.is_closed:
-            for reader, _offset in kept.reader().leaf_readers():
-                if isinstance(reader, SegmentReader) and not reader.is_closed:
-                    reusable[reader.segment().segment_id()] = reader
+        reusable = _open_readers(kept) if kept is not None and not kept.is_closed else {}
         readers, fresh = [], []
         for segment in writer.segments:
             reader = reusable.get(segment.segment_id())
@@ -187,12 +183,7 @@ class ReusingIndex:
                 reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
                 readers.append(reader)
                 fresh.append(reader)
-        if not readers:
-            combined: Any = EmptyReader(writer.schema)
-        elif len(readers) == 1:
-            combined = readers[0]
-        else:
-            combined = MultiReader(readers, generation=writer.generation)
+        combined = _combined(readers, writer.schema, writer.generation)
         return _Borrowed(Searcher(combined, closereader=False), fresh)
 
     def __getattr__(self, name: str) -> Any:
@@ -241,10 +232,7 @@ def reopened(ix: Any, old: Any) -> Any:
     """
     try:
         toc = ix._read_toc()
-        reusable = {}
-        for reader, _offset in old.reader().leaf_readers():
-            if isinstance(reader, SegmentReader) and not reader.is_closed:
-                reusable[reader.segment().segment_id()] = reader
+        reusable = _open_readers(old)
         readers = []
         for segment in toc.segments:
             reader = reusable.pop(segment.segment_id(), None)
@@ -258,13 +246,25 @@ def reopened(ix: Any, old: Any) -> Any:
         return ix.searcher()
     for reader in reusable.values():
         reader.close()
+    return Searcher(_combined(readers, toc.schema, toc.generation), fromindex=ix)
+
+
+def _open_readers(searcher: Any) -> dict[Any, SegmentReader]:
+    """The open readers of a searcher's segments, by segment id."""
+    return {
+        reader.segment().segment_id(): reader
+        for reader, _offset in searcher.reader().leaf_readers()
+        if isinstance(reader, SegmentReader) and not reader.is_closed
+    }
+
+
+def _combined(readers: list[Any], schema: Any, generation: int) -> Any:
+    """One reader over segment readers, as Whoosh makes it (none, one, or a MultiReader)."""
     if not readers:
-        combined: Any = EmptyReader(toc.schema)
-    elif len(readers) == 1:
-        combined = readers[0]
-    else:
-        combined = MultiReader(readers, generation=toc.generation)
-    return Searcher(combined, fromindex=ix)
+        return EmptyReader(schema)
+    if len(readers) == 1:
+        return readers[0]
+    return MultiReader(readers, generation=generation)
 
 
 def settle(storage: Any) -> None:
