@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from moin.storage.middleware import indexing as moin_indexing
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -295,10 +296,8 @@ class YoungCollections:
 def install(storage: Any) -> None:
     """Wrap the open indexes of moin's indexing middleware (once; indexes opened again later stay moin's), and
     give its saves young collections (:class:`YoungCollections`)."""
-    from moin.storage.middleware import indexing
-
-    if not isinstance(indexing.gc, YoungCollections):
-        indexing.gc = YoungCollections()  # type: ignore[assignment]
+    if not isinstance(moin_indexing.gc, YoungCollections):
+        moin_indexing.gc = YoungCollections()  # type: ignore[assignment]
     indexer = getattr(storage, "indexer", storage)
     indexes = getattr(indexer, "ix", None)
     if not isinstance(indexes, dict):
