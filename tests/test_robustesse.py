@@ -188,7 +188,13 @@ def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
     instance = create_instance(str(tmp_path), seed=False)
     source = str(tmp_path / "fiches.csv")
     csv_of_fiches(source, 300)
-    for delay in (1.5, 3.0, 4.5):  # killed at different points of the import: storing, indexing
+    data = os.path.join(instance.base, "wiki", "data")
+
+    def files() -> int:
+        return sum(len(names) for _, _, names in os.walk(data))
+
+    for delay in (0.0, 0.4, 1.0):  # killed at different points of the import once it stores: storing, indexing
+        before = files()
         process = subprocess.Popen(
             [sys.executable, "-m", "plugins.operations.cli", "import-fiches", source, "--prefixe", f"Tuee{delay}/"],
             cwd=instance.base,
@@ -196,7 +202,11 @@ def test_process_killed_while_writing_then_checked_and_repaired(tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        deadline = time.monotonic() + 120  # a loaded machine may take long to start the import
+        while files() <= before + 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         time.sleep(delay)
+        assert process.poll() is None, "the import ended before it was killed"
         process.send_signal(signal.SIGKILL)
         process.wait()
     instance.cli("verifier-index", "--reparer")
