@@ -254,3 +254,29 @@ def test_a_writer_opens_only_the_segments_its_thread_has_not_read_and_closes_the
         assert opened[0].is_closed  # once the writer's lookup is over
     with storage.open_index().searcher() as whoosh:
         assert sorted(d["text"] for d in whoosh.all_stored_fields()) == ["premier", "remplacé"]
+
+
+def test_a_save_unpickles_no_schema_and_whoosh_still_stores_it(
+    app: Any, wiki: Any, client: Any, monkeypatch: Any
+) -> None:
+    """Every index is read with the schema it was opened with; the tables of contents still hold it whole."""
+    from whoosh.index import TOC
+
+    client.get("/Accueil")
+    wiki.save("Essai", "version 0\n")
+    reads: list[tuple[str, bool]] = []  # (index, whether its schema was unpickled)
+    read = TOC.read.__func__
+
+    def counted(cls: Any, storage: Any, indexname: str, gen: Any = None, schema: Any = None) -> Any:
+        reads.append((indexname, schema is None))
+        return read(cls, storage, indexname, gen, schema)
+
+    monkeypatch.setattr(TOC, "read", classmethod(counted))
+    wiki.save("Essai", "version 1\n")
+    assert "version 1" in client.get("/Essai").get_data(as_text=True)
+    monkeypatch.undo()
+    assert {name for name, _ in reads} >= {"all_revs", "latest_revs", "latest_meta", "MAIN"}
+    assert [name for name, unpickled in reads if unpickled] == []
+    indexer = getattr(app.storage, "indexer", app.storage)
+    for name, ix in indexer.ix.items():  # as Whoosh reads it with no schema given: the one moin made
+        assert TOC.read(ix.storage, name).schema.names() == indexer.schemas[name].names()

@@ -151,7 +151,7 @@ class ReusingIndex:
     """A Whoosh index whose ``searcher()`` lends this thread's kept searcher; everything else is the index's."""
 
     def __init__(self, ix: Any) -> None:
-        self._ix = ix
+        self._ix = schema_read_once(ix)
         self._local = threading.local()
         #: the merge policy of this index's writers (None: Whoosh's own; plugins/indexing/merging.py sets it)
         self.merge_policy: Any = None
@@ -207,6 +207,22 @@ class ReusingIndex:
         local.searcher = kept
         local.depth = depth + 1
         return _Lent(self, kept, local.memo)
+
+
+def schema_read_once(ix: Any) -> Any:
+    """The index, given the schema its table of contents holds, read once now.
+
+    Whoosh unpickles an index's schema from its table of contents at every writer, reader and refreshed
+    searcher, unless the index was opened with one: moin's three indexes, six times a save and once more for
+    each thread's searchers refreshed after it: 0.2 to 0.5 ms each at rest (27 to 34 ms when its analyzers'
+    patterns have left Python's cache), yet a quarter of a save's samples under ``make charge`` (py-spy,
+    2026-12-04), where each thread waits for the others between its steps. A schema
+    never changes under a running wiki (moin's and ours are rebuilt with a new one only by a command, with the
+    server stopped), and Whoosh writes the schema it was given into each new table of contents: what it stores
+    is unchanged."""
+    if getattr(ix, "_schema", None) is None and hasattr(ix, "_read_toc"):
+        ix._schema = ix._read_toc().schema
+    return ix
 
 
 def _same_files(reader: SegmentReader, segment: Any, generation: int) -> SegmentReader:
