@@ -189,3 +189,34 @@ def test_field_lengths_read_into_memory_are_whooshs_own(tmp_path) -> None:
         after = [(d, f, searcher.doc_field_length(d, f)) for d in range(60) for f in ("titre", "texte")]
         assert after == before
         assert isinstance(searcher.reader().leaf_readers()[0][0]._perdoc._readers["_titre_len"], bytes)
+
+
+def test_a_save_and_the_reads_after_it_open_no_whole_structured_index(wiki, app, monkeypatch):
+    """The save's lookup of the previous document, its writer, the snapshot and a search after it read the
+    structured index through this thread's open readers: Whoosh never opens all its segments again, and they
+    read what a new index object reads."""
+    from whoosh.index import FileIndex
+
+    from plugins.indexing import search as recherche
+
+    for n in range(4):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}", commune="Nantes"))
+    index = get_index(app)
+    wiki.run(index.snapshot)
+    wiki.run(lambda: recherche.search("Nantes"))
+    whole: list[str] = []
+    opened = FileIndex._reader.__func__
+
+    def counted(cls, storage, schema, segments, generation, reuse=None):
+        whole.append(storage.folder)
+        return opened(cls, storage, schema, segments, generation, reuse)
+
+    monkeypatch.setattr(FileIndex, "_reader", classmethod(counted))
+    wiki.save("Fiche 2", fiche("Fiche 2", commune="Rezé", resume="ornithorynque"))
+    after = wiki.run(index.snapshot)
+    found = wiki.run(lambda: [h.page.name for h in recherche.search("ornithorynque").hits])
+    assert [f for f in whole if os.path.samefile(f, index.directory)] == []
+    monkeypatch.undo()
+    assert found == ["Fiche 2"]
+    assert [p.data["commune"] for p in after.by_type["fiche"] if p.title == "Fiche 2"] == ["Rezé"]
+    assert state(after) == fresh_state(app)

@@ -161,31 +161,8 @@ class ReusingIndex:
         if self.merge_policy is not None:
             writer.mergetype = self.merge_policy
         if isinstance(writer, SegmentWriter):
-            writer.searcher = lambda **_kw: self._writer_searcher(writer)
+            writer.searcher = lambda **_kw: writer_searcher(writer, getattr(self._local, "searcher", None))
         return writer
-
-    def _writer_searcher(self, writer: SegmentWriter) -> _Borrowed:
-        """What a writer looks up its documents to replace with (``update_document``, ``delete_by_term``): the
-        open readers of this thread's kept searcher for the segments it shares with the writer's generation.
-
-        Whoosh opens every segment of the index again for each ``update_document`` of a save (moin makes
-        several, in three indexes): measured under ``make charge`` with py-spy (2026-12-03), a third of a save's
-        processor, under the write lock. The readers lent here see the writer's own segment objects, hence
-        its deletions; they stay open for the kept searcher, and only those opened for the writer are closed
-        after it."""
-        kept = getattr(self._local, "searcher", None)
-        reusable = _open_readers(kept) if kept is not None and not kept.is_closed else {}
-        readers, fresh = [], []
-        for segment in writer.segments:
-            reader = reusable.get(segment.segment_id())
-            if reader is not None and reader.segment().doc_count_all() == segment.doc_count_all():
-                readers.append(_same_files(reader, segment, writer.generation))
-            else:
-                reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
-                readers.append(reader)
-                fresh.append(reader)
-        combined = _combined(readers, writer.schema, writer.generation)
-        return _Borrowed(Searcher(combined, closereader=False), fresh)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ix, name)
@@ -207,6 +184,30 @@ class ReusingIndex:
         local.searcher = kept
         local.depth = depth + 1
         return _Lent(self, kept, local.memo)
+
+
+def writer_searcher(writer: SegmentWriter, kept: Any) -> _Borrowed:
+    """What a writer looks up its documents to replace with (``update_document``, ``delete_by_term``): the
+    open readers of ``kept`` (a searcher this thread keeps on the same index) for the segments it shares with
+    the writer's generation.
+
+    Whoosh opens every segment of the index again for each ``update_document`` of a save (moin makes several,
+    in three indexes, and ours one): measured under ``make charge`` with py-spy (2026-12-03), a third of a
+    save's processor, under the write lock. The readers lent here see the writer's own segment objects, hence
+    its deletions; they stay open for the kept searcher, and only those opened for the writer are closed after
+    it."""
+    reusable = _open_readers(kept) if kept is not None and not kept.is_closed else {}
+    readers, fresh = [], []
+    for segment in writer.segments:
+        reader = reusable.get(segment.segment_id())
+        if reader is not None and reader.segment().doc_count_all() == segment.doc_count_all():
+            readers.append(_same_files(reader, segment, writer.generation))
+        else:
+            reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
+            readers.append(reader)
+            fresh.append(reader)
+    combined = _combined(readers, writer.schema, writer.generation)
+    return _Borrowed(Searcher(combined, closereader=False), fresh)
 
 
 def schema_read_once(ix: Any) -> Any:
