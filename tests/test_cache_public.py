@@ -254,7 +254,8 @@ def test_every_view_named_cacheable_exists(app, client):
 @pytest.fixture
 def neighbours(published, wiki):
     """Pages around the fiche: a plain page, a page of venues and its map, a page with a macro nobody reviewed
-    for the cache, a page that transcludes another, a page that links to a page not yet written."""
+    for the cache, a page that transcludes another, a page that links to a page not yet written, a help page made
+    of the macros' manual and a type's fields."""
     wiki.save("Page simple", "= Page simple =\n\nRien que du texte.\n")
     wiki.save("Autre page", "= Autre page =\n\nTexte Gnou.\n")
     wiki.save("Lieu Un", "---\ntype: lieu\nnom: Lieu Un\ncommune: Nantes\ncategorie: Café\n---\n")
@@ -262,6 +263,7 @@ def neighbours(published, wiki):
     wiki.save("Recents", "<<ItemList>>\n")
     wiki.save("Inclut", "{{Autre page}}\n")
     wiki.save("Lien", "Voir [[Page future]].\n")
+    wiki.save("Mode d'emploi", '<<AideMacros>>\n\n<<Champs(type="fiche")>>\n')
     return wiki
 
 
@@ -292,7 +294,7 @@ def kept(reader, paths):
 
 def test_a_save_of_a_fiche_renews_what_shows_fiches_and_leaves_the_rest_kept(neighbours, app):
     reader = anonymous(app)
-    around = ["/Page simple", "/Lieux", "/+carte/lieu", "/Autre page"]
+    around = ["/Page simple", "/Lieux", "/+carte/lieu", "/Autre page", "/Mode d'emploi"]
     shows_fiches = [READS["fiche"], READS["classeur"], READS["carte"], READS["export"], READS["recherche"], "/Recents"]
     assert set(kept(reader, around + shows_fiches).values()) == {"hit"}
     member_saves(app, "Atelier Velo", fiche("Atelier Velo", commune="Rezé", resume="Quokka"))

@@ -4,7 +4,7 @@ A page view kept for anonymous readers is renewed when the page itself changes; 
 it may show other pages too. These converters stand in moin's registry before moin's own and tell
 plugins/indexing/dependencies.py when a page reads what it cannot see: every transclusion (``{{Page}}``,
 ``<<Include>>``), and every macro except those that read nothing but their arguments and the page itself
-(``PURE``) and ours whose reads all go through the structured index, which records them (``RECORDED``). A new
+(``PURE``, ``OURS_PURE``) and ours whose reads all go through the structured index, which records them (``RECORDED``). A new
 macro is thus taken, until reviewed, as reading the whole wiki: its page is renewed at every change, never
 served stale.
 """
@@ -29,6 +29,9 @@ PURE = frozenset(
 )  # fmt: skip
 #: ours that read other pages only through plugins/indexing/query.py or the structured index (both recorded)
 RECORDED = frozenset({"Classeur", "Carte"})
+#: ours that show only what the code holds (the macros' documentation, a type's schema): the help page (« page
+#: simple » of ``make charge``) was computed again after every save
+OURS_PURE = frozenset({"AideMacros", "Champs"})
 
 
 def macro_name(elem: Any) -> str | None:
@@ -51,7 +54,7 @@ class Converter(MoinMacroConverter):
 
     def handle_macro(self, elem: Any, page: Any) -> None:
         name = macro_name(elem)
-        if name is not None and name not in PURE and name not in RECORDED:
+        if name is not None and name not in PURE and name not in OURS_PURE and name not in RECORDED:
             dependencies.everything()
         super().handle_macro(elem, page)
 
