@@ -115,6 +115,38 @@ def test_write_lock_is_exclusive_across_processes_and_says_busy_in_french(app, t
         write_lock.release(fd)
 
 
+def test_the_write_lock_goes_to_the_process_that_has_waited_longest(tmp_path):
+    """Released, the lock is taken by the waiter of another process that asked first, not by one that has just
+    asked (gunicorn's workers are processes: the kernel's lock keeps no queue between them)."""
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "verrou")
+    script = (
+        "import time; from plugins.web.write_lock import acquire, release; print('attend', flush=True); "
+        f"fd = acquire({path!r}, wait=30); print(time.monotonic(), flush=True); time.sleep(0.1); release(fd)"
+    )
+
+    def waiter() -> subprocess.Popen:
+        root = os.path.dirname(os.path.dirname(__file__))
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "attend"
+        return process
+
+    for _ in range(3):
+        fd = write_lock.acquire(path)
+        try:
+            first = waiter()
+            time.sleep(1.5)  # the first has waited long
+            second = waiter()
+            time.sleep(0.01)  # the second has just asked
+        finally:
+            write_lock.release(fd)
+        taken = [float(p.stdout.readline()) for p in (first, second)]
+        assert [p.wait(timeout=30) for p in (first, second)] == [0, 0]
+        assert taken[0] < taken[1]
+
+
 def test_damaged_index_is_detected_and_rebuilt(wiki, client, app):
     from plugins.indexing.structured import get_index
 

@@ -53,16 +53,34 @@ def _queue(path: str) -> threading.Lock:
         return _QUEUES.setdefault(os.path.abspath(path), threading.Lock())
 
 
+#: how long a waiter sleeps between two tries, by how long it has waited (seconds): (waited at least, sleep)
+POLLING = ((0.0, 0.02), (0.25, 0.005), (1.0, 0.001))
+
+
+def poll_delay(waited: float) -> float:
+    """How long a waiter sleeps before its next try: the longer it has waited, the more often it tries.
+
+    The kernel's lock keeps no queue across processes: when it is released, whoever tries first takes it.
+    Waiters used to back off (2 ms, then up to 10 ms), so the ones that had just asked tried most often and
+    overtook those that had waited longest; under ``make charge`` a save's wait for the lock had a p95 four to seven
+    times its p50. Trying more often as one waits longer hands the lock, nearly always, to the oldest waiter."""
+    delay = POLLING[0][1]
+    for since, sleep in POLLING:
+        if waited >= since:
+            delay = sleep
+    return delay
+
+
 def acquire(path: str, wait: float = WAIT_SECONDS) -> int:
     """Take the exclusive lock (waiting up to ``wait`` seconds); return the descriptor that holds it."""
-    deadline = time.monotonic() + wait
+    asked = time.monotonic()
+    deadline = asked + wait
     queue = _queue(path)
     if not queue.acquire(timeout=max(wait, 0.0)):
         raise Busy(path)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        delay = 0.002
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -71,11 +89,11 @@ def acquire(path: str, wait: float = WAIT_SECONDS) -> int:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     os.close(fd)
                     raise
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 os.close(fd)
                 raise Busy(path)
-            time.sleep(delay)
-            delay = min(delay * 2, 0.01)  # short: the other processes' first waiters poll as often
+            time.sleep(min(poll_delay(now - asked), deadline - now))
     except BaseException:
         queue.release()
         raise
