@@ -220,3 +220,26 @@ def test_a_save_and_the_reads_after_it_open_no_whole_structured_index(wiki, app,
     assert found == ["Fiche 2"]
     assert [p.data["commune"] for p in after.by_type["fiche"] if p.title == "Fiche 2"] == ["Rezé"]
     assert state(after) == fresh_state(app)
+
+
+def test_a_search_in_progress_stays_readable_when_a_lookup_below_it_reads_a_newer_index(wiki, app):
+    """Another worker merges the segments away while a request of this thread still reads its searcher: the
+    snapshot taken below it reads the new state without closing anything under the search; the next search
+    gets a searcher of the new state."""
+    for n in range(4):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}", commune="Nantes"))
+    index = get_index(app)
+    with app.test_request_context("/+recherche?q=Nantes"):
+        searcher = index.searcher()
+        leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
+        count = searcher.doc_count_all()
+        assert len(leaves) > 1
+        other = StructuredIndex(index.directory, index.moin, app.cfg.namespace_mapping)  # another worker
+        other.ix.writer().commit(optimize=True)  # every segment merged into one
+        after = index.snapshot()  # a lookup further down finds the index changed
+        assert sorted(p.title for p in after.by_type["fiche"]) == [f"Fiche {n}" for n in range(4)]
+        assert not any(reader.is_closed for reader in leaves)
+        assert searcher.doc_count_all() == count  # still read, as the search above it expects
+    newer = wiki.run(index.searcher)
+    assert newer is not searcher and len(newer.reader().leaf_readers()) == 1
+    assert all(reader.is_closed for reader in leaves)

@@ -196,18 +196,35 @@ def writer_searcher(writer: SegmentWriter, kept: Any) -> _Borrowed:
     save's processor, under the write lock. The readers lent here see the writer's own segment objects, hence
     its deletions; they stay open for the kept searcher, and only those opened for the writer are closed after
     it."""
+    return _lent(writer.storage, writer.schema, writer.segments, writer.generation, kept)
+
+
+def latest_lent(ix: Any, kept: Any) -> Any:
+    """A searcher of the index's newest generation for one lookup, on the open readers of ``kept`` (a searcher
+    this thread keeps), which is left as it is: a search further up the thread may still be reading it. Only
+    the segments ``kept`` has not read are opened, and they are closed with the lookup. A file removed by a
+    merge in another process while the table of contents is read: a whole new searcher."""
+    try:
+        toc = ix._read_toc()
+        return _lent(ix.storage, toc.schema, toc.segments, toc.generation, kept)
+    except OSError:
+        return ix.searcher()
+
+
+def _lent(storage: Any, schema: Any, segments: list[Any], generation: int, kept: Any) -> _Borrowed:
+    """A searcher of these segments at this generation: ``kept``'s open readers where it has them (seeing the
+    deletions these segment objects record), new ones elsewhere, closed with it."""
     reusable = _open_readers(kept) if kept is not None and not kept.is_closed else {}
     readers, fresh = [], []
-    for segment in writer.segments:
+    for segment in segments:
         reader = reusable.get(segment.segment_id())
         if reader is not None and reader.segment().doc_count_all() == segment.doc_count_all():
-            readers.append(_same_files(reader, segment, writer.generation))
+            readers.append(_same_files(reader, segment, generation))
         else:
-            reader = SegmentReader(writer.storage, writer.schema, segment, generation=writer.generation)
+            reader = SegmentReader(storage, schema, segment, generation=generation)
             readers.append(reader)
             fresh.append(reader)
-    combined = _combined(readers, writer.schema, writer.generation)
-    return _Borrowed(Searcher(combined, closereader=False), fresh)
+    return _Borrowed(Searcher(_combined(readers, schema, generation), closereader=False), fresh)
 
 
 def schema_read_once(ix: Any) -> Any:

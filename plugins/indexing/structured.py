@@ -465,10 +465,10 @@ class StructuredIndex:
     def _previous(self, itemids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """The documents the index has now (all, or these items'): a malformed new revision keeps their values."""
         wanted = set(itemids) if itemids is not None else None
-        if wanted is not None and len(wanted) < 50:  # a save's: on this thread's searcher, not a new one
-            searcher = self.searcher()
-            found = (searcher.document(itemid=i) for i in wanted)
-            return {d["itemid"]: d for d in found if d and d.get("type")}
+        if wanted is not None and len(wanted) < 50:  # a save's: on this thread's open readers
+            with self._latest() as searcher:
+                found = (searcher.document(itemid=i) for i in wanted)
+                return {d["itemid"]: d for d in found if d and d.get("type")}
         with self.ix.searcher() as searcher:
             return {
                 d["itemid"]: d
@@ -655,12 +655,12 @@ class StructuredIndex:
             epoch = self.epoch()
             if snap is not None and snap.version == (epoch, self.ix.latest_generation()):
                 return snap
-            searcher = self.searcher()
-            new = None
-            if snap is not None and snap.version[0] == epoch:
-                new = self._updated(snap, searcher)
-            if new is None:
-                new = self._load_all(epoch, searcher)
+            with self._latest() as searcher:
+                new = None
+                if snap is not None and snap.version[0] == epoch:
+                    new = self._updated(snap, searcher)
+                if new is None:
+                    new = self._load_all(epoch, searcher)
             self._snapshot = new
             return new
 
@@ -802,6 +802,15 @@ class StructuredIndex:
         _lengths_in_memory(searcher)
         local.kept = ((self.epoch(), self._generation_of(searcher.reader())), _Owner(self.ix), searcher)
         return searcher
+
+    def _latest(self) -> Any:
+        """A searcher of the newest generation for one lookup (to use in a ``with``), on the open readers of the
+        searcher this thread keeps (:meth:`searcher`), which is not replaced: a search further up the thread may
+        still read it. Only the new segments are opened."""
+        kept = getattr(self._searchers, "kept", None)
+        if kept is None or kept[1].ix is not self.ix or kept[0][0] != self.epoch():
+            return self.ix.searcher()
+        return moin_searchers.latest_lent(self.ix, kept[2])
 
     def text_of(self, page: IndexedPage) -> str | None:
         """The stored text of a page's indexed revision (for search snippets); None if not text or gone."""
