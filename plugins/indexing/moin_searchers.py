@@ -234,10 +234,9 @@ def schema_read_once(ix: Any) -> Any:
     searcher, unless the index was opened with one: moin's three indexes, six times a save and once more for
     each thread's searchers refreshed after it: 0.2 to 0.5 ms each at rest (27 to 34 ms when its analyzers'
     patterns have left Python's cache), yet a quarter of a save's samples under ``make charge`` (py-spy,
-    2026-12-04), where each thread waits for the others between its steps. A schema
-    never changes under a running wiki (moin's and ours are rebuilt with a new one only by a command, with the
-    server stopped), and Whoosh writes the schema it was given into each new table of contents: what it stores
-    is unchanged."""
+    2026-12-04), where each thread waits for the others between its steps. A schema never changes under a
+    running wiki (moin's and ours are rebuilt with a new one only by a command, with the server stopped), and
+    Whoosh writes the schema it was given into each new table of contents: what it stores is unchanged."""
     if getattr(ix, "_schema", None) is None and hasattr(ix, "_read_toc"):
         ix._schema = ix._read_toc().schema
     return ix

@@ -784,9 +784,9 @@ class StructuredIndex:
         reads every segment's tables: tens of milliseconds a search). The caller must not close it.
 
         When the index changed, the new one keeps the open readers of the segments that did not
-        (:func:`moin_searchers.reopened`): a save adds a small segment, and opening every segment again cost
-        each save, and each thread's first search after it, a quarter of a save's processor at rest (two
-        searchers of 5 segments, cProfile on 2,000 fiches, 2026-12-04)."""
+        (:func:`moin_searchers.reopened`): a save adds a small segment, and each thread's first search after it
+        opened every segment again (cProfile, 2,000 fiches, 2026-12-04: the two whole searchers a save opened
+        were the largest part of its time; about ten of its hundred milliseconds without the profiler)."""
         dependencies.note_index_read()
         generation = self.ix.latest_generation()
         local = self._searchers

@@ -4,9 +4,9 @@ A page view kept for anonymous readers is renewed when the page itself changes; 
 it may show other pages too. These converters stand in moin's registry before moin's own and tell
 plugins/indexing/dependencies.py when a page reads what it cannot see: every transclusion (``{{Page}}``,
 ``<<Include>>``), and every macro except those that read nothing but their arguments and the page itself
-(``PURE``, ``OURS_PURE``) and ours whose reads all go through the structured index, which records them (``RECORDED``). A new
-macro is thus taken, until reviewed, as reading the whole wiki: its page is renewed at every change, never
-served stale.
+(``PURE``, ``OURS_PURE``) and ours whose reads all go through the structured index, which records them
+(``RECORDED``). A new macro is thus taken, until reviewed, as reading the whole wiki: its page is renewed at
+every change, never served stale.
 """
 
 from __future__ import annotations

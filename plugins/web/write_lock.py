@@ -62,8 +62,9 @@ def poll_delay(waited: float) -> float:
 
     The kernel's lock keeps no queue across processes: when it is released, whoever tries first takes it.
     Waiters used to back off (2 ms, then up to 10 ms), so the ones that had just asked tried most often and
-    overtook those that had waited longest; under ``make charge`` a save's wait for the lock had a p95 four to seven
-    times its p50. Trying more often as one waits longer hands the lock, nearly always, to the oldest waiter."""
+    overtook those that had waited longest; under ``make charge`` a save's wait for the lock had a p95 four to
+    seven times its p50. Trying more often as one waits longer hands the lock, nearly always, to the oldest
+    waiter."""
     delay = POLLING[0][1]
     for since, sleep in POLLING:
         if waited >= since:
