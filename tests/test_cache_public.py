@@ -269,7 +269,9 @@ def neighbours(published, wiki):
 
 def same(answer) -> str:
     """An answer's text, without the names folium draws at random for each map it writes."""
-    return re.sub(r"(map|marker_cluster|tile_layer|marker|popup|html)_[0-9a-f]{32}", r"\1_", answer.get_data(as_text=True))
+    return re.sub(
+        r"(map|marker_cluster|tile_layer|marker|popup|html)_[0-9a-f]{32}", r"\1_", answer.get_data(as_text=True)
+    )
 
 
 def forget_everything(app):
@@ -422,3 +424,83 @@ def test_an_editor_opening_a_form_does_not_wait_for_the_writes_of_its_process(pu
         assert waited == []
         member.get(READS["classeur"])
         assert waited == [READS["classeur"]]
+
+
+def _cleared(app, shared) -> None:
+    """Neither this worker's memory nor the shared store holds any answer (their locks stay)."""
+    public_cache.get_cache(app).clear()
+    for name in os.listdir(shared.directory):
+        if not name.endswith(".lock"):
+            os.unlink(os.path.join(shared.directory, name))
+
+
+def test_a_reader_waiting_for_an_answer_gets_it_even_if_a_write_renewed_it_meanwhile(published, app):
+    """A reader who asked while another thread computed the binder is served that computation, even if a
+    save renewed the binder before it was done (the save ended after the reader asked); a reader who asks
+    after that save never gets it."""
+    import threading
+
+    shared = public_cache.get_shared(app)
+    reader = anonymous(app)
+    reader.get("/Classeur")
+    with app.test_request_context("/Classeur"):
+        key = public_cache._key()
+    before = bytes(generations.read(app)[0])  # the table read is a live view
+    slots = generations.slots((), everything=True)
+    _cleared(app, shared)
+    cache = public_cache.get_cache(app)
+    assert cache.claim(key) is None  # another thread of this worker computes the binder
+
+    def other_thread() -> None:
+        time.sleep(0.3)  # the reader below has asked by now
+        generations.bump(app, generations.renewed({"type:fiche"}))  # a save of a fiche ends
+        headers = (("Content-Type", "text/html; charset=utf-8"),)
+        cache.put(
+            key, public_cache.Entry(200, headers, b"calcule a cote", "e1", slots, generations.tokens(before, slots))
+        )
+        cache.release(key)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    waited = reader.get("/Classeur")
+    thread.join()
+    assert (waited.headers[CACHE], waited.get_data()) == ("hit", b"calcule a cote")
+    after = reader.get("/Classeur")
+    assert after.headers[CACHE] == "stored"
+    assert b"calcule a cote" not in after.get_data()
+    assert "Atelier Velo" in after.get_data(as_text=True)
+
+
+def test_only_one_waiting_worker_computes_an_answer_the_other_left_undone(tmp_path):
+    """When the worker computing an answer ends without one valid for the waiters (a write renewed it), one
+    waiter takes over and the others wait for it: the answer is computed once, not once per waiter."""
+    import threading
+
+    from plugins.web.shared_store import release
+
+    store = SharedStore(str(tmp_path), max_bytes=1_000_000, max_seconds=600)
+    table = bytes(generations.SLOTS * generations.TOKEN)
+    slots = (generations.GLOBAL,)
+    key = ("classeur",)
+    first = store.claim(key)
+    assert first is not None
+    outcomes: list[str] = []
+
+    def waiter() -> None:
+        found, fd = store.wait_or_claim(table, key, 10)
+        if fd is not None:
+            outcomes.append("calcule")
+            time.sleep(0.2)
+            store.put(key, Stored(200, (), b"nouveau", "e2", slots, generations.tokens(table, slots)))
+            release(fd)
+        else:
+            outcomes.append(found.body.decode() if found is not None else "rien")
+
+    waiters = [threading.Thread(target=waiter) for _ in range(3)]
+    for thread in waiters:
+        thread.start()
+    time.sleep(0.2)
+    release(first)  # done without an answer for these tokens
+    for thread in waiters:
+        thread.join(15)
+    assert sorted(outcomes) == ["calcule", "nouveau", "nouveau"]

@@ -170,11 +170,13 @@ class PublicCache:
     def get(self, table: bytes, key: tuple[Any, ...]) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and (
-                time.monotonic() - entry.stored_at > self.max_seconds or not entry.valid(table)
-            ):
-                self._bytes -= entry.size  # out of date, or kept too long for answers that depend on the hour
+            if entry is not None and time.monotonic() - entry.stored_at > self.max_seconds:
+                self._bytes -= entry.size  # kept too long for answers that depend on the hour
                 del self._entries[key]
+                entry = None
+            if entry is not None and not entry.valid(table):
+                # out of date for these tokens, but perhaps the newest for a reader who asked before a write
+                # (or newer than this reader's tokens): replaced when computed again
                 entry = None
             if entry is not None:
                 self._entries.move_to_end(key)
@@ -272,9 +274,7 @@ def _has_identity() -> bool:
     """The request may belong to a member: a session cookie, credentials, or a server-side user."""
     cookie_name = current_app.config.get("SESSION_COOKIE_NAME", "session")
     return (
-        cookie_name in request.cookies
-        or "Authorization" in request.headers
-        or bool(request.environ.get("REMOTE_USER"))
+        cookie_name in request.cookies or "Authorization" in request.headers or bool(request.environ.get("REMOTE_USER"))
     )
 
 
@@ -359,6 +359,8 @@ def serve_cached() -> Response | None:
     entry = cache.get(table, key)
     source = "hit"
     shared = get_shared(app)
+    if entry is None:
+        table = bytes(table)  # the tokens of when this reader asked (the table read is a live view)
     if entry is None and shared is not None:
         entry = _from_shared(app, shared.get(table, key), key)
         source = "shared"
@@ -366,28 +368,16 @@ def serve_cached() -> Response | None:
         from plugins.web import write_lock  # it imports this module
 
         if write_lock.yield_to_writes():  # a save of this process went first; meanwhile another may have
-            table, changed = generations.read(app)  # computed this answer
+            live, changed = generations.read(app)  # computed this answer
+            table = bytes(live)
             entry = cache.get(table, key)
             if entry is None and shared is not None:
                 entry = _from_shared(app, shared.get(table, key), key)
                 source = "shared"
     if entry is None:
-        event = cache.claim(key)
-        if event is None:
-            g.ecossolies_cache_claimed = key
-            if shared is not None:
-                fd = shared.claim(key)
-                if fd is not None:
-                    g.ecossolies_cache_shared_lock = fd
-                else:  # another worker computes this very answer: wait for it rather than compute it too
-                    entry = _from_shared(app, shared.wait(table, key, WAIT_FOR_OTHER), key)
-        else:
-            # another thread computes this very answer: wait for it rather than compute it twice
-            event.wait(WAIT_FOR_OTHER)
-            table, changed = generations.read(app)
-            entry = cache.get(table, key)
-            source = "hit"
+        entry, source = _wait_or_claim(app, cache, shared, table, key)
     if entry is None:
+        table, changed = generations.read(app)
         g.ecossolies_cache = (key, bytes(table), changed)  # the tokens of now, before anything is read
         dependencies.start()  # what the computation reads decides what renews its answer
         return None
@@ -395,6 +385,41 @@ def serve_cached() -> Response | None:
     g.ecossolies_cache_etag = entry.etag
     g.ecossolies_cache_source = source
     return Response(entry.body, status=entry.status, headers=list(entry.headers))
+
+
+def _wait_or_claim(
+    app: Any, cache: PublicCache, shared: SharedStore | None, table: bytes, key: tuple[Any, ...]
+) -> tuple[Entry | None, str]:
+    """An answer missing: wait for the thread or the worker already computing it, or become the one that
+    computes it (its claims noted in ``g``, released by :func:`end_request`). Returns (the answer to serve,
+    where it came from), or (None, "") to compute it here.
+
+    A waiter is served the answer computed for the tokens it saw when it asked (``table``), even if a write
+    renewed them while it was computed: that write ended after this reader asked, so it may be seen or not,
+    as when the reader computes the page itself beside the write. A waiter that asked after such a write
+    waits for the next computation, which only one of them makes: before, every waiter computed the answer
+    itself once the first was done without one (under ``make charge``, the binder three times a save)."""
+    deadline = time.monotonic() + WAIT_FOR_OTHER
+    while True:
+        event = cache.claim(key)
+        if event is None:
+            break
+        event.wait(max(0.0, deadline - time.monotonic()))
+        entry = cache.get(table, key)
+        if entry is not None:
+            return entry, "hit"
+        if time.monotonic() >= deadline:
+            return None, ""  # the other computation takes too long: this reader's own, without claims
+    g.ecossolies_cache_claimed = key
+    if shared is not None:
+        fd = shared.claim(key)
+        if fd is None:  # another worker computes this very answer: wait for it rather than compute it too
+            found, fd = shared.wait_or_claim(table, key, max(0.0, deadline - time.monotonic()))
+            if found is not None:
+                return _from_shared(app, found, key), "shared"
+        if fd is not None:
+            g.ecossolies_cache_shared_lock = fd
+    return None, ""
 
 
 def _from_shared(app: Any, found: Stored | None, key: tuple[Any, ...]) -> Entry | None:
@@ -439,19 +464,19 @@ def finish(response: Response) -> Response:
         else:
             stored = False
             if _storable(response):
+                # kept under the tokens of when it began: if what it read changed meanwhile, it is served
+                # only to the readers who asked before that change and wait for it (:func:`_wait_or_claim`)
                 slots = _dependencies(dependencies.current())
                 tokens = generations.tokens(table, slots)
-                if generations.tokens(generations.read(app)[0], slots) == tokens:  # nothing it read changed since
-                    body = response.get_data()
-                    etag = hashlib.blake2b(body + tokens, digest_size=16).hexdigest()
-                    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
-                    entry = Entry(response.status_code, headers, body, etag, slots, tokens)
-                    if get_cache(app).put(key, entry):
-                        shared = get_shared(app)
-                        if shared is not None:
-                            stored_answer = Stored(entry.status, entry.headers, body, etag, slots, tokens)
-                            shared.put(key, stored_answer, changed)
-                    stored = True
+                body = response.get_data()
+                etag = hashlib.blake2b(body + tokens, digest_size=16).hexdigest()
+                headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS)
+                entry = Entry(response.status_code, headers, body, etag, slots, tokens)
+                if get_cache(app).put(key, entry):
+                    shared = get_shared(app)
+                    if shared is not None:
+                        shared.put(key, Stored(entry.status, entry.headers, body, etag, slots, tokens), changed)
+                stored = True
             response.headers[CACHE_HEADER] = "stored" if stored else "bypass"
     if etag is not None:
         _public_headers(current_app.cfg, response, etag, changed)
@@ -575,9 +600,7 @@ def end_request(_exc: BaseException | None = None) -> None:
     key = g.pop("ecossolies_cache_claimed", None)
     if key is not None:
         get_cache(current_app).release(key)
-    if request.method not in READ_METHODS and (
-        request.url_rule is None or request.url_rule.endpoint not in NOT_WRITES
-    ):
+    if request.method not in READ_METHODS and (request.url_rule is None or request.url_rule.endpoint not in NOT_WRITES):
         try:
             renewed = _renewed_by_write()
         except Exception:  # noqa: BLE001 - cannot tell what changed: everything is renewed

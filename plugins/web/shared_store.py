@@ -150,21 +150,31 @@ class SharedStore:
                 raise
             return None
 
-    def wait(self, table: bytes, key: tuple[Any, ...], seconds: float) -> Stored | None:
-        """Wait (up to ``seconds``) for another worker's answer to ``key``; None if it did not come."""
+    def wait_or_claim(self, table: bytes, key: tuple[Any, ...], seconds: float) -> tuple[Stored | None, int | None]:
+        """Wait (up to ``seconds``) for another worker's answer to ``key`` that is current in ``table`` (the
+        tokens the waiting reader saw when it asked); if that worker ends without one, become the worker that
+        computes it. Returns (the answer, None), or (None, the descriptor of the lock now held), or (None,
+        None) if neither came in time.
+
+        Only one waiter takes over: before, every worker that waited computed the answer itself once the other
+        was done without one (its tokens had changed meanwhile): under ``make charge``, the binder was computed
+        three times a save."""
         deadline = time.monotonic() + seconds
         delay = 0.005
         while time.monotonic() < deadline:
             found = self.get(table, key)
             if found is not None:
-                return found
+                return found, None
             fd = self.claim(key)
-            if fd is not None:  # the other worker is done (or gone) without storing: compute it here
-                release(fd)
-                return self.get(table, key)
+            if fd is not None:  # the other worker is done (or gone): its answer, or this one computes it
+                found = self.get(table, key)
+                if found is not None:
+                    release(fd)
+                    return found, None
+                return None, fd
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
-        return None
+        return None, None
 
 
 def release(fd: int) -> None:
