@@ -328,31 +328,55 @@ def test_a_save_of_a_plain_page_renews_it_and_what_transcludes_it(neighbours, ap
     assert [reader.get(p).headers[CACHE] for p in ("/Page simple", "/Lieux")] == ["hit", "hit"]
 
 
-def test_a_new_page_renews_every_answer(neighbours, app):
-    """A page that links to a page not yet written shows the link as such; once the page exists, no longer."""
+def test_a_new_page_renews_what_links_to_it_and_what_reads_everything_and_leaves_the_rest_kept(neighbours, app):
+    """A page that links to a page not yet written shows the link as such; once the page exists, no longer. The
+    creation renews that page and what reads the whole wiki (search, a macro nobody reviewed), as MediaWiki
+    renews the pages that link to a page created; every other answer stays kept, and is still what the wiki
+    says."""
     reader = anonymous(app)
-    before = reader.get("/Lien").get_data(as_text=True)
-    assert reader.get("/Lien").headers[CACHE] == "hit"
-    assert "moin-nonexistent" in before
+    around = ["/Page simple", "/Lieux", "/+carte/lieu", "/Autre page", "/Mode d'emploi", READS["classeur"]]
+    renewed = ["/Lien", "/Recents", READS["recherche"], "/Inclut"]
+    assert set(kept(reader, around + renewed).values()) == {"hit"}
+    assert "moin-nonexistent" in reader.get("/Lien").get_data(as_text=True)
     member_saves(app, "Page future", "= Page future =\n")
-    after = reader.get("/Lien")
-    assert after.headers[CACHE] == "stored"
-    assert "moin-nonexistent" not in after.get_data(as_text=True)
-    assert reader.get("/Page simple").headers[CACHE] == "stored"
+    kept_answers = {p: reader.get(p) for p in around}
+    assert [kept_answers[p].headers[CACHE] for p in around] == ["hit"] * len(around)
+    assert [reader.get(p).headers[CACHE] for p in renewed] == ["stored"] * len(renewed)
+    assert "moin-nonexistent" not in reader.get("/Lien").get_data(as_text=True)
+    forget_everything(app)  # what the kept answers say is what the wiki says now
+    assert {p: same(reader.get(p)) for p in around} == {p: same(kept_answers[p]) for p in around}
 
 
-def test_only_a_save_that_keeps_names_acl_and_kind_is_described(app):
-    """Anything but a plain save (a new page, a rename, an ACL, a group, a namespace) renews every answer."""
+def test_a_new_fiche_renews_the_binder_and_leaves_the_other_pages_kept(neighbours, app):
+    reader = anonymous(app)
+    assert set(kept(reader, [READS["classeur"], "/Page simple", "/Autre page", "/Lieux"]).values()) == {"hit"}
+    member_saves(app, "Jardin Partage", fiche("Jardin Partage", commune="Rezé"))
+    assert reader.get(READS["classeur"]).headers[CACHE] == "stored"
+    assert "Jardin Partage" in reader.get(READS["classeur"]).get_data(as_text=True)
+    assert [reader.get(p).headers[CACHE] for p in ("/Page simple", "/Autre page", "/Lieux")] == ["hit"] * 3
+    assert "Jardin Partage" in reader.get(READS["recherche"].replace("Atelier", "Jardin")).get_data(as_text=True)
+
+
+def test_only_a_plain_save_or_creation_is_described(app):
+    """Anything but a plain save or a plain creation (a rename, an ACL, a group, a namespace, a trash) renews
+    every answer."""
     old = {NAME: ["Atelier Velo"], ITEMID: "i1", NAMESPACE: "", ACL: None}
     plain = public_cache._plain_save
     assert plain("SAVE", old, {**old, "summary": "autre"})
-    assert not plain("SAVE", None, old)  # a new page
+    assert not plain("SAVE", None, old)  # a new page: a creation
     assert not plain("RENAME", old, {**old, NAME: ["Atelier Cycles"]})
     assert not plain("SAVE", old, {**old, NAME: ["Atelier Cycles"]})
     assert not plain("SAVE", old, {**old, ACL: "Alice:read All:"})
     assert not plain("SAVE", old, {**old, USERGROUP: ["Alice"]})
     assert not plain("SAVE", {**old, NAMESPACE: "users"}, {**old, NAMESPACE: "users"})
     assert not plain("TRASH", old, old)
+    created = public_cache._plain_creation
+    assert created("SAVE", None, old)
+    assert not created("SAVE", old, old)  # not new
+    assert not created("SAVE", None, {**old, ACL: "Alice:read All:"})
+    assert not created("SAVE", None, {**old, USERGROUP: ["Alice"]})
+    assert not created("SAVE", None, {**old, NAMESPACE: "users"})
+    assert not created("SAVE", None, {**old, NAME: []})
 
 
 def test_kept_answers_are_served_before_flask_and_never_to_a_member(published, app):
@@ -504,3 +528,31 @@ def test_only_one_waiting_worker_computes_an_answer_the_other_left_undone(tmp_pa
     for thread in waiters:
         thread.join(15)
     assert sorted(outcomes) == ["calcule", "nouveau", "nouveau"]
+
+
+def test_a_kept_part_of_a_listing_brings_the_pages_its_links_name_each_time_it_is_used(app, client, monkeypatch):
+    """A part of a listing converted once and used again (plugins/views/fragments.py) renews the answers that
+    use it when a page it links to is created, as if its links were drawn again."""
+    from moin.utils.tree import moin_page
+
+    from plugins.indexing import dependencies
+    from plugins.views import fragments
+
+    client.get("/Accueil")  # our routes and hooks are attached at the first request
+    converted = []
+
+    def to_html(element):
+        converted.append(element)
+        dependencies.note_names("Page future")  # what moin's link converter does for [[Page future]]
+        return "<p>partie</p>"
+
+    monkeypatch.setattr(fragments, "to_html", to_html)
+    seen = []
+    for _ in range(2):
+        with app.test_request_context("/Classeur"):
+            recording = dependencies.start()
+            fragments.kept(("partie", 1), lambda: moin_page.p(children=["partie"]))
+            seen.append(set(recording.tags))
+            dependencies.stop()
+    assert len(converted) == 1  # converted once, used twice
+    assert seen == [{"name:Page future"}, {"name:Page future"}]

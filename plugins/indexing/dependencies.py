@@ -1,12 +1,13 @@
-"""What a computation read of the wiki: the page types it listed, or everything.
+"""What a computation read of the wiki: the page types it listed, the pages whose existence it shows, or
+everything.
 
 The anonymous-answer cache (plugins/web/public_cache.py) keeps an answer until something it depends on
 changes. It learns what an answer depends on here, while the answer is computed: a listing over one page type
 (``plugins/indexing/query.py``) declares ``type:<name>``; any other read of the structured index
 (``StructuredIndex.snapshot`` and ``searcher``) counts as a read of *everything*, unless it happens inside a
-declared block. A caller that reads the wiki in a way this module cannot see (moin's storage, a macro nobody
-reviewed) says so with :func:`everything`. Without a recording (outside such a request) all of this costs a
-context-variable lookup.
+declared block; a link drawn as missing or not (plugins/views/macro_reads.py) notes ``name:<page>``. A caller
+that reads the wiki in a way this module cannot see (moin's storage, a macro nobody reviewed) says so with
+:func:`everything`. Without a recording (outside such a request) all of this costs a context-variable lookup.
 """
 
 from __future__ import annotations
@@ -81,3 +82,39 @@ def type_tag(type_name: str) -> str:
 
 def item_tag(itemid: str) -> str:
     return f"item:{itemid}"
+
+
+def name_tag(name: str) -> str:
+    """What depends on whether a page of this name exists (a link to it, drawn as missing or not)."""
+    return f"name:{name}"
+
+
+def note_names(*names: str) -> None:
+    """What is being computed shows whether these pages exist: their creation renews it."""
+    recording = _CURRENT.get()
+    if recording is not None:
+        recording.tags.update(name_tag(name) for name in names)
+
+
+@contextmanager
+def apart() -> Iterator[Recording | None]:
+    """Record what is read inside into a recording of its own (None outside a recording), for a part kept and
+    used again elsewhere (plugins/views/fragments.py), whose tags are then added where it is used."""
+    outer = _CURRENT.get()
+    if outer is None:
+        yield None
+        return
+    recording = Recording(declared_depth=outer.declared_depth)  # inside a declared block, still inside it
+    token = _CURRENT.set(recording)
+    try:
+        yield recording
+    finally:
+        _CURRENT.reset(token)
+
+
+def replay(tags: frozenset[str], everything_read: bool) -> None:
+    """Add what a kept part recorded (:func:`apart`) to the current recording, where it is used again."""
+    recording = _CURRENT.get()
+    if recording is not None:
+        recording.tags.update(tags)
+        recording.everything = recording.everything or everything_read

@@ -26,6 +26,7 @@ from moin.utils.mime import Type, type_moin_document
 from moin.utils.tree import html, moin_page
 
 from plugins.data.caches import BoundedCache
+from plugins.indexing import dependencies
 
 #: the views whose HTML answer :func:`substitute` completes
 ENDPOINTS = frozenset({"frontend.show_item"})
@@ -33,8 +34,10 @@ CSS = "eco-fragment"
 _PLACEHOLDER = re.compile(rf'<div class="{CSS}">([0-9a-f]{{32}})</div>')
 _WRAPPER_OPEN = f'<div xmlns="{html.namespace}">'
 
-#: (part key, page address) -> the part's HTML
-_KEPT: BoundedCache[tuple[Hashable, ...], str] = BoundedCache(__name__, 256, "parties de listes en HTML")
+#: (part key, page address) -> the part's HTML, and what its conversion read (plugins/indexing/dependencies.py)
+_KEPT: BoundedCache[tuple[Hashable, ...], tuple[str, frozenset[str], bool]] = BoundedCache(
+    __name__, 256, "parties de listes en HTML"
+)
 
 
 def enabled() -> bool:
@@ -56,6 +59,15 @@ def to_html(element: Any) -> str:
     return conv_serialize(wrapper, {html.namespace: ""}).removeprefix(_WRAPPER_OPEN).removesuffix("</div>")
 
 
+def _converted(build: Callable[[], Any]) -> tuple[str, frozenset[str], bool]:
+    """The part's HTML, and what its conversion read (the pages its links name)."""
+    with dependencies.apart() as recording:
+        text = to_html(build())
+    if recording is None:
+        return text, frozenset(), False
+    return text, frozenset(recording.tags), recording.everything
+
+
 def listing_key(result: Any, *parts: Hashable) -> tuple[Hashable, ...] | None:
     """The key of a part of a listing's answer (``query.Result``): its versions, reader, page; None if unkept."""
     if result.key is None:
@@ -72,7 +84,8 @@ def kept(key: tuple[Hashable, ...] | None, build: Callable[[], Any]) -> Any:
     if key is None or not enabled():
         return build()
     full_key = (*key, request.script_root, request.path, request.query_string)
-    text = _KEPT.remember(full_key, lambda: to_html(build()))
+    text, tags, everything = _KEPT.remember(full_key, lambda: _converted(build))
+    dependencies.replay(tags, everything)  # the links it draws, as if converted again here
     token = secrets.token_hex(16)
     pieces = g.setdefault("ecossolies_fragments", {})
     pieces[token] = text

@@ -1,4 +1,4 @@
-"""moin's macro and transclusion expansion, noting what may read other pages (for the anonymous cache).
+"""moin's macro, transclusion and link expansion, noting what may read other pages (for the anonymous cache).
 
 A page view kept for anonymous readers is renewed when the page itself changes; a macro or a transclusion in
 it may show other pages too. These converters stand in moin's registry before moin's own and tell
@@ -6,16 +6,21 @@ plugins/indexing/dependencies.py when a page reads what it cannot see: every tra
 ``<<Include>>``), and every macro except those that read nothing but their arguments and the page itself
 (``PURE``, ``OURS_PURE``) and ours whose reads all go through the structured index, which records them
 (``RECORDED``). A new macro is thus taken, until reviewed, as reading the whole wiki: its page is renewed at
-every change, never served stale.
+every change, never served stale. moin's link converter draws a link to a page that does not exist as missing:
+each local link notes the page it names, whose creation renews the answers that link to it (as MediaWiki
+renews the pages that link to a page created).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from moin.converters import default_registry
 from moin.converters.include import Converter as MoinIncludeConverter
+from moin.converters.link import ConverterExternOutput as MoinLinkConverter
 from moin.converters.macro import Converter as MoinMacroConverter
+from moin.utils.iri import Iri, IriPath
 from moin.utils.mime import Type, type_moin_document
 from moin.utils.registry import RegistryBase
 from moin.utils.tree import moin_page, xinclude
@@ -72,7 +77,35 @@ class IncludeConverter(MoinIncludeConverter):
         return super().__call__(tree)
 
 
+class LinkConverter(MoinLinkConverter):
+    """moin's link resolution, with the page each local link names noted (drawn as missing or not)."""
+
+    @classmethod
+    def _factory(cls, input: Type, output: Type, links: str | None = None, **kwargs: Any) -> LinkConverter | None:
+        return cls() if links == "extern" else None
+
+    def handle_wikilocal_links(
+        self, elem: Any, input: Iri, page: Iri | None, to_tag: Any = MoinLinkConverter._tag_xlink_href
+    ) -> None:
+        if input.path and dependencies.current() is not None:
+            dependencies.note_names(*self._named(str(input.path), page))
+        super().handle_wikilocal_links(elem, input, page, to_tag)
+
+    def _named(self, name: str, page: Iri | None) -> set[str]:
+        """The page whose existence moin checks for this link (the same steps as moin's method), and the name
+        as written, in case moin's steps change."""
+        names = {name}
+        info = current_app.link_analyzer(name)
+        if info.is_valid and not info.is_global and info.item_name:
+            if info.endpoint == "frontend.show_item":
+                if page:
+                    names.add(str(self.absolute_path(IriPath(name), page.path)))
+            else:
+                names.add(info.item_name)
+        return names
+
+
 def register() -> None:
-    """Stand before moin's macro and include converters (idempotent)."""
-    for factory in (Converter.factory, IncludeConverter.factory):
+    """Stand before moin's macro, include and link converters (idempotent)."""
+    for factory in (Converter.factory, IncludeConverter.factory, LinkConverter._factory):
         default_registry.register(factory, type_moin_document, type_moin_document, RegistryBase.PRIORITY_FIRST)

@@ -570,21 +570,39 @@ def _plain_save(action: str, meta: Any, new_meta: Any) -> bool:
     )
 
 
+def _plain_creation(action: str, meta: Any, new_meta: Any) -> bool:
+    """A new page of the main namespace, without ACL of its own, that is not a group."""
+    if action != SAVE_ACTION or meta is not None or new_meta is None:
+        return False
+    return (
+        bool(new_meta.get(NAME))
+        and not (new_meta.get(NAMESPACE) or "")
+        and not (new_meta.get(ACL) or "").strip()
+        and new_meta.get(USERGROUP) is None
+        and new_meta.get(WIKIDICT) is None
+    )
+
+
 def _renewed_by_write() -> tuple[int, ...] | None:
     """The slots a write request renews: for plain saves, the pages saved, their types before and after and
-    what reads everything; None (every answer) for anything else or whatever cannot be told."""
+    what reads everything; for a plain creation, also what links to the new page (drawn as missing until now);
+    None (every answer) for anything else or whatever cannot be told."""
     changes = g.get("ecossolies_changes")
     before = g.get("ecossolies_snapshot_before")
-    if not changes or before is None or not all(_plain_save(*change) for change in changes):
+    if not changes or before is None or not all(_plain_save(*c) or _plain_creation(*c) for c in changes):
         return None
     index = get_index(current_app)
     after = index.snapshot() if index is not None else None
     if after is None or after.rights() != before.rights():
         return None  # rights may have changed (a group, a page of a namespace with inherited rights)
     tags = set()
-    for _action, _meta, new_meta in changes:
+    for _action, meta, new_meta in changes:
         itemid = new_meta.get(ITEMID)
         then, now = before.by_itemid.get(itemid), after.by_itemid.get(itemid)
+        if meta is None and then is None and now is not None:  # created
+            tags.update((dependencies.item_tag(itemid), dependencies.type_tag(now.type)))
+            tags.update(dependencies.name_tag(name) for name in now.names)
+            continue
         if then is None or now is None or then.names != now.names:
             return None
         tags.update((dependencies.item_tag(itemid), dependencies.type_tag(then.type), dependencies.type_tag(now.type)))
