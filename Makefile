@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 
 .PHONY: charge run serve test lint instance venv admin groupe reindex check-index import-fiches bench clean-instance sauvegarde restauration audit
 WORKERS ?= 4
-THREADS ?= 8
+THREADS ?= 32
 
 ## make run : environnement, instance (avec son contenu initial) et serveur sur http://$(HOST):$(PORT)
 run: instance

@@ -1,6 +1,6 @@
 """Load test of the production server (run on demand: ``make charge``; not part of ``make test``).
 
-On 127.0.0.1 only, against gunicorn as ``make serve`` runs it (4 processes × 8 threads), on a throwaway
+On 127.0.0.1 only, against gunicorn as ``make serve`` runs it (4 processes × 32 threads), on a throwaway
 instance with the seed content and 2,000 fiches. Three runs of the same shape, one after the other:
 
 - **anonymous**: readers who are not logged in, on a mix of a plain page, the binder (``<<Classeur>>`` over
@@ -21,11 +21,12 @@ holding it (the server's ``Server-Timing``). Readers keep their connection open 
 do. Targets (two cores):
 anonymous throughput 10× the members', anonymous p95 under 300 ms, saves p95 under 2 s, no 5xx, no lost save.
 Options: ``--duree`` seconds per run (default 60), ``--lecteurs`` (50), ``--editeurs`` (5), ``--fiches``
-(2000), ``--fils`` (threads of each of the 4 processes: 8, as ``make serve``), ``--passes`` (the runs to make,
+(2000), ``--fils`` (threads of each of the 4 processes: 32, as ``make serve``), ``--passes`` (the runs to make,
 comma-separated: ``anonymes,membres,moin``), ``--rythme`` (seconds between two saves of one editor, as a
-person who writes; default 0: each save as soon as the last is done). With ``ECOSSOLIES_PRIORITE`` (the server's
-readers at a lowered priority: plugins/web/priority.py), the readers' clients run at that priority too: on other
-machines, as real readers are, they would take nothing from the server.
+person who writes; default 0: each save as soon as the last is done). The server's anonymous reads run at a lowered
+priority (plugins/web/priority.py: ``ECOSSOLIES_PRIORITE``, 10 by default, 0 turns it off; the moin run has it
+off) and the readers' clients at that priority too: on other machines, as real readers are, they would take
+nothing from the server.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ sys.path.insert(0, ROOT)
 
 from benchmarks.run import csv_of_fiches  # noqa: E402
 from benchmarks.serveur import BIN, PASSWORD, Client, Server, create_instance, serve  # noqa: E402
+from plugins.web import priority  # noqa: E402
 
 WORDS = ["jardin", "ressourcerie", "vélo", "culture", "economie solidaire", "commune:Rezé", "atelier", "libre"]
 OURS = [("page simple", "/Aide", 3), ("<<Classeur>>", "/Initiatives", 3), ("carte", "/Lieux", 1),
@@ -115,7 +117,7 @@ def reader_process(
             client.login(READERS[(seed + n) % len(READERS)])
             cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         readers.append(Reader(url, cookie))
-    lowered = int(os.environ.get("ECOSSOLIES_PRIORITE", "0") or "0")
+    lowered = priority.readers_nice()
     if lowered > 0:  # the clients at the priority of the server's readers: elsewhere, they would take none of it
         os.nice(lowered)
     cpu = time.process_time()
@@ -358,7 +360,7 @@ def main() -> None:
     parser.add_argument("--lecteurs", type=int, default=50)
     parser.add_argument("--editeurs", type=int, default=5)
     parser.add_argument("--fiches", type=int, default=2000)
-    parser.add_argument("--fils", type=int, default=8, help="fils par processus de gunicorn (make serve : THREADS)")
+    parser.add_argument("--fils", type=int, default=32, help="fils par processus de gunicorn (make serve : THREADS)")
     parser.add_argument("--passes", default="anonymes,membres,moin", help="passes à faire, séparées par des virgules")
     parser.add_argument("--rythme", type=float, default=0.0, help="secondes entre deux enregistrements d'un éditeur (0 : sans pause)")
     args = parser.parse_args()
@@ -395,6 +397,7 @@ def main() -> None:
         if "moin" in passes:
             instance.env["ECOSSOLIES_CACHE"] = "0"  # moin's own rendering of its plain pages
             instance.env["ECOSSOLIES_FUSIONS"] = "0"  # and Whoosh's merges in its saves
+            instance.env["ECOSSOLIES_PRIORITE"] = "0"  # and every request at the same priority
             server = serve(instance, workers=4, threads=args.fils, log=os.path.join(base, "gunicorn-moin.log"))
             try:
                 runs["moin"] = run_mix(server, MOIN, *shape, "Moin/Charge", False, members=False, **paced)

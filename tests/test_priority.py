@@ -33,41 +33,53 @@ def in_a_thread(fn: Any) -> Any:
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority") or not os.uname().sysname == "Linux", reason="Linux seulement")
-def test_anonymous_reads_run_lower_and_the_rest_in_the_pool_at_normal_priority() -> None:
+def test_anonymous_reads_run_lower_in_the_pool_and_the_rest_in_the_servers_thread_at_normal_priority() -> None:
     normal = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     app = priority.Prioritised(where, nice=7, threads=2)
     client = Client(app)
-    assert in_a_thread(lambda: client.get("/Accueil").get_data(as_text=True)) == f"serveur {max(normal, 7)} "  # absolute, never below the current one
-    # a write, a member's read: in the pool, at the priority of the thread that loaded the app
-    posted = in_a_thread(lambda: client.post("/+modify/Page", data="texte=1").get_data(as_text=True))
-    assert posted.startswith("ecossolies-prioritaire-") and posted.endswith(f" {normal} texte=1")
+    read = in_a_thread(lambda: client.get("/Accueil").get_data(as_text=True))
+    assert read.startswith("ecossolies-lecteur-") and read.endswith(f" {max(normal, 7)} ")  # absolute, never raised
+    # a write, a member's read: in the server's own thread, which stays at its priority
+    assert in_a_thread(lambda: client.post("/+modify/Page", data="texte=1").get_data(as_text=True)) == (
+        f"serveur {normal} texte=1"
+    )
+    assert in_a_thread(lambda: client.get("/Accueil").get_data(as_text=True)).startswith("ecossolies-lecteur-")
     client.set_cookie("session", "abc")
-    member = in_a_thread(lambda: client.get("/Accueil").get_data(as_text=True))
-    assert member.startswith("ecossolies-prioritaire-") and member.endswith(f" {normal} ")
-    # a file transfer streams from the server's own thread, even for a member
-    assert in_a_thread(lambda: client.get("/+get/Fichier.pdf").get_data(as_text=True)).startswith("serveur ")
-    # an error of the application reaches the server's thread (its 500), it never hangs it
+    assert in_a_thread(lambda: client.get("/Accueil").get_data(as_text=True)) == f"serveur {normal} "
+    # a file transfer streams from the server's own thread
+    client.delete_cookie("session")
+    assert in_a_thread(lambda: client.get("/+get/Fichier.pdf").get_data(as_text=True)) == f"serveur {normal} "
+    # an error of the application, in the pool or not, reaches the server's thread (its 500), never hangs it
+    with pytest.raises(RuntimeError, match="panne"):
+        client.get("/casse")
     with pytest.raises(RuntimeError, match="panne"):
         client.post("/casse")
-    assert client.post("/+modify/Page", data="encore").get_data(as_text=True).endswith(f" {normal} encore")
+    assert client.get("/Accueil").get_data(as_text=True).startswith("ecossolies-lecteur-")
 
 
-def test_a_save_and_a_members_page_through_the_pool_are_the_wikis_own(app: Any, wiki: Any) -> None:
-    """The real wiki behind the middleware: a member logs in, saves and reads through the pool's threads."""
+def test_the_wiki_behind_the_middleware_serves_members_and_anonymous_readers(app: Any, wiki: Any) -> None:
+    """The real wiki behind the middleware: a member logs in and saves; an anonymous reader, served by the
+    pool's lowered threads, reads the page, then reads it again from the anonymous cache."""
     wiki.create_user("Alice")
     client = app.test_client()
     app.wsgi_app = priority.Prioritised(app.wsgi_app, threads=1)  # Flask's place for a WSGI middleware
     login(client, "Alice")
-    saved = modify(client, "Essai prioritaire", "Écrit par le fil prioritaire.")
+    saved = modify(client, "Essai prioritaire", "Écrit par un membre.")
     assert saved.status_code == 302
-    assert "Écrit par le fil prioritaire." in client.get("/Essai prioritaire").get_data(as_text=True)
+    assert "Écrit par un membre." in client.get("/Essai prioritaire").get_data(as_text=True)
+    reader = app.test_client(use_cookies=False)
+    first, second = reader.get("/Essai prioritaire"), reader.get("/Essai prioritaire")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Écrit par un membre." in first.get_data(as_text=True)
+    assert second.get_data() == first.get_data()
 
 
-def test_off_unless_the_setting_asks(monkeypatch: Any) -> None:
+def test_on_by_default_and_off_when_the_setting_says_0(monkeypatch: Any) -> None:
     monkeypatch.delenv("ECOSSOLIES_PRIORITE", raising=False)
-    assert priority.wrap(where) is where
+    wrapped = priority.wrap(where)
+    assert isinstance(wrapped, priority.Prioritised) and wrapped.nice == priority.DEFAULT_NICE == 10
     monkeypatch.setenv("ECOSSOLIES_PRIORITE", "0")
     assert priority.wrap(where) is where
-    monkeypatch.setenv("ECOSSOLIES_PRIORITE", "10")
+    monkeypatch.setenv("ECOSSOLIES_PRIORITE", "5")
     wrapped = priority.wrap(where)
-    assert isinstance(wrapped, priority.Prioritised) and wrapped.nice == 10
+    assert isinstance(wrapped, priority.Prioritised) and wrapped.nice == 5

@@ -1,21 +1,27 @@
 """Saves and members before anonymous readers, for the processor of a production worker.
 
-Under load, a save spent two seconds holding the write lock for 0.2 s of work: its thread shared two cores
-with the dozens of threads that served anonymous readers (whose answers come from the public cache and
-cost about a millisecond each), and the next editors queued behind it (saves p95 of 10 to 20 s with five
-editors). Wikipedia solves it by sending writes to other machines than the cached reads; one machine can do
-the same with its scheduler: the threads that serve anonymous reads run at a lower priority (``nice``, a
-Linux thread attribute), and every other request (a write, or anything asked with a session cookie or
-credentials) is handed to a small pool of threads started at normal priority with the worker. A thread's
-priority can be lowered but never raised again without privileges, hence the two kinds of threads.
+Under load, a save spent seconds holding the write lock for 0.15 s of work: its thread shared two cores with
+the dozens of threads that served anonymous readers, and the next editors queued behind it. Wikipedia sends
+writes to other machines than the cached reads; one machine can do the same with its scheduler: anonymous reads
+are computed by a pool of threads of each worker that run at a lower priority (``nice``, a Linux thread
+attribute), and every other request (a write, or anything asked with a session cookie or credentials) is served
+by the server's own thread, at normal priority. A thread's priority can be lowered but never raised again
+without privileges, hence the two kinds of threads.
 
-Only the scheduling changes: the same application answers every request, in full, with the same rules
-(write lock, caches, ACLs). A member's answer is gathered whole in the pool's thread before it is sent;
-file transfers (``/+get``, ``/+download``, static files) stay in the server's thread and stream as before. ``make serve``
-can use it through ``wsgi.py``: ``ECOSSOLIES_PRIORITE=10`` (the readers' nice value) turns it on. It is off by
-default: measured on 2,000 fiches with ``make charge`` (50 readers and 5 editors without pause, whose clients
-share the server's two cores), the saves' p95 went from 18.7 to 11.4 s but the anonymous reads from 387 to 172
-a second (p95 368 → 1,714 ms): the lowered readers lost the processor to their own clients.
+The server's threads read every request and send every answer: they must never be lowered, nor all held by
+anonymous reads. A first version lowered the server's threads at their first anonymous read: a save's form and
+its answer were then read and written by lowered threads, and under ``make charge`` an editor waited 3 to 4 s
+(p95) for a form that the wiki computed in 0.3 s at most. And gunicorn's threads take requests in the order
+they come: with 8 threads a worker, an editor's request waited behind the anonymous ones queued before it. So
+``make serve`` gives gunicorn 32 threads a worker (``THREADS``), that mostly wait for the pool's 8.
+
+Only the scheduling changes: the same application answers every request, in full, with the same rules (write
+lock, caches, ACLs). An anonymous answer is gathered whole in the pool's thread before the server's thread
+sends it; file transfers (``/+get``, ``/+download``, static files) stay in the server's thread and stream as
+before. On by default on Linux (``ECOSSOLIES_PRIORITE``, the readers' nice value: 10; ``0`` turns it off).
+Measured with ``make charge`` (2,000 fiches, 50 readers and 5 editors without pause, 2 cores, 40 s anonymous
+passes, 2026-12-04): saves p95 0.8 and 1.5 s, anonymous reads 739 and 610 a second (p95 136 and 223 ms);
+without it, saves p95 3.6 to 5.5 s and 1,000 to 1,250 reads a second.
 """
 
 from __future__ import annotations
@@ -33,8 +39,7 @@ from plugins.web.public_cache import READ_METHODS, STATIC_PREFIXES
 STREAMED = ("/+get/", "/+download/", *STATIC_PREFIXES)
 #: how much lower the anonymous readers' threads run (Linux nice: 0 normal, 19 lowest)
 DEFAULT_NICE = 10
-#: threads of a worker that serve writes and members (as many as make serve gives gunicorn: a save waiting for
-#: the write lock holds one)
+#: threads of a worker that compute anonymous reads (gunicorn's, 32 with make serve, serve the rest)
 DEFAULT_THREADS = 8
 
 StartResponse = Callable[..., Any]
@@ -51,19 +56,16 @@ def _lower_this_thread(nice: int) -> bool:
 
 
 class Prioritised:
-    """WSGI middleware: anonymous reads in the server's threads, lowered once; the rest in our pool."""
+    """WSGI middleware: anonymous reads computed in a pool of lowered threads; the rest in the server's threads."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], nice: int = DEFAULT_NICE, threads: int = DEFAULT_THREADS,
                  session_cookie: str = "session") -> None:  # fmt: skip
         self.app = app
         self.nice = nice
         self.session_cookie = session_cookie
-        self._lowered = threading.local()
         self._jobs: queue.SimpleQueue[tuple[dict[str, Any], queue.SimpleQueue[Any]]] = queue.SimpleQueue()
-        # started now, from the thread that loads the app (normal priority): a thread inherits its creator's
         self._pool = [
-            threading.Thread(target=self._serve, name=f"ecossolies-prioritaire-{n}", daemon=True)
-            for n in range(threads)
+            threading.Thread(target=self._serve, name=f"ecossolies-lecteur-{n}", daemon=True) for n in range(threads)
         ]
         for thread in self._pool:
             thread.start()
@@ -72,18 +74,13 @@ class Prioritised:
         """A write, or a request that may come from a member (who reads pages rendered for them)."""
         if environ.get("REQUEST_METHOD", "GET") not in READ_METHODS:
             return True
-        if environ.get("PATH_INFO", "").startswith(STREAMED):
-            return False
         cookies = environ.get("HTTP_COOKIE", "")
         return (
             f"{self.session_cookie}=" in cookies or "HTTP_AUTHORIZATION" in environ or bool(environ.get("REMOTE_USER"))
         )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not self.urgent(environ):
-            if not getattr(self._lowered, "done", False):
-                self._lowered.done = True
-                _lower_this_thread(self.nice)
+        if self.urgent(environ) or environ.get("PATH_INFO", "").startswith(STREAMED):
             return self.app(environ, start_response)
         answer: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._jobs.put((environ, answer))
@@ -95,6 +92,7 @@ class Prioritised:
         return [body]
 
     def _serve(self) -> None:
+        _lower_this_thread(self.nice)
         while True:
             environ, answer = self._jobs.get()
             try:
@@ -123,11 +121,15 @@ class Prioritised:
         return status, headers, exc_info, body
 
 
+def readers_nice() -> int:
+    """The anonymous readers' nice value: ``ECOSSOLIES_PRIORITE`` (environment or ``production.env``), 10 by
+    default; 0 (or less) leaves every request at normal priority."""
+    return int(os.environ.get("ECOSSOLIES_PRIORITE", str(DEFAULT_NICE)) or "0")
+
+
 def wrap(app: Any) -> Any:
-    """``app`` behind :class:`Prioritised` on Linux when ``ECOSSOLIES_PRIORITE`` gives the readers' nice value
-    (off by default: measured with ``make charge``, it halves the saves' p95 but halves the anonymous reads too,
-    when the readers' clients share the processor); read from the environment (``production.env``)."""
-    nice = int(os.environ.get("ECOSSOLIES_PRIORITE", "0") or "0")
+    """``app`` behind :class:`Prioritised` on Linux, unless :func:`readers_nice` is 0."""
+    nice = readers_nice()
     if nice <= 0 or not sys.platform.startswith("linux"):
         return app
     cookie = getattr(app, "config", {}).get("SESSION_COOKIE_NAME", "session") if hasattr(app, "config") else "session"
