@@ -1,11 +1,11 @@
-"""Saves and members before anonymous readers, for the processor of a production worker.
+"""Saves and edit forms before reads, for the processor of a production worker.
 
 Under load, a save spent seconds holding the write lock for 0.15 s of work: its thread shared two cores with
-the dozens of threads that served anonymous readers, and the next editors queued behind it. Wikipedia sends
-writes to other machines than the cached reads; one machine can do the same with its scheduler: anonymous reads
-are computed by a pool of threads of each worker that run at a lower priority (``nice``, a Linux thread
-attribute), and every other request (a write, or anything asked with a session cookie or credentials) is served
-by the server's own thread, at normal priority. A thread's priority can be lowered but never raised again
+the dozens of threads that served readers, and the next editors queued behind it. Wikipedia sends writes to
+other machines than the reads; one machine can do the same with its scheduler: reads (anonymous or not) are
+computed by a pool of threads of each worker that run at a lower priority (``nice``, a Linux thread attribute),
+and what an editor waits for (a write, an edit form) is served by the server's own thread, at normal priority.
+Members' reads were first served at normal priority too: with 50 members reading, the saves' p95 was 9.1 s. A thread's priority can be lowered but never raised again
 without privileges, hence the two kinds of threads.
 
 The server's threads read every request and send every answer: they must never be lowered, nor all held by
@@ -16,7 +16,7 @@ they come: with 8 threads a worker, an editor's request waited behind the anonym
 ``make serve`` gives gunicorn 32 threads a worker (``THREADS``), that mostly wait for the pool's 8.
 
 Only the scheduling changes: the same application answers every request, in full, with the same rules (write
-lock, caches, ACLs). An anonymous answer is gathered whole in the pool's thread before the server's thread
+lock, caches, ACLs). A read's answer is gathered whole in the pool's thread before the server's thread
 sends it; file transfers (``/+get``, ``/+download``, static files) stay in the server's thread and stream as
 before. On by default on Linux (``ECOSSOLIES_PRIORITE``, the readers' nice value: 10; ``0`` turns it off).
 Measured with ``make charge`` (2,000 fiches, 50 readers and 5 editors without pause, 2 cores, 40 s anonymous
@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from plugins.web.public_cache import READ_METHODS, STATIC_PREFIXES
+from plugins.web.write_lock import EDIT_FORMS
 
 #: transfers that stream a file (uploads, the theme's and moin's static files): never gathered in memory
 STREAMED = ("/+get/", "/+download/", *STATIC_PREFIXES)
@@ -56,13 +57,11 @@ def _lower_this_thread(nice: int) -> bool:
 
 
 class Prioritised:
-    """WSGI middleware: anonymous reads computed in a pool of lowered threads; the rest in the server's threads."""
+    """WSGI middleware: reads computed in a pool of lowered threads; writes and edit forms in the server's threads."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], nice: int = DEFAULT_NICE, threads: int = DEFAULT_THREADS,
-                 session_cookie: str = "session") -> None:  # fmt: skip
+    def __init__(self, app: Callable[..., Iterable[bytes]], nice: int = DEFAULT_NICE, threads: int = DEFAULT_THREADS) -> None:
         self.app = app
         self.nice = nice
-        self.session_cookie = session_cookie
         self._jobs: queue.SimpleQueue[tuple[dict[str, Any], queue.SimpleQueue[Any]]] = queue.SimpleQueue()
         self._pool = [
             threading.Thread(target=self._serve, name=f"ecossolies-lecteur-{n}", daemon=True) for n in range(threads)
@@ -71,12 +70,9 @@ class Prioritised:
             thread.start()
 
     def urgent(self, environ: dict[str, Any]) -> bool:
-        """A write, or a request that may come from a member (who reads pages rendered for them)."""
-        if environ.get("REQUEST_METHOD", "GET") not in READ_METHODS:
-            return True
-        cookies = environ.get("HTTP_COOKIE", "")
-        return (
-            f"{self.session_cookie}=" in cookies or "HTTP_AUTHORIZATION" in environ or bool(environ.get("REMOTE_USER"))
+        """A write, or an edit form: what an editor waits for. A member's read is computed with the others."""
+        return environ.get("REQUEST_METHOD", "GET") not in READ_METHODS or environ.get("PATH_INFO", "").startswith(
+            EDIT_FORMS
         )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -132,5 +128,4 @@ def wrap(app: Any) -> Any:
     nice = readers_nice()
     if nice <= 0 or not sys.platform.startswith("linux"):
         return app
-    cookie = getattr(app, "config", {}).get("SESSION_COOKIE_NAME", "session") if hasattr(app, "config") else "session"
-    return Prioritised(app, nice=nice, session_cookie=cookie)
+    return Prioritised(app, nice=nice)
