@@ -39,6 +39,26 @@ def anonymous(app):
     return app.test_client(use_cookies=False)
 
 
+def read_while(reader, path: str, meanwhile):
+    """``reader``'s answer to ``path``, read while ``meanwhile`` runs in another thread (another worker, another
+    thread of this one)."""
+    import threading
+
+    thread = threading.Thread(target=meanwhile)
+    thread.start()
+    answer = reader.get(path)
+    thread.join()
+    return answer
+
+
+def _cleared(app, shared) -> None:
+    """Neither this worker's memory nor the shared store holds any answer (their locks stay)."""
+    public_cache.get_cache(app).clear()
+    for name in os.listdir(shared.directory):
+        if not name.endswith(".lock"):
+            os.unlink(os.path.join(shared.directory, name))
+
+
 def test_anonymous_reads_are_kept_then_served_again_identical(published, app):
     reader = anonymous(app)
     for name, path in READS.items():
@@ -195,7 +215,6 @@ def test_an_answer_computed_by_one_worker_is_served_by_the_others_and_never_stal
 
 def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
     """While one worker holds an answer's lock, another waits and serves what the first stored."""
-    import threading
 
     shared = public_cache.get_shared(app)
     reader = anonymous(app)
@@ -206,10 +225,7 @@ def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
         key = public_cache._key()
     fd = shared.claim(key)
     assert fd is not None
-    public_cache.get_cache(app).clear()
-    for name in os.listdir(shared.directory):
-        if not name.endswith(".lock"):
-            os.unlink(os.path.join(shared.directory, name))
+    _cleared(app, shared)
 
     def other_worker() -> None:
         time.sleep(0.3)
@@ -217,10 +233,7 @@ def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
         shared.put(key, Stored(200, headers, b"calcule ailleurs", "e1", slots, generations.tokens(table, slots)))
         public_cache.release(fd)
 
-    thread = threading.Thread(target=other_worker)
-    thread.start()
-    answer = reader.get("/Classeur")
-    thread.join()
+    answer = read_while(reader, "/Classeur", other_worker)
     assert (answer.headers[CACHE], answer.get_data()) == ("shared", b"calcule ailleurs")
 
 
@@ -450,19 +463,10 @@ def test_an_editor_opening_a_form_does_not_wait_for_the_writes_of_its_process(pu
         assert waited == [READS["classeur"]]
 
 
-def _cleared(app, shared) -> None:
-    """Neither this worker's memory nor the shared store holds any answer (their locks stay)."""
-    public_cache.get_cache(app).clear()
-    for name in os.listdir(shared.directory):
-        if not name.endswith(".lock"):
-            os.unlink(os.path.join(shared.directory, name))
-
-
 def test_a_reader_waiting_for_an_answer_gets_it_even_if_a_write_renewed_it_meanwhile(published, app):
     """A reader who asked while another thread computed the binder is served that computation, even if a
     save renewed the binder before it was done (the save ended after the reader asked); a reader who asks
     after that save never gets it."""
-    import threading
 
     shared = public_cache.get_shared(app)
     reader = anonymous(app)
@@ -484,10 +488,7 @@ def test_a_reader_waiting_for_an_answer_gets_it_even_if_a_write_renewed_it_meanw
         )
         cache.release(key)
 
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    waited = reader.get("/Classeur")
-    thread.join()
+    waited = read_while(reader, "/Classeur", other_thread)
     assert (waited.headers[CACHE], waited.get_data()) == ("hit", b"calcule a cote")
     after = reader.get("/Classeur")
     assert after.headers[CACHE] == "stored"
