@@ -16,9 +16,16 @@ def production(tmp_path_factory):
     instance = create_instance(str(tmp_path_factory.mktemp("production")))
     for name in ("Alice", "Bruno", "Chloe", "David"):
         instance.run(f"{BIN}/moin", "account-create", "-n", name, "-e", f"{name.lower()}@exemple.org", "-p", PASSWORD)
-    server = serve(instance, workers=3, threads=2)
+    server = serve(instance, workers=3, threads=2, log=os.path.join(instance.base, "gunicorn.log"))
     yield instance, server
     server.stop()
+
+
+def server_errors(instance) -> str:
+    """The tracebacks the server logged (shown when a request failed)."""
+    with open(os.path.join(instance.base, "gunicorn.log"), encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    return log[log.find("Traceback") :] if "Traceback" in log else "(aucune trace dans le journal du serveur)"
 
 
 def test_concurrent_saves_through_several_processes_are_all_kept_and_indexed(production):
@@ -41,7 +48,7 @@ def test_concurrent_saves_through_several_processes_are_all_kept_and_indexed(pro
         t.start()
     for t in threads:
         t.join(timeout=600)
-    assert not errors
+    assert not errors, server_errors(instance)
     assert len(statuses) == 24 and all(s in (200, 302) for s in statuses), statuses
     # every save is in moin's storage and index, and in ours, whichever process served it
     client = Client(server.url)

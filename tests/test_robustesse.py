@@ -293,3 +293,46 @@ def test_a_revision_cut_short_by_a_kill_is_set_aside_not_lost_nor_fatal(wiki, ap
             assert f.read() == b'{"name": ["Coup'  # the bytes are kept, aside
         assert "0" * 32 not in list(store) and moin_index_drift(app.storage) == 0
         assert repair_moin_index(app) == (0, [])
+
+
+def test_two_first_requests_of_a_worker_attach_our_hooks_once_without_error(tmp_path, monkeypatch):
+    """A threaded worker's first requests arrive together: while one attaches our hooks, another must not start
+    its request (Flask then refuses the rest of the hooks: a 500, seen once in make test on a login)."""
+    import threading
+    import time
+
+    from plugins.indexing import moin_searchers
+    from tests.conftest import destroy_app, make_app
+
+    app = make_app(tmp_path)
+    try:
+        assert not app.extensions.get("ecossolies_searchers")  # nothing attached before the first request
+        install = moin_searchers.install
+
+        def slow_install(storage):
+            time.sleep(0.3)  # the window in which another first request arrives
+            return install(storage)
+
+        monkeypatch.setattr(moin_searchers, "install", slow_install)
+        errors: list[BaseException] = []
+
+        def first_request(delay: float) -> None:
+            time.sleep(delay)
+            try:
+                with app.app_context():
+                    app._got_first_request = True  # what Flask does as it starts to serve the request
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=first_request, args=(d,)) for d in (0.0, 0.1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert errors == []
+        assert app.extensions.get("ecossolies_searchers") is True
+        answer = app.test_client().get("/Accueil")  # not written in this empty wiki: moin's 404, with our headers
+        assert answer.status_code == 404
+        assert "Content-Security-Policy" in answer.headers
+    finally:
+        destroy_app(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import threading
 from typing import Any
 
 from flask import appcontext_pushed, has_request_context, request
@@ -51,18 +52,29 @@ def on_item_modified(app: Any, fqname: Any = None, action: str = "", **kwargs: A
         index.defer(itemid)  # moin signals a destroy before doing it: look again once it is done
 
 
+#: the first requests of a threaded worker arrive together: one attaches our hooks, the others wait for it
+_SETUP_LOCK = threading.Lock()
+
+
 @appcontext_pushed.connect_via(ANY)
 def on_app_context(app: Any, **kwargs: Any) -> None:
     """Attach our views to moin's app the first time it is used (before its first request)."""
-    if getattr(app, "cfg", None) is not None and not getattr(app, "_got_first_request", False):
+    if getattr(app, "cfg", None) is None or getattr(app, "_got_first_request", False):
+        return
+    with _SETUP_LOCK:
+        # checked again under the lock: two first requests could both pass the checks, one attach the hooks and
+        # start its request, and the other's attaching then fail (Flask refuses hooks once a request started:
+        # a 500 to a login, seen once in make test)
+        if getattr(app, "_got_first_request", False):
+            return
         routes.init_app(app)
         if getattr(app, "storage", None) is not None and not app.extensions.get("ecossolies_searchers"):
-            app.extensions["ecossolies_searchers"] = True
             # one Whoosh searcher kept per thread (plugins/indexing/moin_searchers.py)
             moin_searchers.install(app.storage)
             app.teardown_request(lambda _exc: moin_searchers.settle(app.storage))
             app.before_request(lambda: _merge_beside(app))
             app.teardown_request(lambda _exc: _after_write(app))
+            app.extensions["ecossolies_searchers"] = True
 
 
 def _merge_beside(app: Any) -> None:
