@@ -15,10 +15,11 @@ run: instance
 	$(BIN)/moin run --host $(HOST) --port $(PORT)
 
 ## make serve : le wiki en production (gunicorn, $(WORKERS) processus de $(THREADS) fils) sur $(HOST):$(PORT) ;
-## réglages dans l'environnement ou dans production.env (ignoré par git, voir README)
+## réglages dans l'environnement ou dans production.env (ignoré par git, voir README) ; MALLOC_ARENA_MAX : deux
+## réserves de mémoire de la libc par processus, pas une par fil (au-delà, la mémoire libérée par 32 fils reste prise)
 serve: instance
 	$(BIN)/python -m plugins.operations.cli preparer-production
-	ECOSSOLIES_HTTPS=$${ECOSSOLIES_HTTPS:-1} $(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
+	ECOSSOLIES_HTTPS=$${ECOSSOLIES_HTTPS:-1} MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --timeout 120 \
 		--control-socket wiki/gunicorn.ctl \
 		--graceful-timeout 30 --access-logfile - wsgi:application
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from plugins.data import registry
 from plugins.indexing import query
 from plugins.indexing.structured import JOURNAL, StructuredIndex, get_index
@@ -243,3 +245,33 @@ def test_a_search_in_progress_stays_readable_when_a_lookup_below_it_reads_a_newe
     newer = wiki.run(index.searcher)
     assert newer is not searcher and len(newer.reader().leaf_readers()) == 1
     assert all(reader.is_closed for reader in leaves)
+
+
+def test_pages_share_their_field_names_and_common_values_in_memory(wiki, app):
+    """Each worker keeps the whole index in memory: field names, a commune, and the folded facet tables of the
+    listings and of the search are one object for all the pages that hold them (at 20,000 pages, 52 -> 33 MiB
+    for the image, 19 MiB of facet tables shared), and a shared table cannot be changed through one page."""
+    from plugins.indexing import search
+
+    for n in range(3):
+        wiki.save(f"Fiche {n}", fiche(f"Fiche {n}", commune="Saint-Herblain", secteurs="Culture"))
+    wiki.save("Fiche 1", fiche("Fiche 1", commune="Saint-Herblain", secteurs="Culture", resume="Modifiée"))
+    index = get_index(app)
+    other = StructuredIndex(index.directory, index.moin, app.cfg.namespace_mapping)  # a new worker: read whole
+    other._verified = True
+    for snapshot in (wiki.run(index.snapshot), other.snapshot()):
+        pages = sorted(snapshot.by_type["fiche"], key=lambda p: p.title)
+        assert [p.title for p in pages] == ["Fiche 0", "Fiche 1", "Fiche 2"]
+        communes = [p.data["commune"] for p in pages]
+        assert communes == ["Saint-Herblain"] * 3
+        assert len({id(c) for c in communes}) == 1
+        assert len({id(k) for p in pages for k in p.data if k == "commune"}) == 1
+        assert len({id(p.facets["commune"][0]) for p in pages}) == 1
+        folded = snapshot.derived("pliés", query.Folded.of)
+        tables = [folded[p.itemid].facets["commune"] for p in pages]
+        assert dict(tables[0]) == {"saint-herblain": "Saint-Herblain"}
+        assert len({id(t) for t in tables}) == 1
+        found = search._search_values(snapshot)
+        assert len({id(found[p.itemid]["commune"]) for p in pages}) == 1
+        with pytest.raises(TypeError):
+            tables[0]["x"] = "y"  # type: ignore[index]

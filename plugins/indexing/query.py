@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -20,7 +20,7 @@ from moin.constants.keys import ACL, ITEMID, NAME, NAMESPACE
 from plugins.data.caches import BoundedCache
 from plugins.data.errors import UserError
 from plugins.data.registry import PageType, get
-from plugins.data.text import fold
+from plugins.data.text import fold, folded_values
 from plugins.indexing import dependencies
 from plugins.indexing.privacy import for_reader
 from plugins.indexing.structured import IndexedPage, get_index
@@ -170,9 +170,9 @@ def _hierarchic(namespace: str) -> bool:
     return False
 
 
-def _folded(page: IndexedPage, facet: str) -> dict[str, str]:
+def _folded(page: IndexedPage, facet: str) -> Mapping[str, str]:
     """A page's values for a facet, folded (accents, case) -> as written."""
-    return {fold(v): v for v in page.facets.get(facet, ())}
+    return folded_values(tuple(page.facets.get(facet, ())))
 
 
 def _matches(page: IndexedPage, filters: dict[str, str]) -> bool:
@@ -214,7 +214,7 @@ _RESULTS: BoundedCache[tuple[Any, ...], tuple[list[IndexedPage], dict[str, list[
 class Folded:
     """A page's texts as listings compare them (accents and case folded), made once per revision."""
 
-    facets: dict[str, dict[str, str]]  # facet -> folded value -> as written
+    facets: dict[str, Mapping[str, str]]  # facet -> folded value -> as written
     title: str
     values: dict[str, str]  # data field -> its value as text, folded (fields that are not numbers)
 

@@ -12,6 +12,7 @@ import copy
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
@@ -25,7 +26,7 @@ from whoosh.query import Query
 
 from plugins.data import french, frontmatter, registry
 from plugins.data.caches import BoundedCache
-from plugins.data.text import fold
+from plugins.data.text import fold, folded_values
 from plugins.indexing import scoring
 from plugins.indexing.fulltext import ROOT_MARK, data_text, french_analyzer, plain_text, terms, terms_and_roots
 from plugins.indexing.privacy import for_reader
@@ -319,10 +320,10 @@ def _found(words: str, schema: Any, searcher: Any, every_word: bool) -> tuple[Qu
     return q, list(searcher.docs_for_query(combined)) if found is None else found
 
 
-def _search_values(snapshot: Any) -> dict[str, dict[str, dict[str, str]]]:
+def _search_values(snapshot: Any) -> dict[str, dict[str, Mapping[str, str]]]:
     """itemid -> facet -> {folded value: value as written}, computed once per index snapshot."""
     return snapshot.derived(
-        "recherche", lambda page: {name: {fold(v): v for v in values_of(page, name)} for name in FACETS}
+        "recherche", lambda page: {name: folded_values(tuple(values_of(page, name))) for name in FACETS}
     )
 
 
