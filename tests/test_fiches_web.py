@@ -130,6 +130,19 @@ def test_classeur_arguments_sort_and_limit(wiki, client):
     assert "Aucune fiche" in content(client, "/Filtre fixe")
 
 
+def test_classeur_sorts_on_a_text_field_ignoring_accents_and_case(wiki, client):
+    """Sorted on a commune as a reader reads it: « Saint-Étienne-de-Montluc » before « Saint-Herblain »;
+    fiches without a commune last, by name."""
+    communes = [("Un", "Saint-Herblain"), ("Deux", "Saint-Étienne-de-Montluc"), ("Trois", "Nantes"), ("Quatre", "Ancenis")]
+    for name, commune in communes:
+        wiki.save(f"T{name}", fiche(name, commune=commune))
+    wiki.save("TCinq", fiche("Cinq"))
+    wiki.save("Par commune", '<<Classeur(tri="commune")>>\n')
+    assert listing_names(content(client, "/Par commune")) == ["Quatre", "Trois", "Deux", "Un", "Cinq"]
+    wiki.save("Par commune", '<<Classeur(tri="commune", ordre="décroissant")>>\n')
+    assert listing_names(content(client, "/Par commune")) == ["Un", "Deux", "Trois", "Quatre", "Cinq"]
+
+
 def test_classeur_pages_by_50_by_default(wiki, client, app):
     from plugins.operations.pages import store_pages_batched
 

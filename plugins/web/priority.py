@@ -4,16 +4,18 @@ Under load, a save spent seconds holding the write lock for 0.15 s of work: its 
 the dozens of threads that served readers, and the next editors queued behind it. Wikipedia sends writes to
 other machines than the reads; one machine can do the same with its scheduler: reads (anonymous or not) are
 computed by a pool of threads of each worker that run at a lower priority (``nice``, a Linux thread attribute),
-and what an editor waits for (a write, an edit form) is served by the server's own thread, at normal priority.
-Members' reads were first served at normal priority too: with 50 members reading, the saves' p95 was 9.1 s. A thread's priority can be lowered but never raised again
-without privileges, hence the two kinds of threads.
+and what an editor waits for (a write, an edit form) by a second pool at normal priority. Members' reads were
+first served at normal priority too: with 50 members reading, the saves' p95 was 9.1 s. A thread's priority can
+be lowered but never raised again without privileges, hence the two pools.
 
 The server's threads read every request and send every answer: they must never be lowered, nor all held by
 anonymous reads. A first version lowered the server's threads at their first anonymous read: a save's form and
 its answer were then read and written by lowered threads, and under ``make charge`` an editor waited 3 to 4 s
 (p95) for a form that the wiki computed in 0.3 s at most. And gunicorn's threads take requests in the order
 they come: with 8 threads a worker, an editor's request waited behind the anonymous ones queued before it. So
-``make serve`` gives gunicorn 32 threads a worker (``THREADS``), that mostly wait for the pool's 8.
+``make serve`` gives gunicorn 32 threads a worker (``THREADS``), that mostly wait for the pools. Writes were
+first computed in those 32 threads: each kept its own searchers of the indexes, and at 20,000 fiches a worker
+passed 300 MB; the writers' pool bounds them.
 
 Only the scheduling changes: the same application answers every request, in full, with the same rules (write
 lock, caches, ACLs). A read's answer is gathered whole in the pool's thread before the server's thread
@@ -40,8 +42,11 @@ from plugins.web.write_lock import EDIT_FORMS
 STREAMED = ("/+get/", "/+download/", *STATIC_PREFIXES)
 #: how much lower the anonymous readers' threads run (Linux nice: 0 normal, 19 lowest)
 DEFAULT_NICE = 10
-#: threads of a worker that compute anonymous reads (gunicorn's, 32 with make serve, serve the rest)
+#: threads of a worker that compute reads (gunicorn's, 32 with make serve, hand requests over and wait)
 DEFAULT_THREADS = 8
+#: threads of a worker that compute writes and edit forms, at normal priority (the write lock lets one save
+#: through at a time anyway; the others leave room for edit forms meanwhile)
+DEFAULT_WRITERS = 6
 
 StartResponse = Callable[..., Any]
 
@@ -56,28 +61,18 @@ def _lower_this_thread(nice: int) -> bool:
     return True
 
 
-class Prioritised:
-    """WSGI middleware: reads computed in a pool of lowered threads; writes and edit forms in the server's threads."""
+class _Pool:
+    """Threads that compute whole answers of the application, at one priority (``nice`` 0: left as it is)."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], nice: int = DEFAULT_NICE, threads: int = DEFAULT_THREADS) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], name: str, threads: int, nice: int) -> None:
         self.app = app
         self.nice = nice
         self._jobs: queue.SimpleQueue[tuple[dict[str, Any], queue.SimpleQueue[Any]]] = queue.SimpleQueue()
-        self._pool = [
-            threading.Thread(target=self._serve, name=f"ecossolies-lecteur-{n}", daemon=True) for n in range(threads)
-        ]
-        for thread in self._pool:
-            thread.start()
+        for n in range(threads):
+            threading.Thread(target=self._serve, name=f"{name}-{n}", daemon=True).start()
 
-    def urgent(self, environ: dict[str, Any]) -> bool:
-        """A write, or an edit form: what an editor waits for. A member's read is computed with the others."""
-        return environ.get("REQUEST_METHOD", "GET") not in READ_METHODS or environ.get("PATH_INFO", "").startswith(
-            EDIT_FORMS
-        )
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if self.urgent(environ) or environ.get("PATH_INFO", "").startswith(STREAMED):
-            return self.app(environ, start_response)
+    def answer(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The application's answer to ``environ``, computed by a thread of the pool, handed to the caller."""
         answer: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._jobs.put((environ, answer))
         outcome = answer.get()
@@ -88,7 +83,8 @@ class Prioritised:
         return [body]
 
     def _serve(self) -> None:
-        _lower_this_thread(self.nice)
+        if self.nice > 0:
+            _lower_this_thread(self.nice)
         while True:
             environ, answer = self._jobs.get()
             try:
@@ -115,6 +111,39 @@ class Prioritised:
                 close()
         status, headers, exc_info = started
         return status, headers, exc_info, body
+
+
+class Prioritised:
+    """WSGI middleware: reads computed in a pool of lowered threads, writes and edit forms in a pool at normal
+    priority; the server's threads only hand them over (and stream file transfers).
+
+    Each thread that computes keeps its own searchers of the four indexes (plugins/indexing/moin_searchers.py):
+    with writes in the server's 32 threads, a worker kept up to 40 sets of them. Two small pools bound them,
+    whatever gunicorn's thread count."""
+
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        nice: int = DEFAULT_NICE,
+        threads: int = DEFAULT_THREADS,
+        writers: int = DEFAULT_WRITERS,
+    ) -> None:
+        self.app = app
+        self.nice = nice
+        self._readers = _Pool(app, "ecossolies-lecteur", threads, nice)
+        self._writers = _Pool(app, "ecossolies-editeur", writers, 0)
+
+    def urgent(self, environ: dict[str, Any]) -> bool:
+        """A write, or an edit form: what an editor waits for. A member's read is computed with the others."""
+        return environ.get("REQUEST_METHOD", "GET") not in READ_METHODS or environ.get("PATH_INFO", "").startswith(
+            EDIT_FORMS
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(STREAMED):
+            return self.app(environ, start_response)
+        pool = self._writers if self.urgent(environ) else self._readers
+        return pool.answer(environ, start_response)
 
 
 def readers_nice() -> int:
