@@ -249,7 +249,7 @@ def test_a_search_in_progress_stays_readable_when_a_lookup_below_it_reads_a_newe
 
 def test_pages_share_their_field_names_and_common_values_in_memory(wiki, app):
     """Each worker keeps the whole index in memory: field names, a commune, and the folded facet tables of the
-    listings and of the search are one object for all the pages that hold them (at 20,000 pages, 52 -> 33 MiB
+    listings and of the search are one object for all the pages that hold them (at 20,000 pages, 52 -> 29 MiB
     for the image, 19 MiB of facet tables shared), and a shared table cannot be changed through one page."""
     from plugins.indexing import search
 
