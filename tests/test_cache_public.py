@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 
 import pytest
@@ -42,8 +43,6 @@ def anonymous(app):
 def read_while(reader, path: str, meanwhile):
     """``reader``'s answer to ``path``, read while ``meanwhile`` runs in another thread (another worker, another
     thread of this one)."""
-    import threading
-
     thread = threading.Thread(target=meanwhile)
     thread.start()
     answer = reader.get(path)
@@ -215,7 +214,6 @@ def test_an_answer_computed_by_one_worker_is_served_by_the_others_and_never_stal
 
 def test_a_worker_waits_for_the_answer_another_is_computing(published, app):
     """While one worker holds an answer's lock, another waits and serves what the first stored."""
-
     shared = public_cache.get_shared(app)
     reader = anonymous(app)
     reader.get("/Classeur")  # the key as the hooks make it, and the generations of now
@@ -418,7 +416,6 @@ def test_kept_answers_are_served_before_flask_and_never_to_a_member(published, a
 def test_a_page_to_compute_waits_for_the_save_its_process_serves_and_a_kept_one_does_not(published, app):
     """While this process serves a write, a reader about to compute a page lets it finish first (the save
     holds the wiki's write lock, every editor waits for it); an answer already kept is served at once."""
-    import threading
 
     from plugins.web import write_lock
 
@@ -467,7 +464,6 @@ def test_a_reader_waiting_for_an_answer_gets_it_even_if_a_write_renewed_it_meanw
     """A reader who asked while another thread computed the binder is served that computation, even if a
     save renewed the binder before it was done (the save ended after the reader asked); a reader who asks
     after that save never gets it."""
-
     shared = public_cache.get_shared(app)
     reader = anonymous(app)
     reader.get("/Classeur")
@@ -499,7 +495,6 @@ def test_a_reader_waiting_for_an_answer_gets_it_even_if_a_write_renewed_it_meanw
 def test_only_one_waiting_worker_computes_an_answer_the_other_left_undone(tmp_path):
     """When the worker computing an answer ends without one valid for the waiters (a write renewed it), one
     waiter takes over and the others wait for it: the answer is computed once, not once per waiter."""
-    import threading
 
     from plugins.web.shared_store import release
 
